@@ -1,0 +1,30 @@
+# The README's two commands: `make run` (build data/ and serve it) and `make test`.
+# Both create .venv on first use and install what the project needs from PyPI.
+VENV   ?= .venv
+PYTHON ?= python3
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+BIN    := $(VENV)/bin
+
+.PHONY: run build test lint clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+build: $(VENV)/.installed
+	$(BIN)/kg-publisher build data/disclosures --out build
+
+run: build
+	$(BIN)/kg-publisher serve build --host $(HOST) --port $(PORT)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+
+test: lint
+	$(BIN)/pytest
+
+clean:
+	rm -rf build .pytest_cache

@@ -1,0 +1,92 @@
+"""The exception tree of kg_publisher. Core errors know nothing about HTTP or exit codes.
+
+::
+
+    KgPublisherError                 base of every error we raise on purpose
+    ├── SettingsError                a setting has a bad value or the settings file is unreadable
+    ├── SourceError                  a document cannot be read as a budget disclosure
+    ├── ShapesError                  the SHACL shapes or ontology files cannot be loaded
+    ├── BuildError                   a build output directory is missing or incomplete
+    ├── StoreError                   the published store cannot be opened
+    ├── NotFound                     an IRI or dump we do not hold
+    └── QueryError                   a SPARQL request that we refuse
+        ├── QuerySyntaxError         the query does not parse (message carries the parser's text)
+        ├── QueryTooLarge            the query text is longer than the `max_query_bytes` setting
+        ├── UpdateForbidden          any SPARQL Update: the endpoint is read-only
+        ├── DatasetNotAvailable      default-graph-uri / named-graph-uri name a graph we do not hold
+        ├── RemoteAccessForbidden    SERVICE or FROM <remote>: the endpoint never reaches the network
+        └── QueryTimeout             the query ran past the `query_timeout` setting and was stopped
+
+Every error carries a message (what was wrong) and a hint (what to do about it).
+"""
+
+from __future__ import annotations
+
+
+class KgPublisherError(Exception):
+    """Base class; ``hint`` says what the user can do."""
+
+    default_hint = ""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint if hint is not None else self.default_hint
+
+    def __str__(self) -> str:
+        return f"{self.message} — {self.hint}" if self.hint else self.message
+
+
+class SettingsError(KgPublisherError):
+    default_hint = "See the settings table in README.md for names, defaults and accepted values."
+
+
+class SourceError(KgPublisherError):
+    default_hint = (
+        "Give a UTF-8 text (.txt/.html), PDF or Word (.docx) budget disclosure (部门预算/决算公开) "
+        "with its usual sections (部门概况/主要职责, 收支预算说明, 名词解释 …)."
+    )
+
+
+class ShapesError(KgPublisherError):
+    default_hint = "Check the Turtle files under shapes/ and ontology/ (rdflib reports line numbers)."
+
+
+class BuildError(KgPublisherError):
+    default_hint = "Run `kg-publisher build --out DIR` first, then serve that DIR."
+
+
+class StoreError(KgPublisherError):
+    default_hint = "Rebuild the store with `kg-publisher build`."
+
+
+class NotFound(KgPublisherError):
+    default_hint = "Browse /catalog or query /sparql to find the IRIs this server holds."
+
+
+class QueryError(KgPublisherError):
+    default_hint = "See https://www.w3.org/TR/sparql11-protocol/ for the request forms this endpoint accepts."
+
+
+class QuerySyntaxError(QueryError):
+    default_hint = "Fix the query text; the parser's message above says where it stopped."
+
+
+class QueryTooLarge(QueryError):
+    default_hint = "Shorten the query or raise the max_query_bytes setting."
+
+
+class UpdateForbidden(QueryError):
+    default_hint = "This endpoint is read-only; download a dump from /catalog and update a local copy instead."
+
+
+class DatasetNotAvailable(QueryError):
+    default_hint = "Use only graph IRIs listed in the service description (GET /sparql)."
+
+
+class RemoteAccessForbidden(QueryError):
+    default_hint = "Federated queries (SERVICE, FROM <remote>) are disabled; query the local graphs only."
+
+
+class QueryTimeout(QueryError):
+    default_hint = "Make the query more selective (add a LIMIT or bind a subject) or raise query_timeout."

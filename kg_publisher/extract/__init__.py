@@ -1,0 +1,1 @@
+"""Reading documents: bytes → NFC text with page offsets (no budget meaning here)."""

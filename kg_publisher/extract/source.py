@@ -1,0 +1,54 @@
+"""A source document as read: its bytes' checksum and its NFC text.
+
+Offsets everywhere in the project are Unicode code points into :attr:`SourceText.text`
+(0-based, end exclusive), i.e. Python ``str`` slicing on the NFC text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of the source text: ``text == source.text[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+    #: 1-based page number for PDF-derived text (None for plain text, HTML, Word).
+    page: int | None = None
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start < self.end:
+            raise ValueError(f"bad span {self.start}-{self.end}")
+        if len(self.text) != self.end - self.start:
+            raise ValueError(f"span {self.start}-{self.end} does not match its text {self.text!r}")
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """A document read into text."""
+
+    #: File name as given (no directories), used in messages and titles.
+    name: str
+    #: SHA-256 (hex) of the file's bytes as read from disk.
+    sha256: str
+    #: IANA media type of the file (text/plain, text/html, application/pdf, …).
+    media_type: str
+    #: NFC-normalised text. For PDFs pages are joined by a form feed (U+000C).
+    text: str
+    #: (start, end) offsets of each page for PDFs; empty otherwise.
+    pages: tuple[tuple[int, int], ...] = field(default=())
+    #: Size of the file in bytes.
+    byte_size: int = 0
+
+    def page_of(self, offset: int) -> int | None:
+        for number, (start, end) in enumerate(self.pages, start=1):
+            if start <= offset < end:
+                return number
+        return None
+
+    def span(self, start: int, end: int) -> Span:
+        """The :class:`Span` of ``text[start:end]`` (with its page for PDFs)."""
+        return Span(start, end, self.text[start:end], self.page_of(start))
