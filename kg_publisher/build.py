@@ -1,0 +1,280 @@
+"""One build: sources → records → graphs → validation → a published release.
+
+The build is atomic: everything is written into a fresh release directory, and only when it is
+complete is ``OUT/current`` switched to it (a symlink replaced with ``os.replace``). A document
+that cannot be read is reported and skipped; a document whose graph has SHACL *violations* is
+reported and not published (its findings still go into ``OUT/rejected/<key>.report.ttl``);
+source faults (*warnings*) are published with the data as its quality report.
+
+Unchanged documents are not rebuilt: each document's result is cached under ``OUT/cache/``
+keyed by the SHA-256 of its bytes and a fingerprint of everything that shapes the result
+(package code, ontology, shapes, registries, base IRI).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+
+from . import __version__
+from .errors import BuildError, KgPublisherError, SourceError
+from .extract.readers import READERS, read_source
+from .extract.source import SourceText
+from .iris import IriMinter
+from .publish.model import PublishedDisclosure
+from .publish.release import write_release
+from .rdf import disclosure_graph, vocabulary_graph
+from .records.parse import parse_disclosure
+from .registry import Registry
+from .settings import Settings
+from .validate import ValidationOutcome, quality_graph, validate_graph
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+KIND_TITLES = {"budget": ("部门预算", "departmental budget"), "final": ("部门决算", "departmental final accounts")}
+
+
+@dataclass
+class DocumentResult:
+    """What happened to one source document."""
+
+    path: Path
+    status: str  # published | rejected (violations) | failed (unreadable)
+    key: str | None = None
+    violations: int = 0
+    warnings: int = 0
+    cached: bool = False
+    message: str = ""
+
+
+@dataclass
+class BuildResult:
+    out_dir: Path
+    release_dir: Path | None
+    documents: list[DocumentResult] = field(default_factory=list)
+    manifest: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def exit_code(self) -> int:
+        """0 all published (warnings allowed), 1 some violations, 2 some document unreadable."""
+        if any(doc.status == "failed" for doc in self.documents):
+            return 2
+        if any(doc.status == "rejected" for doc in self.documents):
+            return 1
+        return 0
+
+
+def discover_sources(paths: Sequence[str | Path]) -> list[Path]:
+    """Expand folders into the disclosure files they hold (sorted); check that each path exists."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in READERS)
+            if not files:
+                accepted = ", ".join(sorted(READERS))
+                raise SourceError(f"{path}: folder holds no disclosure files", f"Put files of type {accepted} in it.")
+            found.extend(files)
+        elif path.exists():
+            found.append(path)
+        else:
+            raise SourceError(f"{path}: no such file or folder", "Check the path given to `build`.")
+    return found
+
+
+@cache
+def _fingerprint(base_iri: str) -> str:
+    """Everything besides the source bytes that shapes a document's result."""
+    digest = hashlib.sha256(f"{__version__}|{base_iri}".encode())
+    for folder, pattern in (("kg_publisher", "**/*.py"), ("ontology", "**/*.ttl"), ("shapes", "**/*.ttl"),
+                            ("data/registry", "*"), ("data/codelists", "*")):
+        for path in sorted((PROJECT_ROOT / folder).glob(pattern)):
+            digest.update(str(path.relative_to(PROJECT_ROOT)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+class _Cache:
+    """Per-document results on disk: graph and quality report as N-Triples, metadata as JSON."""
+
+    def __init__(self, out_dir: Path, base_iri: str) -> None:
+        self.dir = out_dir / "cache"
+        self.fingerprint = _fingerprint(base_iri)
+
+    def _entry(self, sha256: str) -> Path:
+        return self.dir / f"{sha256[:32]}-{self.fingerprint}"
+
+    def load(self, source: SourceText) -> tuple[dict[str, object], Graph, Graph] | None:
+        entry = self._entry(source.sha256)
+        try:
+            meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
+            graph = Graph().parse(entry / "graph.nt", format="nt")
+            quality = Graph().parse(entry / "quality.nt", format="nt")
+        except (OSError, ValueError):
+            return None
+        return meta, graph, quality
+
+    def store(self, source: SourceText, meta: dict[str, object], graph: Graph, quality: Graph) -> None:
+        entry = self._entry(source.sha256)
+        staging = Path(tempfile.mkdtemp(prefix=".entry-", dir=self._ensure()))
+        graph.serialize(staging / "graph.nt", format="nt", encoding="utf-8")
+        quality.serialize(staging / "quality.nt", format="nt", encoding="utf-8")
+        (staging / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        shutil.rmtree(entry, ignore_errors=True)
+        os.replace(staging, entry)
+
+    def _ensure(self) -> Path:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        return self.dir
+
+
+@dataclass
+class _Processed:
+    published: PublishedDisclosure | None
+    result: DocumentResult
+    records_json: str | None
+    report: Graph
+
+
+def _process(path: Path, settings: Settings, minter: IriMinter, registry: Registry, vocabulary: Graph,
+             cache_: _Cache) -> _Processed:
+    source = read_source(path)
+    cached = cache_.load(source)
+    if cached is not None:
+        meta, graph, quality = cached
+        records_json = str(meta.pop("records_json"))
+    else:
+        disclosure = parse_disclosure(source)
+        org = registry.resolve(disclosure.info.department)
+        graph = disclosure_graph(disclosure, minter, org, __version__)
+        key = minter.dataset_key(org.slug, disclosure.info.year, disclosure.info.kind)
+        dataset = minter.dataset(org.slug, disclosure.info.year, disclosure.info.kind)
+        outcome: ValidationOutcome = validate_graph(graph, vocabulary)
+        quality = quality_graph(outcome, dataset)
+        info = disclosure.info
+        zh_kind, _ = KIND_TITLES[info.kind]
+        meta = {
+            "key": key, "dataset": str(dataset), "organization": str(minter.organization(org.slug)),
+            "title": info.title or f"{info.department}{info.year}年{zh_kind}",
+            "department": info.department, "year": info.year, "kind": info.kind, "region": info.region,
+            "violations": outcome.violations, "warnings": outcome.warnings,
+        }
+        records_json = disclosure.to_json()
+        cache_.store(source, {**meta, "records_json": records_json}, graph, quality)
+    key = str(meta["key"])
+    violations, warnings = int(meta["violations"]), int(meta["warnings"])  # type: ignore[call-overload]
+    result = DocumentResult(path, "published" if violations == 0 else "rejected", key, violations, warnings,
+                            cached is not None)
+    published = None
+    if violations == 0:
+        published = PublishedDisclosure(
+            key=key, dataset=URIRef(str(meta["dataset"])), graph_name=minter.graph(key), graph=graph,
+            quality_graph_name=minter.quality_graph(key), quality_graph=quality, source=source,
+            title=str(meta["title"]), department=str(meta["department"]),
+            organization=URIRef(str(meta["organization"])), year=int(meta["year"]),  # type: ignore[call-overload]
+            kind=str(meta["kind"]), region=meta["region"] and str(meta["region"]),  # type: ignore[arg-type]
+            violations=violations, warnings=warnings,
+        )
+    return _Processed(published, result, records_json, quality)
+
+
+def build(
+    sources: Sequence[str | Path],
+    out_dir: str | Path,
+    settings: Settings,
+    progress: Callable[[Iterable[Path]], Iterable[Path]] | None = None,
+) -> BuildResult:
+    """Build every source into a new release under ``out_dir`` and make it current."""
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise BuildError(f"{out}: exists and is not a folder", "Give a folder for --out (it is created if missing).")
+    paths = discover_sources(sources)
+    minter = IriMinter(settings.base_iri)
+    registry = Registry.load()
+    vocabulary = vocabulary_graph()
+    cache_ = _Cache(out, settings.base_iri)
+    result = BuildResult(out, None)
+    processed: list[_Processed] = []
+    seen_keys: dict[str, Path] = {}
+    for path in progress(paths) if progress else paths:
+        try:
+            item = _process(path, settings, minter, registry, vocabulary, cache_)
+        except KgPublisherError as exc:
+            result.documents.append(DocumentResult(path, "failed", message=str(exc)))
+            continue
+        if item.result.key in seen_keys:
+            item.result.status, item.published = "failed", None
+            item.result.message = (f"{path}: describes the same disclosure ({item.result.key}) as "
+                                   f"{seen_keys[item.result.key]} — give each disclosure once")
+        else:
+            seen_keys[str(item.result.key)] = path
+        result.documents.append(item.result)
+        processed.append(item)
+
+    out.mkdir(parents=True, exist_ok=True)
+    _write_rejected(out, processed)
+    published = [item for item in processed if item.published is not None]
+    if not published:
+        return result
+    result.release_dir, result.manifest = _release(out, published, vocabulary, settings)
+    return result
+
+
+def _write_rejected(out: Path, processed: list[_Processed]) -> None:
+    """Reports of documents not published, so their violations can be read."""
+    rejected_dir = out / "rejected"
+    for item in processed:
+        if item.result.status == "rejected":
+            rejected_dir.mkdir(exist_ok=True)
+            target = rejected_dir / f"{item.result.key}.report.ttl"
+            tmp = target.with_suffix(".tmp")
+            item.report.serialize(tmp, format="turtle", encoding="utf-8")
+            os.replace(tmp, target)
+
+
+def _release(out: Path, items: list[_Processed], vocabulary: Graph,
+             settings: Settings) -> tuple[Path, dict[str, object]]:
+    releases = out / "releases"
+    releases.mkdir(exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=releases))
+    try:
+        disclosures = [item.published for item in items if item.published is not None]
+        manifest = write_release(staging, disclosures, vocabulary, settings)
+        records_dir = staging / "records"
+        records_dir.mkdir(exist_ok=True)
+        report = Graph()
+        for item in items:
+            (records_dir / f"{item.result.key}.json").write_text(item.records_json or "", encoding="utf-8")
+            report += item.report
+        report.serialize(staging / "report.ttl", format="turtle", encoding="utf-8")
+        version = str(manifest["version"])
+        final = releases / version
+        if final.exists():
+            shutil.rmtree(staging)  # identical content already released
+        else:
+            os.replace(staging, final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    link_tmp = out / ".current.tmp"
+    if link_tmp.is_symlink() or link_tmp.exists():
+        link_tmp.unlink()
+    link_tmp.symlink_to(Path("releases") / version)
+    os.replace(link_tmp, out / "current")
+    return final, manifest
+
+
+def current_release(out_dir: str | Path) -> Path:
+    """The release a build directory currently publishes."""
+    link = Path(out_dir) / "current"
+    if not link.exists():
+        raise BuildError(f"{out_dir}: holds no published release (no 'current')")
+    return link.resolve()

@@ -1,0 +1,153 @@
+"""The ``kg-publisher`` command line: thin adapters over the library.
+
+Exit codes: 0 success (warnings allowed), 1 SHACL violations, 2 bad input or usage.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from . import __version__
+from .errors import KgPublisherError
+from .settings import Settings, load_settings
+
+
+class UsageFailure(click.ClickException):
+    """A user error: message on stderr, exit code 2, no traceback."""
+
+    exit_code = 2
+
+
+def _fail(exc: KgPublisherError) -> NoReturn:
+    raise UsageFailure(str(exc))
+
+
+def _settings(ctx: click.Context, **overrides: Any) -> Settings:
+    try:
+        return load_settings(ctx.obj.get("settings_file"), overrides=overrides)
+    except KgPublisherError as exc:
+        _fail(exc)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kg-publisher")
+@click.option("--settings", "settings_file", type=click.Path(dir_okay=False),
+              help="TOML settings file (default: $KGP_SETTINGS_FILE or ./kg-publisher.toml if present).")
+@click.pass_context
+def main(ctx: click.Context, settings_file: str | None) -> None:
+    """Turn budget disclosures (部门预算/决算公开) into a validated knowledge graph and publish it."""
+    ctx.ensure_object(dict)
+    ctx.obj["settings_file"] = settings_file
+
+
+@main.command()
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Build folder (default: the build_dir setting, 'build'). The release is DIR/current.")
+@click.option("--base-iri", help="Base IRI for minted IRIs (default: the base_iri setting).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.pass_context
+def build(ctx: click.Context, sources: tuple[Path, ...], out_dir: Path | None, base_iri: str | None,
+          quiet: bool) -> None:
+    """Extract, build and validate SOURCES (files or folders; default: DATA_DIR/disclosures) and publish
+    the result as DIR/current.
+
+    Writes DIR/current/kg.nq (all named graphs, N-Quads), DIR/current/report.ttl (SHACL quality report),
+    DIR/current/records/*.json, dumps, the catalogue and the query store.
+
+    Example: kg-publisher build data/disclosures --out build
+    """
+    from tqdm import tqdm
+
+    from .build import build as run_build
+
+    settings = _settings(ctx, base_iri=base_iri)
+    out = out_dir or settings.build_dir
+    inputs = list(sources) or [settings.data_dir / "disclosures"]
+    progress = None if quiet else (lambda paths: tqdm(paths, desc="documents", unit="doc", file=sys.stderr,
+                                                     disable=len(paths) < 2))
+    try:
+        result = run_build(inputs, out, settings, progress)  # type: ignore[arg-type]
+    except KgPublisherError as exc:
+        _fail(exc)
+    for doc in result.documents:
+        if doc.status == "failed":
+            click.echo(f"FAILED     {doc.path}: {doc.message}", err=True)
+        else:
+            verdict = "published" if doc.status == "published" else "REJECTED (violations, not published)"
+            note = " (unchanged, cached)" if doc.cached else ""
+            click.echo(f"{verdict:<10} {doc.path} → {doc.key}: {doc.violations} violations, "
+                       f"{doc.warnings} warnings{note}")
+    if result.release_dir is not None:
+        triples = result.manifest.get("triples", "?")
+        click.echo(f"release    {out}/current → {result.release_dir.name} ({triples} quads)")
+        click.echo(f"graph      {out}/current/kg.nq")
+        click.echo(f"report     {out}/current/report.ttl")
+    else:
+        click.echo(f"nothing published; {out}/current is unchanged", err=True)
+    ctx.exit(result.exit_code)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", help="RDF syntax of the files (default: guessed from the suffix).")
+def validate(files: tuple[Path, ...], fmt: str | None) -> None:
+    """Validate RDF FILES against the project's SHACL shapes and print the findings.
+
+    Example: kg-publisher validate build/current/kg.nq
+    """
+    from .validate import validate_files
+
+    try:
+        outcome = validate_files(list(files), fmt)
+    except KgPublisherError as exc:
+        _fail(exc)
+    for row in outcome.rows:
+        click.echo(f"{row.severity:<9} {row.focus_node}  {row.message}")
+    click.echo(f"{outcome.violations} violations, {outcome.warnings} warnings")
+    sys.exit(1 if outcome.violations else 0)
+
+
+@main.command()
+@click.argument("document", type=click.Path(path_type=Path))
+def extract(document: Path) -> None:
+    """Print the records read from DOCUMENT as JSON, each with its source span.
+
+    Example: kg-publisher extract data/disclosures/00_panjin-xinglongtai-zwfwzx-2022-budget.txt
+    """
+    from .extract.readers import read_source
+    from .records.parse import parse_disclosure
+
+    try:
+        disclosure = parse_disclosure(read_source(document))
+    except KgPublisherError as exc:
+        _fail(exc)
+    click.echo(disclosure.to_json())
+
+
+@main.command()
+@click.argument("build_dir", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--host", help="Interface to bind (default: the host setting, 127.0.0.1).")
+@click.option("--port", help="TCP port (default: the port setting, 8000).")
+@click.pass_context
+def serve(ctx: click.Context, build_dir: Path | None, host: str | None, port: str | None) -> None:
+    """Serve BUILD_DIR/current (default: the build_dir setting) with gunicorn: SPARQL endpoint, linked-data
+    pages, dumps and the DCAT catalogue.
+
+    Example: kg-publisher serve build --port 8000
+    """
+    from .web.server import serve as run_server
+
+    settings = _settings(ctx, build_dir=build_dir, host=host, port=port)
+    try:
+        run_server(settings)
+    except KgPublisherError as exc:
+        _fail(exc)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
