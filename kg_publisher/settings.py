@@ -42,23 +42,30 @@ def _optional_iri(value: Any) -> str:
 
 
 def _positive_float(value: Any) -> float:
-    number = float(value)
+    try:
+        number = float(value)
+    except ValueError:
+        raise ValueError("a number greater than 0") from None
     if not number > 0:
         raise ValueError("a number greater than 0")
     return number
 
 
 def _positive_int(value: Any) -> int:
-    if isinstance(value, bool):
-        raise ValueError("a whole number greater than 0")
-    number = int(str(value).strip())
-    if number <= 0:
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise ValueError("a whole number greater than 0") from None
+    if isinstance(value, bool) or number <= 0:
         raise ValueError("a whole number greater than 0")
     return number
 
 
 def _port(value: Any) -> int:
-    number = int(str(value).strip())
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise ValueError("a TCP port between 1 and 65535") from None
     if not 0 < number < 65536:
         raise ValueError("a TCP port between 1 and 65535")
     return number
