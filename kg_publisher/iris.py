@@ -24,6 +24,8 @@ from rdflib import URIRef
 from .vocab import CODE
 
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+#: Code notations may also be the SDMX "total"/"not applicable" codes ``_T`` / ``_Z``.
+_NOTATION = re.compile(r"^_?[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
 def short_hash(text: str, length: int = 10) -> str:
@@ -59,6 +61,15 @@ class IriMinter:
 
     def span(self, sha256: str, start: int, end: int) -> URIRef:
         return URIRef(f"{self.source(sha256)}/span/{start}-{end}")
+
+    def checksum(self, sha256: str) -> URIRef:
+        """The ``spdx:Checksum`` node of a source document's bytes."""
+        return URIRef(f"{self.source(sha256)}/checksum/sha256")
+
+    @staticmethod
+    def selector(span: URIRef, kind: str) -> URIRef:
+        """A Web Annotation selector of a span: ``position``, ``quote`` or ``page``."""
+        return URIRef(f"{span}/{check_key(kind)}")
 
     def agent(self, version: str) -> URIRef:
         return self._iri(f"id/agent/kg-publisher-{check_key(version)}")
@@ -120,9 +131,16 @@ class IriMinter:
         return self._iri(f"dumps/{check_key(key)}.{extension}")
 
 
+def check_notation(notation: str) -> str:
+    """Like :func:`check_key`, but also accepts the SDMX codes ``_T`` (total) and ``_Z`` (not applicable)."""
+    if not _NOTATION.match(notation):
+        raise ValueError(f"not a code notation (ASCII letters, digits, '.', '_', '-'; or _T/_Z): {notation!r}")
+    return notation
+
+
 def code(scheme: str, notation: str) -> URIRef:
-    """A concept of one of our code lists, e.g. ``code("indicator", "TOTAL")``."""
-    return CODE[f"{check_key(scheme)}/{check_key(notation)}"]
+    """A concept of one of our code lists, e.g. ``code("indicator", "TOTAL")`` or ``code("fund-source", "_T")``."""
+    return CODE[f"{check_key(scheme)}/{check_notation(notation)}"]
 
 
 def code_scheme(scheme: str) -> URIRef:
