@@ -130,6 +130,27 @@ class IriMinter:
     def download(self, key: str, extension: str) -> URIRef:
         return self._iri(f"dumps/{check_key(key)}.{extension}")
 
+    def whole_dataset(self) -> URIRef:
+        """The ``dcat:Dataset``/``void:Dataset`` of everything published (its dumps use the key ``all``)."""
+        return self._iri("id/dataset/all")
+
+    def catalog_graph(self) -> URIRef:
+        return self._iri("graph/catalog")
+
+    def vocabulary_graph(self) -> URIRef:
+        return self._iri("graph/vocabulary")
+
+    def publisher(self) -> URIRef:
+        """The catalogue's publisher (the ``publisher_name`` setting)."""
+        return self._iri("id/agent/publisher")
+
+    def contact_point(self) -> URIRef:
+        return self._iri("id/agent/contact")
+
+    def period(self, year: int) -> URIRef:
+        """A calendar year as ``dct:PeriodOfTime`` (dataset temporal coverage)."""
+        return self._iri(f"id/period/{int(year)}")
+
 
 def check_notation(notation: str) -> str:
     """Like :func:`check_key`, but also accepts the SDMX codes ``_T`` (total) and ``_Z`` (not applicable)."""
