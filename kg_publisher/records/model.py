@@ -19,13 +19,17 @@ Codes used in the fields below (our code lists, ``ontology/codelists.ttl``):
     ``BUSINESS`` | ``OPERATING`` | ``HIGHER_SUBSIDY`` | ``SUBORDINATE`` | ``OTHER`` | ``CARRY_OVER``
     | ``FISCAL`` (财政拨款 = the first three)
 ``expenditure_type``
-    ``_T`` | ``_Z`` | ``BASIC`` | ``PROJECT``
+    ``_T`` | ``_Z`` | ``BASIC`` | ``PROJECT`` | ``PERSONNEL`` (人员经费) | ``PUBLIC_OPERATING`` (公用经费);
+    the last two are the two parts of ``BASIC``
 ``economic`` / ``functional``
     ``_T`` | ``_Z`` | a classification code as printed (``30201``, ``2080505``)
 ``item`` (a named part that is no classification code)
     ``_T`` | ``_Z`` | ``OVERSEAS_TRAVEL`` | ``OFFICIAL_RECEPTION`` | ``OFFICIAL_VEHICLES`` |
     ``VEHICLE_PURCHASE`` | ``VEHICLE_OPERATION`` | ``CURRENT_ASSETS`` | ``FIXED_ASSETS`` |
-    ``VEHICLE_ASSETS`` | ``line-N`` (a printed line with no code: its label says what it is)
+    ``VEHICLE_ASSETS`` | ``line-N`` (a printed line with no code: its label says what it is) |
+    ``CURRENT_YEAR`` (本年收入合计 / 本年支出合计: the year's flows without balances) |
+    ``YEAR_END_BALANCE`` (年末结转和结余) | ``SURPLUS_USE`` (使用非财政拨款结余) |
+    ``SURPLUS_DISTRIBUTION`` (结余分配); 年初结转和结余 is ``fund_source`` ``CARRY_OVER``
 ``phase``
     ``approved`` (预算) | ``revised`` (调整/全年预算) | ``executed`` (决算)
 ``context``
@@ -54,6 +58,7 @@ __all__ = [
     "Duty",
     "GlossaryTerm",
     "InternalUnit",
+    "NoneStatement",
     "OrgMention",
     "Percent",
     "RatioStatement",
@@ -240,7 +245,8 @@ class CountStatement:
 
 @dataclass(frozen=True)
 class RatioStatement:
-    """A stated ratio (PERF_COVERAGE = PERF_PROJECTS_SET / PERF_PROJECTS_REQUIRED)."""
+    """A stated ratio (PERF_COVERAGE = PERF_PROJECTS_SET / PERF_PROJECTS_REQUIRED; SHARE = an
+    AmountFact's share of its total, 占71.73%; EXECUTION = 决算 / 年初预算, 完成年初预算的98.20%)."""
 
     key: str
     what: str
@@ -249,6 +255,23 @@ class RatioStatement:
     numerator: str
     denominator: str
     span: Span
+
+
+@dataclass(frozen=True)
+class NoneStatement:
+    """A printed statement that something does not exist (无“三公”经费财政拨款支出, 本表无数据).
+
+    Kept as *none stated*, never as an amount of 0: the fields name what is absent with the
+    codes of :class:`AmountFact` (``_T`` where the statement does not restrict a dimension).
+    """
+
+    key: str
+    operation: str
+    indicator: str
+    fund_source: str
+    phase: str
+    span: Span
+    context: str
 
 
 @dataclass(frozen=True)
@@ -304,6 +327,7 @@ class Disclosure:
     changes: tuple[ChangeStatement, ...] = ()
     counts: tuple[CountStatement, ...] = ()
     ratios: tuple[RatioStatement, ...] = ()
+    none_stated: tuple[NoneStatement, ...] = ()
     glossary: tuple[GlossaryTerm, ...] = ()
     mentions: tuple[OrgMention, ...] = ()
     defects: tuple[TextDefect, ...] = ()
