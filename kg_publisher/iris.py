@@ -147,6 +147,16 @@ class IriMinter:
     def contact_point(self) -> URIRef:
         return self._iri("id/agent/contact")
 
+    @staticmethod
+    def checksum_of(resource: URIRef) -> URIRef:
+        """The ``spdx:Checksum`` node of a published file (a distribution)."""
+        return URIRef(f"{resource}/checksum/sha256")
+
+    @staticmethod
+    def class_partition(dataset: URIRef, class_iri: str) -> URIRef:
+        """A VoID class partition of a dataset, keyed by a hash of the class IRI."""
+        return URIRef(f"{dataset}/class/{short_hash(class_iri)}")
+
     def period(self, year: int) -> URIRef:
         """A calendar year as ``dct:PeriodOfTime`` (dataset temporal coverage)."""
         return self._iri(f"id/period/{int(year)}")
