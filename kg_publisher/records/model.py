@@ -27,9 +27,10 @@ Codes used in the fields below (our code lists, ``ontology/codelists.ttl``):
     ``_T`` | ``_Z`` | ``OVERSEAS_TRAVEL`` | ``OFFICIAL_RECEPTION`` | ``OFFICIAL_VEHICLES`` |
     ``VEHICLE_PURCHASE`` | ``VEHICLE_OPERATION`` | ``CURRENT_ASSETS`` | ``FIXED_ASSETS`` |
     ``VEHICLE_ASSETS`` | ``line-N`` (a printed line with no code: its label says what it is) |
-    ``CURRENT_YEAR`` (本年收入合计 / 本年支出合计: the year's flows without balances) |
+    ``GRAND_TOTAL`` (总计 of a 决算 summary table: the year's flows plus balances; 本年收入合计 /
+    本年支出合计 themselves are ``_T``) | ``YEAR_START_BALANCE`` (年初结转和结余) |
     ``YEAR_END_BALANCE`` (年末结转和结余) | ``SURPLUS_USE`` (使用非财政拨款结余) |
-    ``SURPLUS_DISTRIBUTION`` (结余分配); 年初结转和结余 is ``fund_source`` ``CARRY_OVER``
+    ``SURPLUS_DISTRIBUTION`` (结余分配)
 ``phase``
     ``approved`` (预算) | ``revised`` (调整/全年预算) | ``executed`` (决算)
 ``context``
