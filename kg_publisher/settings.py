@@ -102,6 +102,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("workers", 2, "Number of gunicorn worker processes.", _positive_int),
     Setting("query_timeout", 10.0, "Seconds a SPARQL query may run before it is stopped (HTTP 503).",
             _positive_float),
+    Setting("query_workers", 2, "SPARQL worker processes per server process; a query past query_timeout is "
+            "stopped by ending its worker, which is then replaced.", _positive_int),
     Setting("max_rows", 10000, "Most result rows (or triples) a query returns; more are cut and flagged.",
             _positive_int),
     Setting("max_query_bytes", 65536, "Longest SPARQL query text accepted, in bytes (HTTP 413 beyond).",

@@ -1,0 +1,209 @@
+"""SPARQL requests against the read-only store: what we refuse before running a query, and how a query runs
+and is serialised (inside a query worker process, see :mod:`kg_publisher.publish.workers`).
+
+Refused before running: texts over ``max_query_bytes``; every SPARQL Update; ``SERVICE`` (we never call other
+endpoints); ``FROM``/``FROM NAMED`` and protocol dataset IRIs that name a graph we do not hold (we never fetch
+graphs from the web). Results are cut after ``max_rows`` rows or triples and flagged.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any
+
+import pyoxigraph as ox
+
+from ..errors import DatasetNotAvailable, QueryTooLarge, RemoteAccessForbidden, UpdateForbidden
+from ..vocab import PREFIXES
+from .formats import RESULTS_JSON, RESULTS_XML, rdf_syntax, results_syntax
+
+#: Where the row cap is documented; named in result bodies that were cut (SPARQL JSON/XML ``link``).
+TRUNCATION_NOTE = "urn:kg-publisher:result-truncated"
+
+# Strings, comments and IRIs, so keywords are only looked for in the query's own syntax.
+_LEXEMES = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r'|<[^<>"{}|^`\\\s]*>'
+    r"|#[^\n]*",
+)
+_PROLOGUE = r"(?:\s*(?:BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>))*\s*"
+_UPDATE = re.compile(_PROLOGUE + r"(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.I)
+_SERVICE = re.compile(r"(?<![?$\w:.-])SERVICE(?![\w:-])", re.I)
+_FROM = re.compile(r"(?<![?$\w:.-])FROM\s+(?:NAMED\s+)?(<[^>]*>)", re.I)
+
+
+def _mask(query: str, keep_iris: bool) -> str:
+    """The query with strings and comments blanked (and IRIs too unless ``keep_iris``)."""
+    def blank(match: re.Match[str]) -> str:
+        text = match.group(0)
+        if keep_iris and text.startswith("<"):
+            return text
+        return " " * len(text)
+    return _LEXEMES.sub(blank, query)
+
+
+def looks_like_update(text: str) -> bool:
+    """True for SPARQL Update requests (``INSERT DATA …``, ``PREFIX … DELETE WHERE …``, ``LOAD <…>`` …)."""
+    return bool(_UPDATE.match(_mask(text, keep_iris=True)))
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    """One query to run, with everything the worker needs to answer it."""
+
+    query: str
+    #: Protocol dataset (``default-graph-uri``/``named-graph-uri``); empty = the store's (union default graph).
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    #: Media types chosen by negotiation for a result set (SELECT/ASK) and a graph (CONSTRUCT/DESCRIBE);
+    #: None when the client accepts none of ours for that kind.
+    results_media_type: str | None = RESULTS_JSON.media_type
+    graph_media_type: str | None = "text/turtle"
+    max_rows: int = 10000
+    base_iri: str | None = None
+
+
+@dataclass(frozen=True)
+class QueryAnswer:
+    #: ``select``, ``ask`` or ``graph``.
+    kind: str
+    #: Serialised answer; empty when ``media_type`` is None (the client accepts no format of this kind).
+    body: bytes
+    media_type: str | None
+    rows: int
+    truncated: bool
+
+
+def check_request(job: QueryJob, held_graphs: Iterable[str], max_query_bytes: int) -> None:
+    """Refuse what this endpoint never runs; raises a :class:`~kg_publisher.errors.QueryError` subclass."""
+    size = len(job.query.encode("utf-8"))
+    if size > max_query_bytes:
+        raise QueryTooLarge(f"The query is {size} bytes long; this endpoint accepts at most {max_query_bytes}")
+    if looks_like_update(job.query):
+        raise UpdateForbidden("SPARQL Update is not accepted: this endpoint is read-only")
+    if _SERVICE.search(_mask(job.query, keep_iris=False)):
+        raise RemoteAccessForbidden("The query uses SERVICE; this endpoint never queries other endpoints")
+    held = set(held_graphs)
+    for match in _FROM.finditer(_mask(job.query, keep_iris=True)):
+        iri = match.group(1)[1:-1]
+        if iri not in held:
+            raise RemoteAccessForbidden(
+                f"FROM <{iri}>: this endpoint holds no graph of that name and never fetches graphs from the web",
+                "Use FROM only with graph IRIs listed in the service description (GET /sparql), or leave it "
+                "out: the default graph is the union of all graphs.")
+    for iri in (*job.default_graphs, *job.named_graphs):
+        if iri not in held:
+            raise DatasetNotAvailable(f"Graph <{iri}> (default-graph-uri/named-graph-uri) is not held here")
+
+
+def _term_json(term: Any) -> dict[str, Any]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out: dict[str, Any] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+            out["datatype"] = term.datatype.value
+        return out
+    if isinstance(term, ox.Triple):
+        return {"type": "triple", "value": {"subject": _term_json(term.subject),
+                                            "predicate": _term_json(term.predicate),
+                                            "object": _term_json(term.object)}}
+    raise TypeError(f"unexpected term {term!r}")
+
+
+def _solutions_json(variables: list[str], rows: list[ox.QuerySolution], truncated: bool) -> dict[str, Any]:
+    head: dict[str, Any] = {"vars": variables}
+    if truncated:
+        head["link"] = [TRUNCATION_NOTE]
+    bindings = []
+    for row in rows:
+        binding = {}
+        for name in variables:
+            value = row[name]
+            if value is not None:
+                binding[name] = _term_json(value)
+        bindings.append(binding)
+    return {"head": head, "results": {"bindings": bindings}}
+
+
+def _xml_with_link(body: bytes) -> bytes:
+    """Add ``<link href="…truncated"/>`` to a SPARQL XML result head (the format's place for such notes)."""
+    link = f'<link href="{TRUNCATION_NOTE}"/>'.encode()
+    if b"<head/>" in body:
+        return body.replace(b"<head/>", b"<head>" + link + b"</head>", 1)
+    return body.replace(b"</head>", link + b"</head>", 1)
+
+
+def _graph_comment(body: bytes, media_type: str, rows: int) -> bytes:
+    note = f"Result truncated at {rows} triples (max_rows): make the query more selective."
+    if media_type in ("text/turtle", "application/n-triples"):
+        return f"# {note}\n".encode() + body
+    if media_type == "application/rdf+xml" and body.startswith(b"<?xml"):
+        end = body.index(b"?>") + 2
+        return body[:end] + f"\n<!-- {note} -->".encode() + body[end:]
+    return body
+
+
+def execute(store: ox.Store, job: QueryJob) -> QueryAnswer:
+    """Run ``job`` on ``store`` and serialise the answer (raises SyntaxError with the parser's message)."""
+    kwargs: dict[str, Any] = {"base_iri": job.base_iri}
+    if job.default_graphs or job.named_graphs:
+        kwargs["default_graph"] = [ox.NamedNode(iri) for iri in job.default_graphs]
+        kwargs["named_graphs"] = [ox.NamedNode(iri) for iri in job.named_graphs]
+    else:
+        kwargs["use_default_graph_as_union"] = True
+    result = store.query(job.query, **kwargs)
+    if isinstance(result, ox.QueryBoolean):
+        return _boolean(bool(result), job)
+    if isinstance(result, ox.QuerySolutions):
+        variables = [variable.value for variable in result.variables]
+        rows = list(islice(result, job.max_rows + 1))
+        truncated = len(rows) > job.max_rows
+        rows = rows[: job.max_rows]
+        syntax = results_syntax(job.results_media_type) if job.results_media_type else None
+        if syntax is None:
+            return QueryAnswer("select", b"", None, len(rows), truncated)
+        document = _solutions_json(variables, rows, truncated)
+        if syntax is RESULTS_JSON:
+            body = json.dumps(document, ensure_ascii=False).encode("utf-8")
+        else:
+            if truncated:
+                del document["head"]["link"]
+            parsed = ox.parse_query_results(json.dumps(document).encode("utf-8"), format=RESULTS_JSON.oxigraph)
+            body = parsed.serialize(format=syntax.oxigraph)
+            if truncated and syntax is RESULTS_XML:
+                body = _xml_with_link(body)
+        return QueryAnswer("select", body, syntax.media_type, len(rows), truncated)
+    triples = list(islice(result, job.max_rows + 1))
+    truncated = len(triples) > job.max_rows
+    triples = triples[: job.max_rows]
+    graph_syntax = rdf_syntax(job.graph_media_type) if job.graph_media_type else None
+    if graph_syntax is None:
+        return QueryAnswer("graph", b"", None, len(triples), truncated)
+    prefixes = {p: str(ns) for p, ns in PREFIXES.items()} if graph_syntax.name == "ttl" else None
+    body = ox.serialize(triples, format=graph_syntax.oxigraph, prefixes=prefixes)
+    if truncated:
+        body = _graph_comment(body, graph_syntax.media_type, len(triples))
+    return QueryAnswer("graph", body, graph_syntax.media_type, len(triples), truncated)
+
+
+def _boolean(value: bool, job: QueryJob) -> QueryAnswer:
+    syntax = results_syntax(job.results_media_type) if job.results_media_type else None
+    if syntax is None:
+        return QueryAnswer("ask", b"", None, 1, False)
+    document = json.dumps({"head": {}, "boolean": value}).encode()
+    if syntax is RESULTS_JSON:
+        return QueryAnswer("ask", document, syntax.media_type, 1, False)
+    body = ox.parse_query_results(document, format=RESULTS_JSON.oxigraph).serialize(format=syntax.oxigraph)
+    return QueryAnswer("ask", body, syntax.media_type, 1, False)

@@ -1,0 +1,152 @@
+"""The read-only ``Store`` the server queries: a small interface, and its embedded pyoxigraph implementation.
+
+A remote SPARQL store can implement the same :class:`Store` protocol later. Resource lookups (a resource's
+triples, the triples pointing at it, labels) are cheap index lookups and run in the calling process; SPARQL
+queries run in a :class:`~kg_publisher.publish.workers.QueryPool` so they can be stopped at the time limit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cached_property
+from pathlib import Path
+from typing import Protocol
+
+import pyoxigraph as ox
+
+from ..errors import StoreError
+from ..settings import Settings
+from .release import Release
+from .sparql import QueryAnswer, QueryJob, check_request
+from .workers import QueryPool
+
+LABEL_PREDICATES = (
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    "http://purl.org/dc/terms/title",
+    "http://xmlns.com/foaf/0.1/name",
+    "http://www.w3.org/2008/05/skos-xl#literalForm",
+    "http://www.w3.org/2004/02/skos/core#notation",
+)
+
+
+class Store(Protocol):
+    """What the web layer needs from a store. The default graph of queries is the union of the named graphs."""
+
+    #: Data version (the release version): ETags and caches are keyed by it.
+    version: str
+    #: The release the store was built from (dumps, catalogue, source texts), when there is one.
+    release: Release | None
+
+    def query(self, job: QueryJob) -> QueryAnswer: ...
+
+    def describe(self, iri: str) -> list[ox.Triple]:
+        """Triples about ``iri`` in any graph, plus those of blank nodes reached from it (CBD)."""
+        ...
+
+    def incoming(self, iri: str, limit: int) -> list[ox.Triple]:
+        """Triples whose object is ``iri`` (at most ``limit``)."""
+        ...
+
+    def exists(self, iri: str) -> bool: ...
+
+    def labels(self, iri: str) -> list[ox.Literal]: ...
+
+    def graph_sizes(self) -> dict[str, int]:
+        """Named graph IRI → number of triples."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class OxigraphStore:
+    """An on-disk pyoxigraph store opened read-only (e.g. ``release/store``)."""
+
+    def __init__(self, path: Path, settings: Settings, release: Release | None = None,
+                 query_workers: int | None = None) -> None:
+        self.path = Path(path)
+        self.release = release
+        self.settings = settings
+        try:
+            self._store = ox.Store.read_only(str(self.path))
+        except OSError as exc:
+            raise StoreError(f"The store at {self.path} cannot be opened read-only: {exc}") from None
+        self.version = release.version if release is not None else f"store-{self.path.stat().st_mtime_ns:x}"
+        workers = query_workers or settings.query_workers
+        self._pool = QueryPool(str(self.path), size=workers, timeout=settings.query_timeout)
+
+    @classmethod
+    def from_release(cls, release: Release, settings: Settings) -> OxigraphStore:
+        return cls(release.store_path, settings, release)
+
+    def query(self, job: QueryJob) -> QueryAnswer:
+        check_request(job, self.graph_sizes(), self.settings.max_query_bytes)
+        return self._pool.run(job)
+
+    def describe(self, iri: str) -> list[ox.Triple]:
+        seen: set[ox.Triple] = set()
+        out: list[ox.Triple] = []
+        pending: list[ox.NamedNode | ox.BlankNode] = [ox.NamedNode(iri)]
+        visited: set[object] = set()
+        while pending:
+            node = pending.pop()
+            if node in visited:
+                continue
+            visited.add(node)
+            for quad in self._store.quads_for_pattern(node, None, None):
+                triple = quad.triple
+                if triple not in seen:
+                    seen.add(triple)
+                    out.append(triple)
+                if isinstance(quad.object, ox.BlankNode):
+                    pending.append(quad.object)
+        return out
+
+    def incoming(self, iri: str, limit: int) -> list[ox.Triple]:
+        out: list[ox.Triple] = []
+        seen: set[ox.Triple] = set()
+        for quad in self._store.quads_for_pattern(None, None, ox.NamedNode(iri)):
+            if quad.triple not in seen:
+                seen.add(quad.triple)
+                out.append(quad.triple)
+                if len(out) >= limit:
+                    break
+        return out
+
+    def exists(self, iri: str) -> bool:
+        node = ox.NamedNode(iri)
+        return (next(iter(self._store.quads_for_pattern(node, None, None)), None) is not None
+                or next(iter(self._store.quads_for_pattern(None, None, node)), None) is not None)
+
+    def labels(self, iri: str) -> list[ox.Literal]:
+        node = ox.NamedNode(iri)
+        found: list[ox.Literal] = []
+        for predicate in LABEL_PREDICATES:
+            found += [q.object for q in self._store.quads_for_pattern(node, ox.NamedNode(predicate), None)
+                      if isinstance(q.object, ox.Literal)]
+            if found:
+                break
+        return found
+
+    @cached_property
+    def _graph_sizes(self) -> dict[str, int]:
+        if self.release is not None:
+            return {str(name): int(count) for name, count in self.release.manifest["graphs"].items()}
+        sizes: dict[str, int] = {}
+        for graph in self._store.named_graphs():
+            if isinstance(graph, ox.NamedNode):
+                sizes[graph.value] = sum(1 for _ in self._store.quads_for_pattern(None, None, None, graph))
+        return sizes
+
+    def graph_sizes(self) -> dict[str, int]:
+        return self._graph_sizes
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+def best_label(labels: Iterable[ox.Literal], language: str = "zh") -> str | None:
+    """The label in ``language`` (then English, then any) — Chinese first on our pages."""
+    ranked = sorted(labels, key=lambda lit: (0 if (lit.language or "").startswith(language) else
+                                              1 if (lit.language or "").startswith("en") else 2, lit.value))
+    return ranked[0].value if ranked else None

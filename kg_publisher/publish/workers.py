@@ -1,0 +1,168 @@
+"""A small pool of query worker processes, each holding the store open read-only.
+
+pyoxigraph queries cannot be cancelled from another thread, so a query runs in a child process: when it
+passes the time limit the child is killed (which really stops the work) and a fresh one takes its place.
+Children cannot open network sockets, so no query can reach the network whatever the engine supports.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import multiprocessing
+import os
+import queue
+import socket
+import threading
+import weakref
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Any
+
+from ..errors import QueryError, QuerySyntaxError, QueryTimeout, StoreError, UpdateForbidden
+from .sparql import QueryAnswer, QueryJob, execute, looks_like_update
+
+log = logging.getLogger(__name__)
+_CONTEXT = multiprocessing.get_context("spawn")  # no fork: the parent may run threads (gunicorn gthread)
+
+
+def _forbid_network() -> None:
+    """Make IP connections fail in this process (Unix-domain sockets stay usable for multiprocessing)."""
+    connect = socket.socket.connect
+
+    def guarded(self: socket.socket, address: Any) -> Any:
+        if self.family in (socket.AF_INET, socket.AF_INET6):
+            raise PermissionError("query workers may not open network connections")
+        return connect(self, address)
+
+    def refuse(*_args: Any, **_kwargs: Any) -> Any:
+        raise PermissionError("query workers may not open network connections")
+
+    socket.socket.connect = guarded  # type: ignore[method-assign]
+    socket.socket.connect_ex = guarded  # type: ignore[method-assign]
+    socket.create_connection = refuse  # type: ignore[assignment]
+    socket.getaddrinfo = refuse  # type: ignore[assignment]
+
+
+def _worker_main(conn: Connection, store_path: str) -> None:
+    _forbid_network()
+    import pyoxigraph
+
+    try:
+        store = pyoxigraph.Store.read_only(store_path)
+    except OSError as exc:
+        conn.send(("store", f"{store_path}: {exc}"))
+        return
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return  # the parent went away
+        try:
+            conn.send(("ok", execute(store, job)))
+        except SyntaxError as exc:
+            conn.send(("syntax", str(exc)))
+        except OSError as exc:
+            conn.send(("store", str(exc)))
+        except Exception as exc:  # evaluation errors of the query itself
+            conn.send(("query", f"{type(exc).__name__}: {exc}"))
+
+
+class _Worker:
+    def __init__(self, store_path: str) -> None:
+        self.conn, child = _CONTEXT.Pipe()
+        self.process: BaseProcess = _CONTEXT.Process(target=_worker_main, args=(child, store_path), daemon=True,
+                                                     name="kgp-query-worker")
+        self.process.start()
+        child.close()
+
+    def stop(self) -> None:
+        self.conn.close()
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+
+
+class QueryPool:
+    """``size`` worker processes; :meth:`run` gives a job to an idle one and waits at most ``timeout`` seconds."""
+
+    def __init__(self, store_path: str, size: int = 2, timeout: float = 10.0) -> None:
+        self.store_path = store_path
+        self.size = size
+        self.timeout = timeout
+        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
+        self._lock = threading.Lock()
+        self._pid: int | None = None
+        self._all: set[_Worker] = set()
+        atexit.register(_close_ref, weakref.ref(self))
+
+    def _ensure_started(self) -> None:
+        with self._lock:
+            if self._pid == os.getpid():
+                return
+            # First use, or first use after a fork (gunicorn): children of another process are not ours.
+            self._idle = queue.LifoQueue()
+            self._all = set()
+            for _ in range(self.size):
+                self._add_worker()
+            self._pid = os.getpid()
+
+    def _add_worker(self) -> None:
+        worker = _Worker(self.store_path)
+        self._all.add(worker)
+        self._idle.put(worker)
+
+    def _replace(self, worker: _Worker) -> None:
+        worker.stop()
+        with self._lock:
+            self._all.discard(worker)
+            self._add_worker()
+
+    def run(self, job: QueryJob) -> QueryAnswer:
+        self._ensure_started()
+        try:
+            worker = self._idle.get(timeout=self.timeout)
+        except queue.Empty:
+            raise QueryTimeout(f"Every query worker stayed busy for {self.timeout:g} s",
+                               "Try again shortly; long-running queries by others are stopped at the limit.",
+                               ) from None
+        try:
+            worker.conn.send(job)
+            if not worker.conn.poll(self.timeout):
+                log.warning("query stopped after %.1f s: %.200r", self.timeout, job.query)
+                self._replace(worker)
+                worker = None
+                raise QueryTimeout(f"The query ran longer than {self.timeout:g} s and was stopped")
+            status, payload = worker.conn.recv()
+        except (EOFError, OSError, BrokenPipeError) as exc:
+            if worker is not None:
+                self._replace(worker)
+                worker = None
+            raise StoreError(f"The query worker failed ({exc.__class__.__name__})") from None
+        finally:
+            if worker is not None:
+                self._idle.put(worker)
+        if status == "ok":
+            return payload  # type: ignore[no-any-return]
+        if status == "syntax":
+            if looks_like_update(job.query):
+                raise UpdateForbidden("SPARQL Update is not accepted: this endpoint is read-only")
+            raise QuerySyntaxError(f"The query does not parse: {payload}")
+        if status == "store":
+            raise StoreError(f"The store cannot be read: {payload}")
+        raise QueryError(f"The query failed: {payload}")
+
+    def close(self) -> None:
+        with self._lock:
+            if self._pid == os.getpid():
+                for worker in self._all:
+                    worker.stop()
+            self._all = set()
+            self._idle = queue.LifoQueue()
+            self._pid = None
+
+
+def _close_ref(ref: weakref.ref[QueryPool]) -> None:
+    pool = ref()
+    if pool is not None:
+        pool.close()
