@@ -495,7 +495,8 @@ def _read_table(source: SourceText, lines: list[_Line], title: _Line, unit_line:
         header.extend(line.text.split())
         index += 1
     sides = _read_header(header)
-    code_table = any(_key(chunk) in ("类", "款", "编码", "科目编码") or "编码" in chunk for chunk in header)
+    header_keys = {_key(chunk) for chunk in header}
+    code_table = any("编码" in key for key in header_keys) or {"类", "款"} <= header_keys
 
     # Body: collect row drafts until the table ends.
     body: list[_Line] = []
