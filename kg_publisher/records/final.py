@@ -1,0 +1,267 @@
+"""Statements peculiar to final accounts (部门决算) prose, read into records.
+
+What a 决算情况说明 says that a budget does not:
+
+* balances: 收入支出总计 (the year's flows plus 年初/年末结转和结余) next to 本年收入合计 / 本年支出合计;
+  the grand total becomes item ``GRAND_TOTAL`` so it never collides with the year's total (``_T``);
+* phase pairs: "年初预算为1560.05万元，支出决算为1511.89万元" → one ``approved`` and one ``executed``
+  figure of the same item (全年预算 / 调整预算 → ``revised``), plus the stated 完成预算的98.20% as an
+  ``EXECUTION`` ratio;
+* shares: "一般公共服务支出（类）2106.66万元，占71.73%" → the figure, ``part_of`` its total, and the
+  stated share as a ``SHARE`` ratio (validation recomputes it).
+
+The subject of a phase statement is the phrase before it ("“三公”经费财政拨款支出年初预算为…"), or, when
+the sentence starts with 年初预算, the classification chain "X（类）Y（款）Z（项）" heading its numbered item;
+its code comes from the document's own tables (:mod:`.classification`). A figure whose subject cannot be
+named is not published: it becomes an :class:`UnparsedSpan`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..extract.source import SourceText
+from .classification import PrintedCodes
+from .flow import Flowed
+from .model import Amount, AmountFact, Percent, RatioStatement, Section, TextDefect, UnparsedSpan
+from .sections import innermost
+
+_NUMBER = r"(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>万元|亿元|元)"
+_PERCENT = r"(?P<pct>\d+(?:\.\d+)?)\s*[%％]"
+
+_GRAND_TOTAL = re.compile(rf"(?P<label>(?P<fiscal>财政拨款)?收入支出(?:决算)?总计)(?:为)?{_NUMBER}")
+_YEAR_TOTAL = re.compile(rf"(?P<label>本年(?P<side>收入|支出)合计)(?:为)?{_NUMBER}")
+_FUND_TOTAL = re.compile(
+    rf"(?<![（(])(?P<label>(?:一般公共预算|政府性基金预算|国有资本经营预算)财政拨款(?:基本)?支出)(?:决算)?{_NUMBER}")
+#: A part with its stated share: "其他收入6.2万元，占0.21%", "住房保障支出（类）445.69万元，占15.16%".
+_SHARE_PART = re.compile(rf"(?P<label>[^，,；;：:。\d]{{2,40}}?){_NUMBER}[，,]\s*占{_PERCENT}")
+_SHARE_OF = re.compile(rf"占(?P<of>[^，。；的]{{2,20}})的{_PERCENT}")
+_PERSONNEL = re.compile(rf"(?P<label>人员经费|公用经费){_NUMBER}")
+_PHASE = re.compile(
+    rf"(?P<subject>[^，,；;：:。]*?)(?P<phase>年初预算|全年预算|调整预算)(?:数)?为\s*{_NUMBER}"
+)
+_EXECUTED = re.compile(
+    rf"(?P<subject>[^，,；;：:。]*?)(?:支出)?决算(?:数)?为\s*{_NUMBER}(?:[，,]\s*完成(?:年初|全年)?预算的{_PERCENT})?"
+)
+_CHAIN = re.compile(
+    r"(?P<lei>[^，。；：、\d（）]+)（类）(?P<kuan>[^，。；：（）]+)（款）(?P<xiang>[^，。；：（）]+)（项）")
+
+_LIST_LEAD = re.compile(r"^(?:其中|主要用于以下方面)?[：:，,；;\s]*")
+#: Headings run into the next sentence in flowed text; a subject starts after them.
+_HEADING_END = re.compile(r"^.*(?:情况|说明)[。]?")
+_PHASES = {"年初预算": "approved", "全年预算": "revised", "调整预算": "revised"}
+_FUNDS = (("一般公共预算", "GENERAL_PUBLIC"), ("政府性基金", "GOV_FUND"), ("国有资本经营", "STATE_CAPITAL"),
+          ("财政拨款", "FISCAL"))
+_PARTS = {"财政拨款收入": ("fund_source", "FISCAL"), "其他收入": ("fund_source", "OTHER"),
+          "事业收入": ("fund_source", "BUSINESS"), "经营收入": ("fund_source", "OPERATING"),
+          "上级补助收入": ("fund_source", "HIGHER_SUBSIDY"), "附属单位上缴收入": ("fund_source", "SUBORDINATE"),
+          "基本支出": ("expenditure_type", "BASIC"), "项目支出": ("expenditure_type", "PROJECT")}
+#: 三公 items, most specific wording first.
+_SANGONG = (("公务用车购置及运行", "OFFICIAL_VEHICLES"), ("公务用车购置", "VEHICLE_PURCHASE"),
+            ("公务用车运行", "VEHICLE_OPERATION"), ("因公出国", "OVERSEAS_TRAVEL"),
+            ("公务接待", "OFFICIAL_RECEPTION"), ("三公", "_T"))
+
+
+def _fund(text: str) -> str:
+    return next((code for word, code in _FUNDS if word in text), "_T")
+
+
+@dataclass
+class FinalStatements:
+    facts: list[AmountFact] = field(default_factory=list)
+    ratios: list[RatioStatement] = field(default_factory=list)
+    defects: list[TextDefect] = field(default_factory=list)
+    unparsed: list[UnparsedSpan] = field(default_factory=list)
+
+
+class _Reader:
+    def __init__(self, source: SourceText, sections: tuple[Section, ...], codes: PrintedCodes) -> None:
+        #: Figures of a 决算 are executed unless the sentence names another phase.
+        self.phase = "executed"
+        self.source = source
+        self.sections = sections
+        self.codes = codes
+        self.out = FinalStatements()
+        #: (codes, context) → fact already published, so a figure repeated in one section is kept once.
+        self.seen: dict[tuple[object, ...], AmountFact] = {}
+
+    # -- publishing ------------------------------------------------------------------------
+    def context(self, offset: int) -> str:
+        section = innermost(self.sections, offset)
+        return section.code if section else "document"
+
+    def fact(self, flow: Flowed, match: re.Match[str], label: str, start: int | None = None,
+             **codes: object) -> AmountFact:
+        """Publish the figure of ``match`` (span from ``start``, default the match start) once per context."""
+        span = flow.span(match.start() if start is None else start, match.end("unit"))
+        amount = Amount.parse(match.group("number"), match.group("unit"))
+        context = self.context(span.start)
+        fields = {"operation": "expenditure", "indicator": "TOTAL", "phase": self.phase, **codes}
+        fields.setdefault("expenditure_type", "_T" if fields["operation"] == "expenditure" else "_Z")
+        identity = (tuple(sorted((k, v) for k, v in fields.items() if k != "part_of")), context)
+        if identity in self.seen:
+            first = self.seen[identity]
+            if first.amount.value.scaleb(first.amount.unit_multiplier) != amount.value.scaleb(amount.unit_multiplier):
+                self.out.defects.append(TextDefect(
+                    "inconsistent-repeat", span,
+                    f"{label} is printed as {first.amount.printed}{first.amount.unit} and as "
+                    f"{amount.printed}{amount.unit} in the same section"))
+            return first
+        fact = AmountFact(key=f"fin-{len(self.out.facts) + 1}", label=label, amount=amount, span=span,
+                          context=context, **fields)  # type: ignore[arg-type]
+        self.seen[identity] = fact
+        self.out.facts.append(fact)
+        return fact
+
+    def ratio(self, flow: Flowed, match: re.Match[str], what: str, numerator: AmountFact,
+              denominator: AmountFact | None) -> None:
+        if denominator is None or match.group("pct") is None:
+            return
+        span = flow.span(match.start(), match.end("pct") + 1)
+        self.out.ratios.append(RatioStatement(f"fin-ratio-{len(self.out.ratios) + 1}", what,
+                                              Percent.parse(match.group("pct")), numerator.key,
+                                              denominator.key, span))
+
+    def unparsed(self, flow: Flowed, match: re.Match[str], reason: str) -> None:
+        span = flow.span(match.start("number"), match.end("unit"))
+        self.out.unparsed.append(UnparsedSpan(span, reason, self.context(span.start)))
+
+    # -- statements ------------------------------------------------------------------------
+    def read(self, section: Section) -> None:
+        flow = Flowed.of(self.source, section.span.start, section.span.end)
+        text = flow.text
+        totals: dict[str, AmountFact] = {}
+        for match in _GRAND_TOTAL.finditer(text):
+            self.fact(flow, match, match.group("label"), operation="revenue", item="GRAND_TOTAL",
+                      fund_source="FISCAL" if match.group("fiscal") else "_T", expenditure_type="_Z")
+        for match in _YEAR_TOTAL.finditer(text):
+            revenue = match.group("side") == "收入"
+            total = self.fact(flow, match, match.group("label"), operation="revenue" if revenue else "expenditure",
+                              expenditure_type="_Z" if revenue else "_T", breakdown_complete=False)
+            totals[match.group("label")] = total
+            self.share_parts(flow, match.end(), total)
+        for match in _FUND_TOTAL.finditer(text):
+            label = match.group("label")
+            basic = "基本支出" in label
+            total = self.fact(flow, match, label, fund_source=_fund(label), breakdown_complete=False,
+                              expenditure_type="BASIC" if basic else "_T")
+            share_of = _SHARE_OF.match(text, match.end() + 1) if match.end() < len(text) else None
+            if share_of and share_of.group("of") in totals:
+                self.ratio(flow, share_of, "SHARE", total, totals[share_of.group("of")])
+            if basic:
+                self.personnel_parts(flow, match.end(), total)
+            else:
+                self.share_parts(flow, match.end(), total, functional=True)
+        self.phase_statements(flow, section)
+
+    def sentence_end(self, text: str, start: int) -> int:
+        end = text.find("。", start)
+        return len(text) if end < 0 else end
+
+    def share_parts(self, flow: Flowed, start: int, total: AmountFact, functional: bool = False) -> None:
+        """The "label X万元，占p%" list following a total, each a part of it."""
+        text = flow.text
+        end = self.sentence_end(text, start)
+        for match in _SHARE_PART.finditer(text, start, end):
+            label = _LIST_LEAD.sub("", match.group("label"))
+            codes: dict[str, object]
+            if functional and label.endswith("（类）"):
+                code = self.codes.code_of("functional", [label.removesuffix("（类）")])
+                if code is None:
+                    self.unparsed(flow, match, f"no table of this document prints the 类 {label!r}")
+                    continue
+                codes = {"functional": code, "fund_source": total.fund_source}
+            elif label in _PARTS:
+                name, value = _PARTS[label]
+                codes = {name: value}
+            else:
+                self.unparsed(flow, match, f"share of an item not known as a part of {total.label}: {label!r}")
+                continue
+            base = {"operation": total.operation, "expenditure_type": total.expenditure_type,
+                    "fund_source": total.fund_source}
+            part = self.fact(flow, match, label, start=match.start("label") + len(match.group("label")) - len(label),
+                             part_of=total.key, **{**base, **codes})
+            self.ratio(flow, match, "SHARE", part, total)
+
+    def personnel_parts(self, flow: Flowed, start: int, total: AmountFact) -> None:
+        text = flow.text
+        stop = text.find("。", text.find("公用经费", start)) if "公用经费" in text[start:] else -1
+        for match in _PERSONNEL.finditer(text, start, stop if stop > 0 else len(text)):
+            kind = "PERSONNEL" if match.group("label") == "人员经费" else "PUBLIC_OPERATING"
+            self.fact(flow, match, match.group("label"), fund_source=total.fund_source, expenditure_type=kind,
+                      part_of=total.key)
+
+    def subject_codes(self, subject: str, flow: Flowed, before: int, section: Section,
+                      parent: dict[str, object] | None) -> dict[str, object] | None:
+        """Codes of what a phase statement is about, or None when it cannot be named."""
+        subject = subject.strip()
+        for word, item in _SANGONG:
+            if word in subject:
+                fund = _fund(subject) if "三公" in subject or parent is None else parent.get("fund_source", "_T")
+                return {"indicator": "SANGONG", "item": item, "fund_source": fund}
+        if subject and any(word in subject for word, _ in _FUNDS) and subject.endswith("支出"):
+            return {"fund_source": _fund(subject), "expenditure_type": "_T"}
+        if not subject:
+            chains = list(_CHAIN.finditer(flow.text, 0, before))
+            if chains:
+                chain = chains[-1]
+                code = self.codes.code_of("functional", [name.strip() for name in chain.group("lei", "kuan", "xiang")])
+                if code:
+                    return {"functional": code, "fund_source": _fund(section.heading),
+                            "label": chain.group("xiang").strip() + "（项）"}
+        return None
+
+    def phase_statements(self, flow: Flowed, section: Section) -> None:
+        text = flow.text
+        previous: dict[str, object] | None = None  # codes of the last whole (e.g. 三公 total) for its parts
+        wholes: dict[tuple[str, str], AmountFact] = {}
+        taken: set[int] = set()
+        for match in _PHASE.finditer(text):
+            codes = self.subject_codes(match.group("subject"), flow, match.start("phase"), section, previous)
+            executed = _EXECUTED.match(text, match.end("unit") + 1) if match.end("unit") < len(text) else None
+            if codes is None:
+                self.unparsed(flow, match, f"cannot tell what {match.group('phase')} is about")
+                if executed:
+                    taken.add(executed.start("number"))
+                continue
+            subject = _HEADING_END.sub("", match.group("subject").strip()) or str(codes.pop("label", ""))
+            label = subject + match.group("phase")
+            whole = wholes.get(("TOTAL", _PHASES[match.group("phase")])) if "functional" in codes else None
+            approved = self.fact(flow, match, label, start=match.start("phase"), phase=_PHASES[match.group("phase")],
+                                 part_of=whole.key if whole else None, **codes)
+            if "functional" not in codes and codes.get("item", "_T") == "_T":
+                wholes[(str(codes.get("indicator", "TOTAL")), approved.phase)] = approved
+            if executed and not executed.group("subject").strip():
+                taken.add(executed.start("number"))
+                whole = wholes.get(("TOTAL", "executed")) if "functional" in codes else None
+                done = self.fact(flow, executed, subject + "决算", phase="executed",
+                                 part_of=whole.key if whole else None, **codes)
+                self.ratio(flow, executed, "EXECUTION", done, approved)
+                if "functional" not in codes and codes.get("item", "_T") == "_T":
+                    wholes[(str(codes.get("indicator", "TOTAL")), "executed")] = done
+            if codes.get("item") == "_T":
+                previous = codes
+        for match in _EXECUTED.finditer(text):
+            if match.start("number") in taken or not match.group("subject").strip():
+                continue
+            codes = self.subject_codes(match.group("subject"), flow, match.start(), section, previous)
+            if codes is None:
+                self.unparsed(flow, match, "cannot tell what this 决算 figure is about")
+                continue
+            whole = wholes.get((str(codes.get("indicator", "TOTAL")), "executed"))
+            part_of = whole.key if whole and codes.get("item") not in (None, "_T") else None
+            self.fact(flow, match, match.group("subject").strip() + "决算", phase="executed", part_of=part_of, **codes)
+
+
+def read_final_statements(source: SourceText, sections: tuple[Section, ...]) -> FinalStatements:
+    """Read the 决算-specific statements of every narrative section (tables and glossary left out)."""
+    reader = _Reader(source, sections, PrintedCodes.read(source, sections))
+    leaves = [section for section in sections
+              if not section.code.startswith(("table", "part-2", "glossary"))
+              and section.meaning not in ("tables", "glossary", "duties", "composition", "overview")
+              and not any(other is not section and other.level > section.level
+                          and section.span.start <= other.span.start < section.span.end for other in sections)]
+    for section in leaves:
+        reader.read(section)
+    return reader.out
