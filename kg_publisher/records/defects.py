@@ -1,0 +1,88 @@
+"""Faults of the source text itself, recorded where they are and never fixed.
+
+Kinds: ``duplicated-paragraph`` (a run of lines printed twice in a row), ``unfilled-alternative``
+(the template's "增加/减少", "增长/下降", or "与上年持平" printed beside a number), ``doubled-phrase``
+("主要职责有主要职责有"), ``stray-characters`` ("0%0") and ``template-residue`` (placeholders such as
+"主要原因是0", "XX", or the template's instruction to the department left in the text).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..extract.source import SourceText
+from .model import TextDefect
+from .patterns import CJK
+
+_DIRECTIONS = "增加|减少|增长|下降|上升|降低|提高"
+_ALTERNATIVE_WORDS = re.compile(rf"(?:{_DIRECTIONS})(?:\s*/\s*(?:{_DIRECTIONS}))+")
+_UNCHANGED_BESIDE_NUMBER = re.compile(r"(?<=[\d元%])\s*/\s*(?P<alt>与(?:上年|\d{4}年度?)?(?:预算)?持平)")
+_DOUBLED = re.compile(rf"([{CJK}]{{3,}})\1")
+_STRAY = re.compile(r"(?<![\d.])\d+(?:\.\d+)?[%％]\d+")
+_RESIDUE = (
+    (re.compile(r"(?:主要)?原因(?:是|为)[:：]?[ \t]*(?:[0０](?![\d.%])|(?=[。；]))"), "the reason is a placeholder"),
+    (re.compile(r"(?<![A-Za-z])(?:XX|ＸＸ|××|＊＊)(?![A-Za-z])"), "a template placeholder was not filled in"),
+    (re.compile(r"[^。\n]*部门应根据实际情况[^。\n]*。?"), "the template's instruction to the department was printed"),
+)
+#: Longest run of lines compared when looking for a doubled paragraph.
+_MAX_BLOCK_LINES = 60
+_MIN_BLOCK_CJK = 8
+
+
+def find_defects(source: SourceText) -> tuple[TextDefect, ...]:
+    """All defects of ``source`` in text order."""
+    text = source.text
+    defects: list[TextDefect] = list(_duplicated_paragraphs(source))
+    for match in _ALTERNATIVE_WORDS.finditer(text):
+        defects.append(TextDefect("unfilled-alternative", source.span(match.start(), match.end()),
+                                  f"template alternatives '{match.group(0)}' printed instead of one word"))
+    for match in _UNCHANGED_BESIDE_NUMBER.finditer(text):
+        defects.append(TextDefect("unfilled-alternative", source.span(match.start("alt"), match.end("alt")),
+                                  f"'{match.group('alt')}' printed beside a stated change: template alternative "
+                                  "left in"))
+    for match in _DOUBLED.finditer(text):
+        defects.append(TextDefect("doubled-phrase", source.span(match.start(), match.end()),
+                                  f"'{match.group(1)}' printed twice in a row"))
+    for match in _STRAY.finditer(text):
+        defects.append(TextDefect("stray-characters", source.span(match.start(), match.end()),
+                                  f"stray characters after a percentage in '{match.group(0)}'"))
+    for pattern, message in _RESIDUE:
+        for match in pattern.finditer(text):
+            start = match.start() + len(match.group(0)) - len(match.group(0).lstrip())
+            if match.end() > start:
+                defects.append(TextDefect("template-residue", source.span(start, match.end()),
+                                          f"{message}: '{match.group(0).strip()}'"))
+    return tuple(sorted(defects, key=lambda d: (d.span.start, d.span.end, d.kind)))
+
+
+def _duplicated_paragraphs(source: SourceText) -> list[TextDefect]:
+    """Runs of non-blank lines printed twice in a row (blank lines and indentation ignored)."""
+    lines: list[tuple[int, int, str]] = []
+    offset = 0
+    for raw in source.text.split("\n"):
+        stripped = raw.strip()
+        if stripped:
+            start = offset + len(raw) - len(raw.lstrip())
+            lines.append((start, start + len(stripped), stripped))
+        offset += len(raw) + 1
+    found: list[TextDefect] = []
+    i = 0
+    while i < len(lines):
+        for j in range(min(len(lines) - 1, i + _MAX_BLOCK_LINES), i, -1):
+            size = j - i
+            if j + size > len(lines) or lines[j][2] != lines[i][2]:
+                continue
+            first, second = lines[i:j], lines[j:j + size]
+            if [line[2] for line in first] != [line[2] for line in second]:
+                continue
+            if sum(len(re.findall(f"[{CJK}]", line[2])) for line in first) < _MIN_BLOCK_CJK:
+                continue
+            span = source.span(second[0][0], second[-1][1])
+            found.append(TextDefect(
+                "duplicated-paragraph", span,
+                f"{size} line(s) printed twice in a row (first copy at {first[0][0]}–{first[-1][1]})",
+            ))
+            i = j + size - 1
+            break
+        i += 1
+    return found

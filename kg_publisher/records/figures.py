@@ -1,0 +1,374 @@
+"""Money figures, counts and ratios of the narrative sections (收支, 三公, 机关运行经费, 采购, 资产, 绩效).
+
+Each reader works inside one section found by :mod:`.sections` and records every figure where
+it is printed: the same figure printed in two sections is two facts (the second key gets the
+section code appended), so validation can compare them. A figure is recorded with the label
+printed next to it; year-over-year clauses right after a figure become its
+:class:`ChangeStatement`. Decisions on completeness of breakdowns (``breakdown_complete``):
+
+* a list introduced by ``包括：`` or ``分项目如下`` is complete; by ``主要包括`` / ``其中`` it is not
+  (机关运行经费 "主要包括：…" → incomplete; 资产总额 "其中，流动资产…固定资产…" → incomplete);
+* "三公" and 公务用车购置及运行费 are complete by definition (the three 三公 items, 购置 + 运行),
+  whatever word introduces them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from ..codelists import CodeList
+from ..extract.source import SourceText, Span
+from .changes import compared_year, read_clause, read_reason, to_statement
+from .model import AmountFact, ChangeStatement, CountStatement, RatioStatement, Section, UnparsedSpan
+from .patterns import AMOUNT, CJK, amount_of, percent_of, unwrap
+
+_AMOUNT = AMOUNT.pattern
+#: Words allowed between a label and its number ("预算支出安排", "预算数为").
+_FILLER = r"(?P<filler>[^\d，。；：:、\n,;（）()]{0,14}?)"
+
+_REVENUE_TOTAL = re.compile(rf"(?<![{CJK}])(?P<label>收入预算|收入总计|本年收入合计|收入合计){_FILLER}{_AMOUNT}")
+_EXPENDITURE_TOTAL = re.compile(rf"(?<![{CJK}])(?P<label>支出预算|支出总计|本年支出合计|支出合计){_FILLER}{_AMOUNT}")
+_REVENUE_LINE = re.compile(rf"(?<![{CJK}])(?P<label>[{CJK}（）\n]{{2,24}}?(?:收入|结转|结余)){_AMOUNT}")
+_BASIC = re.compile(rf"(?P<label>基本支出){_AMOUNT}")
+_PROJECT = re.compile(rf"(?P<label>项目支出){_AMOUNT}")
+_PROCUREMENT_TOTAL = re.compile(rf"(?P<label>政府采购)(?!货物|工程|服务){_FILLER}{_AMOUNT}")
+_DEBT_TOTAL = re.compile(rf"(?P<label>债务支出){_FILLER}{_AMOUNT}")
+_SERVICES_TOTAL = re.compile(rf"(?P<label>政府购买服务){_FILLER}{_AMOUNT}")
+_SANGONG_TOTAL = re.compile(rf"(?P<label>“?三公”?经费){_FILLER}{_AMOUNT}")
+_RUNNING_COST_TOTAL = re.compile(rf"(?P<label>机关运行经费|运行经费){_FILLER}{_AMOUNT}")
+_LIST_ITEM = re.compile(rf"(?<![{CJK}）)”])(?P<label>[{CJK}（）()“”]{{2,30}}?){_AMOUNT}")
+_ASSET_DATE = re.compile(r"截[至止]\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+
+#: "三公" parts: (key, item code, pattern); vehicles purchase/operation are parts of the vehicles line.
+_SANGONG_PARTS = (
+    ("sangong-overseas", "OVERSEAS_TRAVEL", rf"(?P<label>因公出国[（(]境[）)]费用?){_FILLER}{_AMOUNT}"),
+    ("sangong-reception", "OFFICIAL_RECEPTION", rf"(?P<label>公务接待费){_FILLER}{_AMOUNT}"),
+    ("sangong-vehicles", "OFFICIAL_VEHICLES", rf"(?P<label>公务用?车购置及运行(?:维护)?费){_FILLER}{_AMOUNT}"),
+    ("sangong-vehicle-purchase", "VEHICLE_PURCHASE", rf"(?P<label>公务用?车购置费){_FILLER}{_AMOUNT}"),
+    ("sangong-vehicle-operation", "VEHICLE_OPERATION",
+     rf"(?P<label>公务用?车(?:用车)?运行(?:维护)?费){_FILLER}{_AMOUNT}"),
+)
+
+#: Revenue line labels → fund source code, tried in order (经营收入 before 事业收入).
+_FUND_SOURCES = (
+    ("一般公共预算", "GENERAL_PUBLIC"),
+    ("政府性基金", "GOV_FUND"),
+    ("国有资本经营", "STATE_CAPITAL"),
+    ("财政专户", "SPECIAL_ACCOUNT"),
+    ("经营收入", "OPERATING"),
+    ("事业收入", "BUSINESS"),
+    ("上级补助", "HIGHER_SUBSIDY"),
+    ("附属单位", "SUBORDINATE"),
+    ("其他收入", "OTHER"),
+    ("结转", "CARRY_OVER"),
+    ("结余", "CARRY_OVER"),
+    ("财政拨款", "FISCAL"),
+)
+
+
+def fund_source(label: str) -> str | None:
+    """Fund source code of a revenue line label.
+
+    >>> fund_source("一般公共预算收入"), fund_source("事业单位经营收入"), fund_source("上年结转")
+    ('GENERAL_PUBLIC', 'OPERATING', 'CARRY_OVER')
+    """
+    return next((code for word, code in _FUND_SOURCES if word in label), None)
+
+
+@dataclass
+class FactBook:
+    """Collects the records of one document and keeps their keys unique."""
+
+    source: SourceText
+    year: int
+    phase: str
+    facts: list[AmountFact] = field(default_factory=list)
+    changes: list[ChangeStatement] = field(default_factory=list)
+    counts: list[CountStatement] = field(default_factory=list)
+    ratios: list[RatioStatement] = field(default_factory=list)
+    unparsed: list[UnparsedSpan] = field(default_factory=list)
+    _keys: set[str] = field(default_factory=set)
+
+    def key(self, base: str, context: str) -> str:
+        """``base``; a figure printed again elsewhere gets ``-<context>`` (and ``-2`` … within one place)."""
+        stem = f"{base}-{context}" if context else base
+        candidate = base if base not in self._keys else stem
+        n = 1
+        while candidate in self._keys:
+            n += 1
+            candidate = f"{stem}-{n}"
+        self._keys.add(candidate)
+        return candidate
+
+    def in_section(self, base: str, context: str) -> AmountFact | None:
+        """The fact with key ``base`` (or a repeat of it) printed in section ``context``."""
+        return next((f for f in self.facts if f.context == context
+                     and (f.key == base or f.key.startswith(f"{base}-{context}"))), None)
+
+    def add(self, base: str, match: re.Match[str], section: Section, *, operation: str, indicator: str,
+            with_change: bool = True, **dimensions: object) -> AmountFact:
+        """Record the labelled figure matched by ``match`` (groups ``label``, ``number``, ``unit``)."""
+        key = self.key(base, section.code)
+        fact = AmountFact(
+            key=key,
+            label=unwrap(match.group("label")),
+            amount=amount_of(match),
+            span=self.source.span(match.start("label"), match.end()),
+            operation=operation,
+            indicator=indicator,
+            context=section.code,
+            phase=self.phase,
+            **dimensions,  # type: ignore[arg-type]
+        )
+        self.facts.append(fact)
+        if with_change:
+            self.change_after(fact, match.end(), section.span.end)
+        return fact
+
+    def change_after(self, fact: AmountFact, start: int, limit: int) -> None:
+        """A change clause printed right after the figure (比2021年度增加…), with its reason."""
+        read = read_clause(self.source, start, limit, self.year)
+        if read is None:
+            return
+        reason = read_reason(self.source, read.end, limit)
+        self.changes.append(to_statement(self.key(f"{fact.key}-change", ""), fact.key, read, reason))
+
+    def set_breakdown(self, fact: AmountFact, complete: bool) -> None:
+        self.facts[self.facts.index(fact)] = replace(fact, breakdown_complete=complete)
+
+    def count(self, key: str, what: str, value: int, span: Span, part_of: str | None = None) -> CountStatement:
+        statement = CountStatement(self.key(key, ""), what, value, span, part_of)
+        self.counts.append(statement)
+        return statement
+
+    def covered(self) -> list[tuple[int, int]]:
+        spans: Iterable[Span] = [
+            *(f.span for f in self.facts), *(c.span for c in self.changes), *(c.span for c in self.counts),
+            *(r.span for r in self.ratios),
+        ]
+        return [(s.start, s.end) for s in spans]
+
+
+def _first(pattern: re.Pattern[str], source: SourceText, start: int, end: int) -> re.Match[str] | None:
+    return pattern.search(source.text, start, end)
+
+
+def read_budget_summary(book: FactBook, section: Section) -> None:
+    """收支总体情况: revenue total and lines, expenditure total, basic/project, procurement/debt/services."""
+    source, start, end = book.source, section.heading_span.end, section.span.end
+    revenue = _first(_REVENUE_TOTAL, source, start, end)
+    expenditure = _first(_EXPENDITURE_TOTAL, source, revenue.end() if revenue else start, end)
+    if revenue:
+        total = book.add("revenue-total", revenue, section, operation="revenue", indicator="TOTAL")
+        lines_end = expenditure.start() if expenditure else end
+        number = 0
+        for line in _REVENUE_LINE.finditer(source.text, revenue.end(), lines_end):
+            code = fund_source(line.group("label"))
+            if code is None:
+                continue
+            number += 1
+            book.add(f"revenue-{number:02d}", line, section, operation="revenue", indicator="TOTAL",
+                     fund_source=code, part_of=total.key)
+    if expenditure:
+        total = book.add("expenditure-total", expenditure, section, operation="expenditure", indicator="TOTAL",
+                         expenditure_type="_T")
+        for base, pattern, kind in (("expenditure-basic", _BASIC, "BASIC"),
+                                    ("expenditure-project", _PROJECT, "PROJECT")):
+            match = _first(pattern, source, expenditure.end(), end)
+            if match:
+                book.add(base, match, section, operation="expenditure", indicator="TOTAL", expenditure_type=kind,
+                         part_of=total.key)
+    for base, pattern, indicator in (("procurement-total", _PROCUREMENT_TOTAL, "PROCUREMENT"),
+                                     ("debt-total", _DEBT_TOTAL, "DEBT"),
+                                     ("purchased-services-total", _SERVICES_TOTAL, "PURCHASED_SERVICES")):
+        match = _first(pattern, source, start, end)
+        if match:
+            book.add(base, match, section, operation="expenditure", indicator=indicator)
+    _summary_changes(book, section)
+
+
+_SUMMARY_CHANGE = re.compile(r"(?P<what>收入|支出)(?=增加|减少|增长|下降|持平)")
+
+
+def _summary_changes(book: FactBook, section: Section) -> None:
+    """"2022年预算同上年比较，收入增加…；支出增加…。增减变化的主要原因是…": one claim per total, one reason."""
+    source = book.source
+    found = []
+    for match in _SUMMARY_CHANGE.finditer(source.text, section.heading_span.end, section.span.end):
+        about = book.in_section("revenue-total" if match.group("what") == "收入" else "expenditure-total",
+                                section.code)
+        if about is None or any(c.about == about.key for c in book.changes):
+            continue
+        sentence_start = max(source.text.rfind(ch, 0, match.start()) for ch in "。\n") + 1
+        context_year = compared_year(source.text[sentence_start:match.start()], book.year)
+        read = read_clause(source, match.end(), section.span.end, book.year, needs_comparison=False,
+                           context_year=context_year)
+        if read is not None:
+            found.append((about, read))
+    if not found:
+        return
+    reason = read_reason(source, found[-1][1].end, section.span.end)
+    for about, read in found:
+        book.changes.append(to_statement(book.key(f"{about.key}-change", ""), about.key, read, reason))
+
+
+def read_sangong(book: FactBook, section: Section) -> None:
+    """"三公" total, its three parts and the vehicles line's purchase/operation parts."""
+    source, start, end = book.source, section.heading_span.end, section.span.end
+    total_match = _first(_SANGONG_TOTAL, source, start, end)
+    total = None
+    if total_match:
+        total = book.add("sangong-total", total_match, section, operation="expenditure", indicator="SANGONG")
+    vehicles_key = None
+    for base, item, pattern in _SANGONG_PARTS:
+        match = re.compile(pattern).search(source.text, start, end)
+        if match is None:
+            continue
+        parent = vehicles_key if base in ("sangong-vehicle-purchase", "sangong-vehicle-operation") else (
+            total.key if total else None)
+        fact = book.add(base, match, section, operation="expenditure", indicator="SANGONG", item=item,
+                        part_of=parent)
+        if base == "sangong-vehicles":
+            vehicles_key = fact.key
+
+
+def read_running_cost(book: FactBook, section: Section) -> None:
+    """机关运行经费: total, its change, and the listed items with their economic classification codes."""
+    source, start, end = book.source, section.heading_span.end, section.span.end
+    match = _first(_RUNNING_COST_TOTAL, source, start, end)
+    if match is None:
+        return
+    total = book.add("running-cost-total", match, section, operation="expenditure", indicator="ORG_RUNNING_COST")
+    intro = re.compile(r"(?P<main>主要)?(?:包括|用于)[:：]|其中[:：，,]").search(source.text, match.end(), end)
+    if intro is None:
+        return
+    book.set_breakdown(total, not (intro.group("main") or intro.group(0).startswith("其中")))
+    economic = CodeList.load("econ-dept")
+    stop = re.compile(r"。").search(source.text, intro.end(), end)
+    for number, item in enumerate(_LIST_ITEM.finditer(source.text, intro.end(), stop.end() if stop else end), 1):
+        code = economic.by_name(unwrap(item.group("label")))
+        if code is not None:
+            book.add(f"running-cost-{code.code}", item, section, operation="expenditure",
+                     indicator="ORG_RUNNING_COST", economic=code.code, part_of=total.key)
+        else:
+            book.add(f"running-cost-line-{number}", item, section, operation="expenditure",
+                     indicator="ORG_RUNNING_COST", item=f"line-{number}", part_of=total.key)
+
+
+_PROCUREMENT_LIST = re.compile(r"(?P<what>政府采购|政府购买服务)(?:预算)?\s*[:：]|(?P<other>其中)[:：]")
+
+
+def read_procurement(book: FactBook, section: Section) -> None:
+    """政府采购 and 政府购买服务 totals as printed here, and their itemised lines."""
+    source, start, end = book.source, section.heading_span.end, section.span.end
+    totals: dict[str, AmountFact] = {}
+    for base, pattern, indicator in (("procurement-total", _PROCUREMENT_TOTAL, "PROCUREMENT"),
+                                     ("purchased-services-total", _SERVICES_TOTAL, "PURCHASED_SERVICES")):
+        match = _first(pattern, source, start, end)
+        if match:
+            totals[indicator] = book.add(base, match, section, operation="expenditure", indicator=indicator)
+    lists = list(_PROCUREMENT_LIST.finditer(source.text, start, end))
+    numbers = {"PROCUREMENT": 0, "PURCHASED_SERVICES": 0}
+    for position, intro in enumerate(lists):
+        indicator = "PURCHASED_SERVICES" if intro.group("what") == "政府购买服务" else "PROCUREMENT"
+        total = totals.get(indicator)
+        list_end = lists[position + 1].start() if position + 1 < len(lists) else end
+        next_line = re.compile(r"\n\s*\d+[.．、]").search(source.text, intro.end(), list_end)
+        list_end = next_line.start() if next_line else list_end
+        for item in _LIST_ITEM.finditer(source.text, intro.end(), list_end):
+            numbers[indicator] += 1
+            base = "purchased-services-line" if indicator == "PURCHASED_SERVICES" else "procurement-line"
+            number = numbers[indicator]
+            book.add(f"{base}-{number}", item, section, operation="expenditure", indicator=indicator,
+                     item=f"line-{number}", part_of=total.key if total else None)
+
+
+_ASSETS_TOTAL = re.compile(rf"(?P<label>资产总额){_FILLER}{_AMOUNT}")
+_ASSET_PARTS = (
+    ("assets-current", "CURRENT_ASSETS", re.compile(rf"(?P<label>流动资产){_FILLER}{_AMOUNT}")),
+    ("assets-fixed", "FIXED_ASSETS", re.compile(rf"(?P<label>固定资产){_FILLER}{_AMOUNT}")),
+)
+_VEHICLE_VALUE = re.compile(rf"(?P<label>价值|账面价值|原值){_AMOUNT}")
+_VEHICLE_COUNTS = (
+    ("vehicles-count", "VEHICLES", re.compile(r"车辆\s*(?P<n>\d+)\s*辆")),
+    ("vehicles-general-count", "VEHICLES_GENERAL", re.compile(r"一般公务用车\s*(?P<n>\d+)\s*辆")),
+    ("vehicles-other-count", "VEHICLES_OTHER", re.compile(r"其他用车\s*(?P<n>\d+)\s*辆")),
+)
+
+
+def read_assets(book: FactBook, section: Section) -> None:
+    """国有资产: the date, total, 流动/固定资产 ("其中": incomplete), vehicles (count and value)."""
+    source, start, end = book.source, section.heading_span.end, section.span.end
+    dated = _first(_ASSET_DATE, source, start, end)
+    as_of = date(int(dated.group(1)), int(dated.group(2)), int(dated.group(3))) if dated else None
+    total_match = _first(_ASSETS_TOTAL, source, start, end)
+    total = None
+    if total_match:
+        total = book.add("assets-total", total_match, section, operation="_Z", indicator="ASSETS", as_of=as_of)
+        if re.match(r"[，,]?\s*其中", source.text[total_match.end():end]):
+            book.set_breakdown(total, False)
+    parts: dict[str, AmountFact] = {}
+    for base, item, pattern in _ASSET_PARTS:
+        match = _first(pattern, source, total_match.end() if total_match else start, end)
+        if match:
+            parts[base] = book.add(base, match, section, operation="_Z", indicator="ASSETS", item=item,
+                                   as_of=as_of, part_of=total.key if total else None)
+    counts: dict[str, CountStatement] = {}
+    for key, what, pattern in _VEHICLE_COUNTS:
+        match = _first(pattern, source, start, end)
+        if match:
+            parent = counts.get("vehicles-count")
+            counts[key] = book.count(key, what, int(match.group("n")), source.span(match.start(), match.end()),
+                                     part_of=parent.key if parent and key != "vehicles-count" else None)
+    if "vehicles-count" in counts:
+        value = _first(_VEHICLE_VALUE, source, counts["vehicles-count"].span.end, end)
+        if value:
+            fixed = parts.get("assets-fixed")
+            book.add("assets-vehicles", value, section, operation="_Z", indicator="ASSETS", item="VEHICLE_ASSETS",
+                     as_of=as_of, part_of=fixed.key if fixed else None)
+            if fixed is not None:  # the vehicles are only one part of the fixed assets
+                book.set_breakdown(fixed, False)
+
+
+_PERF_REQUIRED = re.compile(r"应编制绩效目标的项目共?\s*(?P<n>\d+)\s*个")
+_PERF_SET = re.compile(r"(?:实际编制|编报|编制了?)绩效目标的项目共?\s*(?P<n>\d+)\s*个")
+_PERF_FUNDS = re.compile(rf"(?P<label>涉及[{CJK}]{{0,14}}?){_AMOUNT}")
+_PERF_COVERAGE = re.compile(r"(?P<label>[^，。；\n]*覆盖率)[^，。；\n%]*?(?P<number>\d+(?:\.\d+)?)\s*[%％]")
+
+
+def read_performance(book: FactBook, section: Section) -> None:
+    """绩效目标: projects required and set (counts), funds involved, and the stated coverage ratio."""
+    source, start, end = book.source, section.heading_span.end, section.span.end
+    required = _first(_PERF_REQUIRED, source, start, end)
+    required_count = None
+    if required:
+        required_count = book.count("perf-projects-required", "PERF_PROJECTS_REQUIRED", int(required.group("n")),
+                                    source.span(required.start(), required.end()))
+    done = _first(_PERF_SET, source, required.end() if required else start, end)
+    set_count = None
+    if done:
+        set_count = book.count("perf-projects-set", "PERF_PROJECTS_SET", int(done.group("n")),
+                               source.span(done.start(), done.end()))
+    funds = _first(_PERF_FUNDS, source, start, end)
+    if funds:
+        book.add("performance-funds", funds, section, operation="expenditure", indicator="PERFORMANCE_FUNDS")
+    coverage = _first(_PERF_COVERAGE, source, start, end)
+    if coverage and required_count and set_count:
+        book.ratios.append(RatioStatement(
+            key=book.key("perf-coverage", ""), what="PERF_COVERAGE", percent=percent_of(coverage),
+            numerator=set_count.key, denominator=required_count.key,
+            span=source.span(coverage.start("label"), coverage.end()),
+        ))
+
+
+READERS = {
+    "budget-summary": read_budget_summary,
+    "sangong": read_sangong,
+    "running-cost": read_running_cost,
+    "procurement": read_procurement,
+    "assets": read_assets,
+    "performance": read_performance,
+}

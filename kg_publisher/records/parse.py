@@ -1,0 +1,116 @@
+"""``SourceText`` → :class:`Disclosure`: the one entry point of the records layer.
+
+>>> from kg_publisher.extract.readers import read_source
+>>> from tests.conftest import SEED
+>>> disclosure = parse_disclosure(read_source(SEED))
+>>> disclosure.info.department, disclosure.info.year, disclosure.info.kind
+('盘锦市兴隆台区政务服务中心', 2022, 'budget')
+>>> disclosure.fact("revenue-total").amount.value
+Decimal('819.82')
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import SourceError
+from ..extract.source import SourceText
+from ..registry import Registry
+from .defects import find_defects
+from .figures import READERS, FactBook
+from .glossary import read_glossary
+from .info import head_word, read_info
+from .model import Disclosure, Section, UnparsedSpan
+from .organisation import read_composition, read_duties, read_mentions, read_unit_count, read_units
+from .patterns import AMOUNT, strip_span
+from .sections import find_sections, innermost
+
+_PHASES = {"budget": "approved", "final": "executed"}
+#: Meanings that make a text a budget disclosure (at least one must be found).
+_DISCLOSURE_MEANINGS = {"overview", "duties", "units", "composition", "budget-summary", "sangong", "running-cost",
+                        "procurement", "assets", "performance", "glossary", "tables", "narrative"}
+
+
+def parse_disclosure(source: SourceText, registry: Registry | None = None) -> Disclosure:
+    """Read every record of one disclosure; :class:`SourceError` if it is none."""
+    sections = find_sections(source)
+    if not any(section.meaning in _DISCLOSURE_MEANINGS for section in sections):
+        raise SourceError(
+            f"{source.name}: no budget disclosure sections found — expected headings such as 部门概况/主要职责, "
+            "收支预算总体情况说明, “三公”经费, 名词解释 (第X部分 / 一、… / plain headings)",
+        )
+    registry = registry or Registry.load()
+    info = read_info(source, registry)
+    book = FactBook(source, info.year, _PHASES[info.kind])
+    for section in sections:
+        reader = READERS.get(section.meaning)
+        if reader is None:
+            continue
+        before = len(book.facts) + len(book.counts)
+        reader(book, section)
+        if len(book.facts) + len(book.counts) == before:
+            book.unparsed.append(UnparsedSpan(section.span, f"{section.meaning} section: no figures recognised",
+                                              section.code))
+    duties = read_duties(source, sections)
+    units = read_units(source, sections)
+    unit_count = read_unit_count(source, sections)
+    if unit_count is not None:
+        book.counts.insert(0, unit_count)
+    glossary, glossary_unparsed = read_glossary(source, sections)
+    unparsed = [*_unread_sections(source, sections, bool(duties), bool(units)), *book.unparsed, *glossary_unparsed,
+                *_unread_figures(source, sections, book)]
+    return Disclosure(
+        source=source,
+        info=info,
+        sections=sections,
+        duties=duties,
+        units=units,
+        composition=read_composition(source, sections),
+        facts=tuple(book.facts),
+        changes=tuple(book.changes),
+        counts=tuple(book.counts),
+        ratios=tuple(book.ratios),
+        glossary=glossary,
+        mentions=read_mentions(source, info.department, sections, registry),
+        defects=find_defects(source),
+        unparsed=tuple(sorted(unparsed, key=lambda u: (u.span.start, u.span.end))),
+        notes={"department_head_word": head_word(info.department)},
+    )
+
+
+def _unread_sections(source: SourceText, sections: tuple[Section, ...], have_duties: bool,
+                     have_units: bool) -> list[UnparsedSpan]:
+    """Table sections (read elsewhere or attached), and duty/unit sections that gave nothing."""
+    unread = []
+    for section in sections:
+        nested = any(other.meaning == "tables" and other.level > section.level
+                     and section.span.start <= other.span.start < section.span.end for other in sections)
+        if section.meaning == "tables" and not nested:
+            unread.append(UnparsedSpan(section.span, "table section: tables are not read by the text parser",
+                                       section.code))
+        elif (section.meaning == "duties" and not have_duties) or (section.meaning == "units" and not have_units):
+            unread.append(UnparsedSpan(section.span, f"{section.meaning} section: no numbered items found",
+                                       section.code))
+    return unread
+
+
+def _unread_figures(source: SourceText, sections: tuple[Section, ...], book: FactBook) -> list[UnparsedSpan]:
+    """Sentences outside tables holding a money figure that no record covers."""
+    covered = book.covered()
+    seen: set[tuple[int, int]] = set()
+    unread = []
+    for match in AMOUNT.finditer(source.text):
+        if any(start <= match.start() and match.end() <= end for start, end in covered):
+            continue
+        section = innermost(sections, match.start())
+        if section is not None and section.meaning == "tables":
+            continue
+        start = max(source.text.rfind(mark, 0, match.start()) for mark in "。；;\n") + 1
+        stop = re.compile(r"[。；;\n]").search(source.text, match.end())
+        start, end = strip_span(source, start, stop.end() if stop else len(source.text))
+        if (start, end) in seen or end <= start:
+            continue
+        seen.add((start, end))
+        unread.append(UnparsedSpan(source.span(start, end), "money figure not read into a record",
+                                   section.code if section else "front-matter"))
+    return unread
