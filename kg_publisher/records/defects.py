@@ -9,6 +9,7 @@ Kinds: ``duplicated-paragraph`` (a run of lines printed twice in a row), ``unfil
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from ..extract.source import SourceText
 from .model import TextDefect
@@ -29,10 +30,17 @@ _MAX_BLOCK_LINES = 60
 _MIN_BLOCK_CJK = 8
 
 
-def find_defects(source: SourceText) -> tuple[TextDefect, ...]:
-    """All defects of ``source`` in text order."""
+def find_defects(source: SourceText, tables: Sequence[tuple[int, int]] = ()) -> tuple[TextDefect, ...]:
+    """All defects of ``source`` in text order.
+
+    Repeated lines inside ``tables`` (start, end) are not doubled paragraphs: column headers of
+    a two-column table layout legitimately repeat.
+    """
     text = source.text
-    defects: list[TextDefect] = list(_duplicated_paragraphs(source))
+    defects: list[TextDefect] = [
+        defect for defect in _duplicated_paragraphs(source)
+        if not any(start <= defect.span.start < end for start, end in tables)
+    ]
     for match in _ALTERNATIVE_WORDS.finditer(text):
         defects.append(TextDefect("unfilled-alternative", source.span(match.start(), match.end()),
                                   f"template alternatives '{match.group(0)}' printed instead of one word"))

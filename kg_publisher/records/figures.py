@@ -27,19 +27,24 @@ from .patterns import AMOUNT, CJK, amount_of, percent_of, unwrap
 
 _AMOUNT = AMOUNT.pattern
 #: Words allowed between a label and its number ("预算支出安排", "预算数为").
-_FILLER = r"(?P<filler>[^\d，。；：:、\n,;（）()]{0,14}?)"
+_FILLER = r"(?P<filler>(?:(?!增加|减少|增长|下降|持平|比|较)[^\d，。；：:、\n,;（）()]){0,14}?)"
 
-_REVENUE_TOTAL = re.compile(rf"(?<![{CJK}])(?P<label>收入预算|收入总计|本年收入合计|收入合计){_FILLER}{_AMOUNT}")
-_EXPENDITURE_TOTAL = re.compile(rf"(?<![{CJK}])(?P<label>支出预算|支出总计|本年支出合计|支出合计){_FILLER}{_AMOUNT}")
+#: Totals are not preceded by a fund qualifier (财政拨款支出预算 is a part, not the total).
+_NOT_QUALIFIED = r"(?<!拨款)(?<!基金)(?<!经营)(?<!资本)(?<!资金)"
+_REVENUE_TOTAL = re.compile(rf"{_NOT_QUALIFIED}(?P<label>收入预算|收入总计|本年收入合计|收入合计){_FILLER}{_AMOUNT}")
+#: 收入支出总计 of a final account is the grand total of both sides, not the expenditure total.
+_EXPENDITURE_TOTAL = re.compile(
+    rf"{_NOT_QUALIFIED}(?<!收入)(?P<label>支出预算|支出总计|本年支出合计|支出合计){_FILLER}{_AMOUNT}"
+)
 _REVENUE_LINE = re.compile(rf"(?<![{CJK}])(?P<label>[{CJK}（）\n]{{2,24}}?(?:收入|结转|结余)){_AMOUNT}")
-_BASIC = re.compile(rf"(?P<label>基本支出){_AMOUNT}")
-_PROJECT = re.compile(rf"(?P<label>项目支出){_AMOUNT}")
+_BASIC = re.compile(rf"(?P<label>基本支出)\s*{_AMOUNT}")
+_PROJECT = re.compile(rf"(?P<label>项目支出)\s*{_AMOUNT}")
 _PROCUREMENT_TOTAL = re.compile(rf"(?P<label>政府采购)(?!货物|工程|服务){_FILLER}{_AMOUNT}")
 _DEBT_TOTAL = re.compile(rf"(?P<label>债务支出){_FILLER}{_AMOUNT}")
 _SERVICES_TOTAL = re.compile(rf"(?P<label>政府购买服务){_FILLER}{_AMOUNT}")
 _SANGONG_TOTAL = re.compile(rf"(?P<label>“?三公”?经费){_FILLER}{_AMOUNT}")
 _RUNNING_COST_TOTAL = re.compile(rf"(?P<label>机关运行经费|运行经费){_FILLER}{_AMOUNT}")
-_LIST_ITEM = re.compile(rf"(?<![{CJK}）)”])(?P<label>[{CJK}（）()“”]{{2,30}}?){_AMOUNT}")
+_LIST_ITEM = re.compile(rf"(?<![{CJK}）)”])(?P<label>[{CJK}（）()“”\n]{{2,30}}?){_AMOUNT}")
 _ASSET_DATE = re.compile(r"截[至止]\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 
 #: "三公" parts: (key, item code, pattern); vehicles purchase/operation are parts of the vehicles line.
@@ -67,6 +72,10 @@ _FUND_SOURCES = (
     ("结余", "CARRY_OVER"),
     ("财政拨款", "FISCAL"),
 )
+
+
+#: Words next to a figure that name its phase whatever the document's kind (决算 texts print 年初预算 too).
+_PHASE_WORDS = (("年初预算", "approved"), ("调整预算", "revised"), ("全年预算", "revised"), ("决算", "executed"))
 
 
 def fund_source(label: str) -> str | None:
@@ -112,6 +121,8 @@ class FactBook:
             with_change: bool = True, **dimensions: object) -> AmountFact:
         """Record the labelled figure matched by ``match`` (groups ``label``, ``number``, ``unit``)."""
         key = self.key(base, section.code)
+        said = match.group("label") + (match.groupdict().get("filler") or "")
+        phase = next((p for word, p in _PHASE_WORDS if word in said), self.phase)
         fact = AmountFact(
             key=key,
             label=unwrap(match.group("label")),
@@ -120,7 +131,7 @@ class FactBook:
             operation=operation,
             indicator=indicator,
             context=section.code,
-            phase=self.phase,
+            phase=phase,
             **dimensions,  # type: ignore[arg-type]
         )
         self.facts.append(fact)
@@ -166,7 +177,7 @@ def read_budget_summary(book: FactBook, section: Section) -> None:
         lines_end = expenditure.start() if expenditure else end
         number = 0
         for line in _REVENUE_LINE.finditer(source.text, revenue.end(), lines_end):
-            code = fund_source(line.group("label"))
+            code = fund_source(unwrap(line.group("label")))
             if code is None:
                 continue
             number += 1
@@ -190,7 +201,7 @@ def read_budget_summary(book: FactBook, section: Section) -> None:
     _summary_changes(book, section)
 
 
-_SUMMARY_CHANGE = re.compile(r"(?P<what>收入|支出)(?=增加|减少|增长|下降|持平)")
+_SUMMARY_CHANGE = re.compile(r"(?:(?<=[，,；;。：:])|^)(?P<what>收入|支出)(?=增加|减少|增长|下降|持平)", re.MULTILINE)
 
 
 def _summary_changes(book: FactBook, section: Section) -> None:
@@ -206,7 +217,7 @@ def _summary_changes(book: FactBook, section: Section) -> None:
         context_year = compared_year(source.text[sentence_start:match.start()], book.year)
         read = read_clause(source, match.end(), section.span.end, book.year, needs_comparison=False,
                            context_year=context_year)
-        if read is not None:
+        if read is not None and (read.change or read.percent):
             found.append((about, read))
     if not found:
         return
@@ -227,8 +238,9 @@ def read_sangong(book: FactBook, section: Section) -> None:
         match = re.compile(pattern).search(source.text, start, end)
         if match is None:
             continue
-        parent = vehicles_key if base in ("sangong-vehicle-purchase", "sangong-vehicle-operation") else (
-            total.key if total else None)
+        parent = total.key if total else None
+        if base in ("sangong-vehicle-purchase", "sangong-vehicle-operation") and vehicles_key:
+            parent = vehicles_key
         fact = book.add(base, match, section, operation="expenditure", indicator="SANGONG", item=item,
                         part_of=parent)
         if base == "sangong-vehicles":

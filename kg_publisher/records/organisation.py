@@ -19,6 +19,7 @@ _MARKERS = (
     re.compile(r"^[ \t\u3000\u00a0]*(?P<marker>(?P<n>[0-9０-９]{1,2})[、．.])(?!\d)", re.MULTILINE),
     re.compile(rf"^[ \t\u3000\u00a0]*(?P<marker>(?P<n>[{_NUMERAL}]+)、)", re.MULTILINE),
 )
+_ANY_MARKER_LINE = re.compile(rf"\n[ \t\u3000\u00a0]*(?:（[{_NUMERAL}]+）|[0-9０-９]{{1,2}}[、．.]|[{_NUMERAL}]+、)")
 _UNIT_DUTIES_INTRO = re.compile(r"(?:主要职责(?:有|是|为|包括)?[:：]?)+")
 _UNIT_COUNT = re.compile(r"(?:设|有|共|下设)?(?P<n>\d+)个内设(?:机构|处室|科室|部门)")
 _NONE_STATED = re.compile(r"无(?:二级|下属|所属)?(?:预算)?单位|下属0家预算单位")
@@ -46,7 +47,11 @@ def list_items(source: SourceText, start: int, end: int) -> list[ListItem]:
                 expected += 1
         items = []
         for position, match in enumerate(markers):
-            item_end = markers[position + 1].start("marker") if position + 1 < len(markers) else end
+            if position + 1 < len(markers):
+                item_end = markers[position + 1].start("marker")
+            else:  # the last item ends where a list of another style starts
+                other = _ANY_MARKER_LINE.search(source.text, match.end(), end)
+                item_end = other.start() if other else end
             item_start, item_end = strip_span(source, match.start("marker"), item_end)
             body_start = match.end("marker")
             body_start, body_end = strip_span(source, body_start, item_end)
@@ -118,14 +123,13 @@ def read_unit_count(source: SourceText, sections: tuple[Section, ...]) -> CountS
 
 def read_composition(source: SourceText, sections: tuple[Section, ...]) -> BudgetUnitComposition | None:
     """Which budget units the disclosure covers: an explicit none, or the listed unit names."""
-    for section in sections:
-        if section.meaning != "composition":
-            continue
+    candidates = [s for s in sections if s.meaning == "composition"] or [s for s in sections if s.meaning == "units"]
+    for section in candidates:
         body_start, end = section.heading_span.end, section.span.end
         none = _NONE_STATED.search(source.text, body_start, end)
         if none:
             return BudgetUnitComposition(True, (), source.span(none.start(), none.end()))
-        intro = re.compile(r"包括[:：]").search(source.text, body_start, end)
+        intro = re.compile(r"包括[:：][ \t]*\n").search(source.text, body_start, end)
         if intro is None:
             continue
         names: list[str] = []

@@ -72,7 +72,7 @@ def parse_disclosure(source: SourceText, registry: Registry | None = None) -> Di
         ratios=tuple(book.ratios),
         glossary=glossary,
         mentions=read_mentions(source, info.department, sections, registry),
-        defects=find_defects(source),
+        defects=find_defects(source, [(s.span.start, s.span.end) for s in sections if s.meaning == "tables"]),
         unparsed=tuple(sorted(unparsed, key=lambda u: (u.span.start, u.span.end))),
         notes={"department_head_word": head_word(info.department)},
     )
