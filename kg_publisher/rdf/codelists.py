@@ -1,0 +1,104 @@
+"""The classification code lists as SKOS/XKOS: one ``skos:ConceptScheme`` per classification per year.
+
+Concept IRIs are ``code:func-{year}/{notation}`` and ``code:econ-dept-{year}/{notation}``
+(:func:`kg_publisher.iris.code`); each scheme has XKOS levels (类/款/项 with ``xkos:depth``).
+Codes marked uncertain in the CSVs keep that mark as a ``skos:editorialNote``; codes a document
+printed can be added with ``printed=`` (see :meth:`kg_publisher.codelists.CodeList.extend_with_printed`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
+
+from ..codelists import LEVELS, CodeList
+from ..iris import code, code_scheme
+from ..vocab import XKOS, bind_prefixes
+
+#: scheme key → (CSV name, title, official source)
+CLASSIFICATIONS: dict[str, tuple[str, str, str]] = {
+    "func": ("func", "支出功能分类科目", "财政部《{year}年政府收支分类科目》支出功能分类科目"),
+    "econ-dept": ("econ-dept", "部门预算支出经济分类科目",
+                  "财政部《{year}年政府收支分类科目》部门预算支出经济分类科目"),
+}
+
+
+def _zh(text: str) -> Literal:
+    return Literal(text, lang="zh")
+
+
+def level_iri(scheme_key: str, depth: int) -> URIRef:
+    """The XKOS level of a scheme: ``code:func-2025/level-1`` (类) …"""
+    return code(scheme_key, f"level-{depth}")
+
+
+def add_scheme(graph: Graph, key: str, year: int, codes: CodeList) -> URIRef:
+    """Add one classification of one year to ``graph``; return the scheme IRI."""
+    _, title, source = CLASSIFICATIONS[key]
+    scheme_key = f"{key}-{year}"
+    scheme = code_scheme(scheme_key)
+    valid = codes.for_year(year)
+    graph.add((scheme, RDF.type, SKOS.ConceptScheme))
+    graph.add((scheme, RDF.type, XKOS.ClassificationScheme))
+    graph.add((scheme, SKOS.prefLabel, _zh(f"{title}（{year}年）")))
+    graph.add((scheme, DCTERMS.source, _zh(source.format(year=year))))
+    graph.add((scheme, DCTERMS.temporal, Literal(str(year), datatype=XSD.gYear)))
+    depths = sorted({c.depth for c in valid.codes.values()})
+    graph.add((scheme, XKOS.numberOfLevels, Literal(len(depths))))
+    levels = [level_iri(scheme_key, depth) for depth in depths]
+    levels_list = BNode()
+    Collection(graph, levels_list, levels)
+    graph.add((scheme, XKOS.levels, levels_list))
+    for depth, level in zip(depths, levels, strict=True):
+        graph.add((level, RDF.type, XKOS.ClassificationLevel))
+        graph.add((level, XKOS.depth, Literal(depth)))
+        graph.add((level, SKOS.prefLabel, _zh(LEVELS[1 + 2 * depth])))
+        graph.add((level, SKOS.inScheme, scheme))
+    for item in valid.codes.values():
+        concept = code(scheme_key, item.code)
+        graph.add((concept, RDF.type, SKOS.Concept))
+        graph.add((concept, SKOS.notation, Literal(item.code)))
+        graph.add((concept, SKOS.prefLabel, _zh(item.name)))
+        for alias in item.aliases:
+            graph.add((concept, SKOS.altLabel, _zh(alias)))
+        graph.add((concept, SKOS.inScheme, scheme))
+        graph.add((level_iri(scheme_key, item.depth), SKOS.member, concept))
+        if item.certainty != "confirmed":
+            graph.add((concept, SKOS.editorialNote, Literal(f"{item.certainty}: {item.evidence}".strip(": "),
+                                                            lang="en")))
+        parent = item.parent if item.parent in valid.codes else None
+        if parent is None and item.depth == 1:
+            graph.add((concept, SKOS.topConceptOf, scheme))
+            graph.add((scheme, SKOS.hasTopConcept, concept))
+        elif parent is not None:
+            graph.add((concept, SKOS.broader, code(scheme_key, parent)))
+            graph.add((code(scheme_key, parent), SKOS.narrower, concept))
+    return scheme
+
+
+def classification_graph(year: int, printed: Mapping[str, Iterable[tuple[str, str]]] | None = None) -> Graph:
+    """Both classifications of ``year`` as SKOS; ``printed`` maps ``func``/``econ-dept`` to the
+    (code, name) pairs a document printed, which are added when we do not hold them."""
+    graph = Graph()
+    bind_prefixes(graph)
+    for key, (csv_name, _, _) in CLASSIFICATIONS.items():
+        codes = CodeList.load(csv_name)
+        if printed and printed.get(key):
+            codes = codes.extend_with_printed(printed[key])
+        add_scheme(graph, key, year, codes)
+    return graph
+
+
+def write_classifications(directory: Path, years: Iterable[int]) -> list[Path]:
+    """Write ``{directory}/classifications-{year}.ttl`` for each year (sorted, so diffs stay small)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for year in years:
+        path = directory / f"classifications-{year}.ttl"
+        path.write_text(classification_graph(year).serialize(format="turtle"), encoding="utf-8")
+        written.append(path)
+    return written
