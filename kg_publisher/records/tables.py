@@ -234,21 +234,29 @@ class _TableReader:
                 continue
             seen[identity] = cell.fact_key
             by_position[(cell.row_index, cell.column)] = cell
-        for cell in by_position.values():
-            parent_row = parents.get(cell.row_index)
-            side = cell.row.side
+        def parent_of(index: int) -> int | None:
+            parent_row = parents.get(index)
+            side = rows[index].side
             if parent_row == -1:
-                parent_row = totals.get((side, "total"))
-            elif parent_row == -2:
-                parent_row = totals.get((side, "grand"))
-            elif parent_row is None and cell.row_index == totals.get((side, "total")):
-                parent_row = totals.get((side, "grand"))
+                return totals.get((side, "total"))
+            if parent_row == -2:
+                return totals.get((side, "grand"))
+            if parent_row is None and index == totals.get((side, "total")):
+                return totals.get((side, "grand"))
+            return parent_row
+
+        # A parent's breakdown is complete only if no part row lost numbers to alignment.
+        partial = {(parent_of(index), column) for index, row in enumerate(rows) if not row.complete
+                   for column in self.table.columns if (index, column) not in by_position}
+        for cell in by_position.values():
+            parent_row = parent_of(cell.row_index)
             parent = by_position.get((parent_row, cell.column)) if parent_row is not None else None
             fields = {k: v for k, v in cell.codes.items() if k in AmountFact.__dataclass_fields__}
             self.out.facts.append(AmountFact(
                 key=cell.fact_key, label=f"{cell.row.label} / {cell.column}", amount=cell.amount,
                 span=self.source_span(cell), context=self.context,
-                part_of=parent.fact_key if parent and parent is not cell else None, **fields))
+                part_of=parent.fact_key if parent and parent is not cell else None,
+                breakdown_complete=(cell.row_index, cell.column) not in partial, **fields))
         return self.out
 
     def source_span(self, cell: _Cell):  # type: ignore[no-untyped-def]
