@@ -14,7 +14,7 @@ The reader is chosen by file suffix:
     cells joined by one space (the row-wise layout :mod:`kg_publisher.extract.tables` reads).
 ``.html`` / ``.htm``
     the visible text: block elements and ``<br>`` end lines, table cells are space-separated,
-    entities are unescaped, whitespace runs are collapsed as a browser would.
+    entities are unescaped, whitespace runs are collapsed as a browser would, empty lines dropped.
 
 Every text is normalised to NFC; offsets of every later stage refer to that text.
 """
@@ -194,14 +194,9 @@ class _VisibleText(HTMLParser):
         self.parts.append(data if self.pre_depth else _COLLAPSIBLE.sub(" ", data))
 
     def text(self) -> str:
-        lines = [line.strip(" ") for line in "".join(self.parts).split("\n")]
-        out: list[str] = []
-        for line in lines:
-            if line or (out and out[-1]):  # at most one empty line in a row
-                out.append(line)
-        while out and not out[-1]:
-            out.pop()
-        return "\n".join(out) + "\n"
+        # One line per block; empty lines (between adjacent blocks) carry nothing.
+        lines = (re.sub(" {2,}", " ", line).strip(" ") for line in "".join(self.parts).split("\n"))
+        return "\n".join(line for line in lines if line) + "\n"
 
 
 def _decode_html(path: Path, data: bytes) -> str:
