@@ -218,7 +218,8 @@ def _summary_changes(book: FactBook, section: Section) -> None:
         read = read_clause(source, match.end(), section.span.end, book.year, needs_comparison=False,
                            context_year=context_year)
         if read is not None and (read.change or read.percent):
-            found.append((about, read))
+            # the claim is quoted with its subject: "收入增加107.84万元/与上年增长15%"
+            found.append((about, replace(read, span=source.span(match.start(), read.end))))
     if not found:
         return
     reason = read_reason(source, found[-1][1].end, section.span.end)
