@@ -50,6 +50,14 @@ class Store(Protocol):
 
     def exists(self, iri: str) -> bool: ...
 
+    def graph(self, name: str) -> list[ox.Triple]:
+        """Every triple of one named graph."""
+        ...
+
+    def subjects(self, prefix: str, limit: int) -> list[str]:
+        """IRIs starting with ``prefix`` that are subjects of some triple (sorted, at most ``limit``)."""
+        ...
+
     def labels(self, iri: str) -> list[ox.Literal]: ...
 
     def graph_sizes(self) -> dict[str, int]:
@@ -117,6 +125,17 @@ class OxigraphStore:
         node = ox.NamedNode(iri)
         return (next(iter(self._store.quads_for_pattern(node, None, None)), None) is not None
                 or next(iter(self._store.quads_for_pattern(None, None, node)), None) is not None)
+
+    def graph(self, name: str) -> list[ox.Triple]:
+        return [quad.triple for quad in self._store.quads_for_pattern(None, None, None, ox.NamedNode(name))]
+
+    def subjects(self, prefix: str, limit: int) -> list[str]:
+        found: set[str] = set()
+        for quad in self._store.quads_for_pattern(None, None, None):
+            subject = quad.subject
+            if isinstance(subject, ox.NamedNode) and subject.value.startswith(prefix):
+                found.add(subject.value)
+        return sorted(found)[:limit]
 
     def labels(self, iri: str) -> list[ox.Literal]:
         node = ox.NamedNode(iri)

@@ -9,21 +9,20 @@ from __future__ import annotations
 
 import atexit
 import logging
-import multiprocessing
 import os
 import queue
 import socket
+import subprocess
+import sys
 import threading
 import weakref
 from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
 from typing import Any
 
 from ..errors import QueryError, QuerySyntaxError, QueryTimeout, StoreError, UpdateForbidden
 from .sparql import QueryAnswer, QueryJob, execute, looks_like_update
 
 log = logging.getLogger(__name__)
-_CONTEXT = multiprocessing.get_context("spawn")  # no fork: the parent may run threads (gunicorn gthread)
 
 
 def _forbid_network() -> None:
@@ -44,7 +43,7 @@ def _forbid_network() -> None:
     socket.getaddrinfo = refuse  # type: ignore[assignment]
 
 
-def _worker_main(conn: Connection, store_path: str) -> None:
+def _worker_main(conn_in: Connection, conn: Connection, store_path: str) -> None:
     _forbid_network()
     import pyoxigraph
 
@@ -55,7 +54,7 @@ def _worker_main(conn: Connection, store_path: str) -> None:
         return
     while True:
         try:
-            job = conn.recv()
+            job = conn_in.recv()
         except (EOFError, OSError):
             return  # the parent went away
         try:
@@ -69,18 +68,35 @@ def _worker_main(conn: Connection, store_path: str) -> None:
 
 
 class _Worker:
+    """One child ``python -m kg_publisher.publish.workers``, talking over two pipes (no fork, no __main__ re-import)."""
+
     def __init__(self, store_path: str) -> None:
-        self.conn, child = _CONTEXT.Pipe()
-        self.process: BaseProcess = _CONTEXT.Process(target=_worker_main, args=(child, store_path), daemon=True,
-                                                     name="kgp-query-worker")
-        self.process.start()
-        child.close()
+        to_child_r, to_child_w = os.pipe()
+        from_child_r, from_child_w = os.pipe()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", __name__, str(to_child_r), str(from_child_w), store_path],
+            pass_fds=(to_child_r, from_child_w), stdin=subprocess.DEVNULL, close_fds=True,
+        )
+        os.close(to_child_r)
+        os.close(from_child_w)
+        self._out = Connection(to_child_w, readable=False)
+        self._in = Connection(from_child_r, writable=False)
+
+    def send(self, job: QueryJob) -> None:
+        self._out.send(job)
+
+    def poll(self, timeout: float) -> bool:
+        return self._in.poll(timeout)
+
+    def recv(self) -> Any:
+        return self._in.recv()
 
     def stop(self) -> None:
-        self.conn.close()
-        if self.process.is_alive():
+        for conn in (self._out, self._in):
+            conn.close()
+        if self.process.poll() is None:
             self.process.kill()
-        self.process.join(5)
+        self.process.wait(5)
 
 
 class QueryPool:
@@ -127,13 +143,13 @@ class QueryPool:
                                "Try again shortly; long-running queries by others are stopped at the limit.",
                                ) from None
         try:
-            worker.conn.send(job)
-            if not worker.conn.poll(self.timeout):
+            worker.send(job)
+            if not worker.poll(self.timeout):
                 log.warning("query stopped after %.1f s: %.200r", self.timeout, job.query)
                 self._replace(worker)
                 worker = None
                 raise QueryTimeout(f"The query ran longer than {self.timeout:g} s and was stopped")
-            status, payload = worker.conn.recv()
+            status, payload = worker.recv()
         except (EOFError, OSError, BrokenPipeError) as exc:
             if worker is not None:
                 self._replace(worker)
@@ -166,3 +182,8 @@ def _close_ref(ref: weakref.ref[QueryPool]) -> None:
     pool = ref()
     if pool is not None:
         pool.close()
+
+
+if __name__ == "__main__":
+    _worker_main(Connection(int(sys.argv[1]), writable=False), Connection(int(sys.argv[2]), readable=False),
+                 sys.argv[3])

@@ -1,0 +1,69 @@
+"""The Flask app: SPARQL endpoint, linked-data pages, dumps and the DCAT catalogue over one read-only release.
+
+``create_app`` opens ``build_dir/current`` once (the symlink is resolved at start, so a new build does not
+change a running server) and hands the store and settings to each blueprint.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask
+
+from ..publish.release import Release
+from ..publish.store import OxigraphStore, Store
+from ..settings import Settings, load_settings
+from .links import IriMapper
+
+
+@dataclass(frozen=True)
+class Services:
+    """What every blueprint needs, built once by the factory."""
+
+    settings: Settings
+    store: Store
+    links: IriMapper
+
+    @property
+    def release(self) -> Release | None:
+        return self.store.release
+
+
+def create_app(settings: Settings | None = None, store: Store | None = None) -> Flask:
+    """Build the app. Without ``store``, open the release at the ``build_dir`` setting (``DIR/current``)."""
+    from flask_compress import Compress
+
+    from . import downloads, http, resources, site, sparql
+    from .errors import register_error_handlers
+
+    settings = settings or load_settings()
+    if store is None:
+        store = OxigraphStore.from_release(Release.open(settings.build_dir), settings)
+    services = Services(settings, store, IriMapper(settings.base_iri, settings.public_url))
+
+    app = Flask(__name__)
+    app.config.update(
+        JSON_AS_ASCII=False,
+        MAX_CONTENT_LENGTH=max(4 * settings.max_query_bytes, 1 << 20),
+        COMPRESS_ALGORITHM=["gzip"],
+        COMPRESS_MIN_SIZE=512,
+        COMPRESS_MIMETYPES=[
+            "text/html", "text/css", "text/plain", "text/turtle", "text/csv", "text/tab-separated-values",
+            "application/json", "application/javascript", "text/javascript", "application/ld+json",
+            "application/n-triples", "application/n-quads", "application/trig", "application/rdf+xml",
+            "application/sparql-results+json", "application/sparql-results+xml", "application/xml",
+        ],
+    )
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.extensions["kg_publisher"] = services
+    Compress(app)
+    http.install(app, services)  # after Compress: its hooks then run before compression
+    register_error_handlers(app)
+    app.register_blueprint(sparql.blueprint(services))
+    app.register_blueprint(downloads.blueprint(services))
+    app.register_blueprint(site.blueprint(services))
+    app.register_blueprint(resources.blueprint(services))  # last: its catch-all route serves minted IRIs
+    return app
+
+
+__all__ = ["Services", "create_app"]

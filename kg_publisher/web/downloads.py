@@ -1,0 +1,46 @@
+"""``/dumps/<file>``: the release's dump files, with their checksums as ETags, conditional GET and HEAD.
+
+``all.ttl`` answers gzip-compressed (``Content-Encoding: gzip``) when the client accepts it, from the ``.gz``
+twin written at build time; ``all.ttl.gz`` is that twin as a file (``application/gzip``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from flask import Blueprint, Response, request, send_file
+
+from ..errors import NotFound
+
+if TYPE_CHECKING:
+    from . import Services
+
+
+def blueprint(services: Services) -> Blueprint:
+    bp = Blueprint("downloads", __name__)
+
+    @bp.route("/dumps/<name>")
+    def dump(name: str) -> Response:
+        release = services.release
+        row = release.dump(name) if release is not None else None
+        if release is None or row is None:
+            raise NotFound(f"No dump named {name!r} in this release",
+                           "The catalogue (/catalog) lists every dump with its size and checksum.")
+        zipped_file = name.endswith(".gz")
+        wants_gzip = not zipped_file and "gzip" in request.accept_encodings
+        entry = row["gzip"] if zipped_file or wants_gzip else row
+        path = release.path / entry["path"]
+        mimetype = "application/gzip" if zipped_file else row["media_type"]
+        response = send_file(path, mimetype=mimetype, etag=entry["sha256"], last_modified=release.build_time,
+                             conditional=True, max_age=3600)
+        if mimetype.startswith("text/") or mimetype in ("application/n-triples", "application/n-quads",
+                                                         "application/trig", "application/ld+json"):
+            response.charset = "utf-8"
+        if wants_gzip:
+            response.headers["Content-Encoding"] = "gzip"
+        if not zipped_file:
+            response.headers["Vary"] = "Accept-Encoding"
+        response.headers["Link"] = f'<{services.links.root()}catalog>; rel="describedby"'
+        return response
+
+    return bp

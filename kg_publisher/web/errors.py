@@ -1,0 +1,84 @@
+"""The one place that maps errors to HTTP: ``kg_publisher.errors`` classes → status codes, one error shape.
+
+Every error answers ``{"error": {"status", "type", "message", "hint"}}`` as JSON, or the same fields as an HTML
+page when a browser asks for HTML. Client faults keep their own 4xx; only unexpected failures become 500.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from .. import errors
+
+log = logging.getLogger("kg_publisher.web")
+
+#: Most specific first: the first class an error is an instance of decides.
+STATUS: tuple[tuple[type[errors.KgPublisherError], int], ...] = (
+    (errors.NotFound, 404),
+    (errors.QueryTooLarge, 413),
+    (errors.UpdateForbidden, 403),
+    (errors.RemoteAccessForbidden, 403),
+    (errors.DatasetNotAvailable, 400),
+    (errors.QuerySyntaxError, 400),
+    (errors.QueryTimeout, 503),
+    (errors.QueryError, 400),
+    (errors.StoreError, 503),
+    (errors.BuildError, 503),
+    (errors.SettingsError, 500),
+    (errors.SourceError, 500),
+    (errors.ShapesError, 500),
+    (errors.KgPublisherError, 500),
+)
+
+#: Hints for HTTP-level faults that do not come from our code.
+HTTP_HINTS = {
+    404: "Browse /catalog or query /sparql to find the IRIs this server holds.",
+    405: "See the Allow header for the methods this URL accepts.",
+    406: "Ask for one of the media types listed in the message (Accept header or ?format=).",
+    415: "Send the query as application/sparql-query or as an application/x-www-form-urlencoded form.",
+    413: "Send a shorter request.",
+}
+
+
+def status_of(exc: errors.KgPublisherError) -> int:
+    return next(code for cls, code in STATUS if isinstance(exc, cls))
+
+
+def error_response(status: int, kind: str, message: str, hint: str) -> Response:
+    body = {"status": status, "type": kind, "message": message, "hint": hint}
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"], default="application/json")
+    if best == "text/html" and request.accept_mimetypes["text/html"] > request.accept_mimetypes["application/json"]:
+        response = Response(render_template("error.html", error=body), status=status, mimetype="text/html")
+    else:
+        response = jsonify(error=body)
+        response.status_code = status
+    response.headers["Vary"] = "Accept"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(errors.KgPublisherError)
+    def known(exc: errors.KgPublisherError) -> Response:
+        status = status_of(exc)
+        if status >= 500:
+            log.error("%s %s: %s", request.method, request.path, exc)
+        return error_response(status, type(exc).__name__, exc.message, exc.hint)
+
+    @app.errorhandler(HTTPException)
+    def http(exc: HTTPException) -> Response:
+        status = exc.code or 500
+        response = error_response(status, type(exc).__name__, exc.description or exc.name,
+                                  HTTP_HINTS.get(status, ""))
+        if status == 405 and exc.get_response().headers.get("Allow"):
+            response.headers["Allow"] = exc.get_response().headers["Allow"]
+        return response
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception) -> Response:
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        return error_response(500, "InternalServerError", "The server failed while answering this request.",
+                              "Try again; if it persists, report the URL and time to the publisher.")

@@ -1,0 +1,54 @@
+"""Headers every read route gets: CORS, caching tied to the data version, conditional GET, request logging."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from typing import TYPE_CHECKING
+
+from flask import Flask, Response, g, request
+
+if TYPE_CHECKING:
+    from . import Services
+
+log = logging.getLogger("kg_publisher.web.access")
+
+EXPOSED = "ETag, Content-Location, Link, Vary, X-Result-Truncated, X-Result-Rows, X-Data-Version"
+ALLOWED_HEADERS = "Accept, Accept-Encoding, Content-Type, If-None-Match, If-Modified-Since"
+#: The data only changes with a new release, which gives new ETags; clients may reuse answers a while.
+MAX_AGE = 300
+
+
+def install(app: Flask, services: Services) -> None:
+    version = services.store.version
+    release = services.release
+    last_modified = release.build_time if release is not None else None
+
+    @app.before_request
+    def start_clock() -> None:
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def finish(response: Response) -> Response:
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers["Access-Control-Expose-Headers"] = EXPOSED
+        response.headers["X-Data-Version"] = version
+        if request.method == "OPTIONS":
+            response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
+            response.headers["Access-Control-Allow-Headers"] = ALLOWED_HEADERS
+            response.headers["Access-Control-Max-Age"] = "86400"
+        elif request.method in ("GET", "HEAD") and response.status_code == 200 \
+                and "no-store" not in (response.headers.get("Cache-Control") or ""):
+            if response.get_etag()[0] is None:
+                key = f"{request.full_path}|{response.mimetype}|{response.headers.get('Content-Encoding', '')}"
+                response.set_etag(f"{version}-{hashlib.sha1(key.encode()).hexdigest()[:16]}")
+            if last_modified is not None and response.last_modified is None:
+                response.last_modified = last_modified
+            response.headers.setdefault("Cache-Control", f"public, max-age={MAX_AGE}")
+            response.make_conditional(request)
+        started = g.get("started")
+        elapsed = (time.perf_counter() - started) * 1000 if started is not None else 0.0
+        log.info('%s "%s %s" %s %s %.1fms', request.remote_addr, request.method, request.full_path.rstrip("?"),
+                 response.status_code, response.headers.get("Content-Length", "-"), elapsed)
+        return response

@@ -1,0 +1,82 @@
+"""Content negotiation on werkzeug's Accept parsing (q-values, wildcards), plus the ``format`` parameter."""
+
+from __future__ import annotations
+
+from flask import request
+from werkzeug.exceptions import NotAcceptable
+
+from ..publish.formats import GRAPH_SYNTAXES, RESULTS_SYNTAXES, RdfSyntax, rdf_syntax, results_syntax
+
+HTML = "text/html"
+
+
+def graph_offers(html: bool) -> list[str]:
+    """Media types of a graph, default first: Turtle for clients that do not say, HTML only when asked for."""
+    offers = [syntax.media_type for syntax in GRAPH_SYNTAXES]
+    offers += [alias for syntax in GRAPH_SYNTAXES for alias in syntax.aliases]
+    offers += ["text/plain"]  # N-Triples is plain text; curl users get something readable
+    return [*offers, HTML, "application/xhtml+xml"] if html else offers
+
+
+def results_offers() -> list[str]:
+    return [syntax.media_type for syntax in RESULTS_SYNTAXES] + [
+        alias for syntax in RESULTS_SYNTAXES for alias in syntax.aliases]
+
+
+def negotiate(offers: list[str]) -> str | None:
+    """The offer the Accept header prefers by q-value; ties and ``*/*`` go to the earliest offer."""
+    if not request.accept_mimetypes:
+        return offers[0]
+    return request.accept_mimetypes.best_match(offers)
+
+
+def canonical_graph_type(media_type: str) -> str:
+    if media_type == "text/plain":
+        return "application/n-triples"
+    if media_type == "application/xhtml+xml":
+        return HTML
+    syntax = rdf_syntax(media_type)
+    return syntax.media_type if syntax else media_type
+
+
+def requested_format() -> str | None:
+    value = request.args.get("format")
+    if value is None and request.mimetype == "application/x-www-form-urlencoded":
+        value = request.form.get("format")
+    return value.strip() if value else None
+
+
+def graph_type_for(fmt: str | None, html: bool) -> str:
+    """Media type for a graph answer, from ``format`` or Accept; 406 when none fits."""
+    if fmt:
+        if html and fmt.lower() in ("html", HTML):
+            return HTML
+        syntax = rdf_syntax(fmt)
+        if syntax is None or syntax not in GRAPH_SYNTAXES:
+            raise NotAcceptable(f"Unknown format {fmt!r}; use one of {_graph_names(html)}")
+        return syntax.media_type
+    chosen = negotiate(graph_offers(html))
+    if chosen is None:
+        raise NotAcceptable(f"None of the requested media types is served here; available: {_graph_names(html)}")
+    return canonical_graph_type(chosen)
+
+
+def _graph_names(html: bool) -> str:
+    names = [f"{s.name} ({s.media_type})" for s in GRAPH_SYNTAXES]
+    return ", ".join([*names, "html (text/html)"] if html else names)
+
+
+def query_types(fmt: str | None) -> tuple[str | None, str | None]:
+    """(results media type, graph media type) for a SPARQL answer; None where the client accepts none of ours."""
+    if fmt:
+        results = results_syntax(fmt)
+        graph: RdfSyntax | None = rdf_syntax(fmt)
+        if graph is not None and graph not in GRAPH_SYNTAXES:
+            graph = None
+        if results is None and graph is None:
+            raise NotAcceptable(f"Unknown format {fmt!r}; use json, xml, csv, tsv (results) or ttl, jsonld, nt, "
+                                "rdfxml (graphs)")
+        return (results.media_type if results else None, graph.media_type if graph else None)
+    results_type = negotiate(results_offers())
+    graph_type = negotiate(graph_offers(html=False))
+    return (results_type, canonical_graph_type(graph_type) if graph_type else None)

@@ -1,0 +1,124 @@
+"""Linked data: every IRI minted under the base answers at its path, as HTML or RDF.
+
+``GET /id/…`` negotiates (Accept, or ``?format=``) and answers 200 with ``Content-Location`` naming the
+format-specific document (``/id/….ttl``, ``.jsonld``, ``.nt``, ``.rdf``, ``.html``), ``Vary: Accept`` and
+``Link`` alternates. Unknown IRIs get 404. See kg_publisher/web/README.md for why 200 and not 303.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, render_template, request
+
+from ..errors import NotFound
+from ..publish.evidence import evidence_for
+from ..publish.formats import GRAPH_SYNTAXES, RdfSyntax, rdf_syntax
+from ..publish.serialize import serialize_triples
+from ..publish.store import best_label
+from ..vocab import PROV
+from .links import curie
+from .negotiation import HTML, graph_type_for, requested_format
+
+if TYPE_CHECKING:
+    from . import Services
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+SUFFIXES: dict[str, str] = {**{s.extension: s.media_type for s in GRAPH_SYNTAXES}, "html": HTML}
+INCOMING_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class Value:
+    text: str
+    href: str | None = None
+    note: str = ""  # language tag or datatype of a literal
+    iri: str | None = None
+
+
+def blueprint(services: Services) -> Blueprint:
+    bp = Blueprint("resources", __name__)
+    store, links = services.store, services.links
+
+    def label_of(iri: str) -> str | None:
+        return best_label(store.labels(iri))
+
+    def value(term: object) -> Value:
+        if isinstance(term, ox.NamedNode):
+            label = label_of(term.value) if term.value.startswith(links.base) else None
+            return Value(label or curie(term.value), links.href(term.value), iri=term.value)
+        if isinstance(term, ox.Literal):
+            note = f"@{term.language}" if term.language else curie(term.datatype.value)
+            return Value(term.value, note="" if note == "xsd:string" else note)
+        return Value(f"_:{getattr(term, 'value', '')}")
+
+    def html_page(iri: str, triples: list[ox.Triple], doc_path: str) -> str:
+        node = ox.NamedNode(iri)
+        rows: dict[str, list[Value]] = defaultdict(list)
+        blanks: dict[str, dict[str, list[Value]]] = defaultdict(lambda: defaultdict(list))
+        for triple in triples:
+            if triple.subject == node:
+                rows[triple.predicate.value].append(value(triple.object))
+            elif isinstance(triple.subject, ox.BlankNode):
+                blanks[triple.subject.value][triple.predicate.value].append(value(triple.object))
+        ordered = sorted(rows.items(), key=lambda item: (item[0] != RDF_TYPE, curie(item[0])))
+        labels = store.labels(iri)
+        zh = best_label(labels, "zh")
+        en = next((lit.value for lit in labels if (lit.language or "").startswith("en")), None)
+        incoming = [(value(t.subject), Value(curie(t.predicate.value), links.href(t.predicate.value)))
+                    for t in store.incoming(iri, INCOMING_LIMIT)]
+        has_provenance = any(t.subject == node and t.predicate.value == str(PROV.wasDerivedFrom) for t in triples)
+        return render_template(
+            "resource.html", iri=iri, title=zh or curie(iri), english=en if en != zh else None,
+            rows=[(Value(curie(p), links.href(p)), values) for p, values in ordered],
+            blanks={b: [(curie(p), vs) for p, vs in props.items()] for b, props in blanks.items()},
+            incoming=incoming, incoming_limit=INCOMING_LIMIT,
+            evidence=evidence_for(store, iri) if has_provenance else [],
+            alternates=[(s.label, s.media_type, f"{doc_path}.{s.extension}") for s in GRAPH_SYNTAXES],
+            services=services,
+        )
+
+    @lru_cache(maxsize=512)
+    def rdf_document(iri: str, syntax: RdfSyntax) -> bytes:
+        # Safe to cache: a running server never sees another release.
+        return serialize_triples(store.describe(iri), syntax)
+
+    def answer(iri: str, media_type: str, doc_path: str, negotiated: bool) -> Response:
+        triples = store.describe(iri)
+        if media_type == HTML:
+            response = Response(html_page(iri, triples, doc_path), mimetype=HTML)
+        else:
+            syntax = rdf_syntax(media_type)
+            assert syntax is not None
+            response = Response(rdf_document(iri, syntax), mimetype=syntax.media_type)
+            if syntax.media_type != "application/rdf+xml":
+                response.charset = "utf-8"
+        extension = next(ext for ext, mt in SUFFIXES.items() if mt == media_type)
+        if negotiated:
+            response.headers["Vary"] = "Accept"
+            response.headers["Content-Location"] = f"{doc_path}.{extension}"
+        alternates = [f'<{doc_path}.{ext}>; rel="alternate"; type="{mt}"' for ext, mt in SUFFIXES.items()]
+        response.headers["Link"] = ", ".join([*alternates, f'<{services.settings.licence}>; rel="license"'])
+        return response
+
+    @bp.route("/", defaults={"path": ""})
+    @bp.route("/<path:path>")
+    def resource(path: str) -> Response:
+        if path == "":
+            from .site import home  # the home page lives with the other site pages
+
+            return home(services)
+        iri = links.iri(path)
+        if store.exists(iri):
+            media_type = graph_type_for(requested_format(), html=True)
+            return answer(iri, media_type, "/" + path, negotiated=True)
+        stem, _, extension = path.rpartition(".")
+        if stem and extension in SUFFIXES and store.exists(links.iri(stem)):
+            return answer(links.iri(stem), SUFFIXES[extension], "/" + stem, negotiated=False)
+        raise NotFound(f"Nothing is published at {request.path} (IRI <{iri}>)")
+
+    return bp

@@ -1,0 +1,143 @@
+"""``/sparql``: the SPARQL 1.1 Protocol (query operation only), the service description and the query editor."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from threading import Lock
+from typing import TYPE_CHECKING
+
+from flask import Blueprint, Response, render_template, request
+from werkzeug.exceptions import BadRequest, NotAcceptable, UnsupportedMediaType
+
+from ..errors import UpdateForbidden
+from ..iris import IriMinter
+from ..publish.catalog import service_description
+from ..publish.formats import rdf_syntax
+from ..publish.serialize import graph_triples, serialize_triples
+from ..publish.sparql import QueryAnswer, QueryJob
+from .negotiation import HTML, graph_type_for, query_types, requested_format
+
+if TYPE_CHECKING:
+    from . import Services
+
+#: Answers kept per process (the data cannot change under a running server); small ones only.
+_CACHE_ENTRIES = 256
+_CACHE_MAX_BODY = 1 << 20
+
+
+class _AnswerCache:
+    def __init__(self) -> None:
+        self._items: OrderedDict[str, QueryAnswer] = OrderedDict()
+        self._lock = Lock()
+
+    def get(self, key: str) -> QueryAnswer | None:
+        with self._lock:
+            answer = self._items.get(key)
+            if answer is not None:
+                self._items.move_to_end(key)
+            return answer
+
+    def put(self, key: str, answer: QueryAnswer) -> None:
+        if len(answer.body) > _CACHE_MAX_BODY:
+            return
+        with self._lock:
+            self._items[key] = answer
+            while len(self._items) > _CACHE_ENTRIES:
+                self._items.popitem(last=False)
+
+
+def _single(values: list[str], name: str) -> str | None:
+    if len(values) > 1:
+        raise BadRequest(f"The request has {len(values)} '{name}' parameters; send exactly one")
+    return values[0] if values else None
+
+
+def _read_request() -> tuple[str | None, list[str], list[str]]:
+    """(query text, default-graph-uri list, named-graph-uri list) of a GET or POST; refuses updates."""
+    args = request.args
+    if request.method == "GET":
+        if "update" in args:
+            raise UpdateForbidden("SPARQL Update is not accepted (update= parameter): this endpoint is read-only")
+        return (_single(args.getlist("query"), "query"), args.getlist("default-graph-uri"),
+                args.getlist("named-graph-uri"))
+    mimetype = request.mimetype
+    if mimetype == "application/x-www-form-urlencoded":
+        form = request.form
+        if "update" in form or "update" in args:
+            raise UpdateForbidden("SPARQL Update is not accepted (update= parameter): this endpoint is read-only")
+        query = _single(form.getlist("query") + args.getlist("query"), "query")
+        if query is None:
+            raise BadRequest("The form has no 'query' parameter")
+        return (query, form.getlist("default-graph-uri") + args.getlist("default-graph-uri"),
+                form.getlist("named-graph-uri") + args.getlist("named-graph-uri"))
+    if mimetype == "application/sparql-query":
+        charset = request.mimetype_params.get("charset", "utf-8").lower()
+        if charset not in ("utf-8", "utf8"):
+            raise UnsupportedMediaType(f"The query is sent as {charset}; SPARQL queries must be UTF-8")
+        try:
+            query = request.get_data(cache=False).decode("utf-8")
+        except UnicodeDecodeError:
+            raise BadRequest("The query body is not valid UTF-8") from None
+        return (query, args.getlist("default-graph-uri"), args.getlist("named-graph-uri"))
+    if mimetype == "application/sparql-update":
+        raise UpdateForbidden("SPARQL Update is not accepted (application/sparql-update): this endpoint is read-only")
+    if not mimetype:
+        raise UnsupportedMediaType("The POST has no Content-Type; send application/sparql-query or a "
+                                   "application/x-www-form-urlencoded form")
+    raise UnsupportedMediaType(f"POST bodies of type {mimetype} are not accepted")
+
+
+def blueprint(services: Services) -> Blueprint:
+    bp = Blueprint("sparql", __name__)
+    settings, store = services.settings, services.store
+    cache = _AnswerCache()
+
+    def describe_service() -> Response:
+        media_type = graph_type_for(requested_format(), html=True)
+        if media_type == HTML:
+            return Response(render_template("sparql.html", endpoint=request.base_url, services=services,
+                                            graphs=sorted(store.graph_sizes().items())), mimetype=HTML)
+        sd = service_description(request.base_url, store.graph_sizes(),
+                                 str(IriMinter(settings.base_iri).whole_dataset()), store.graph_sizes())
+        syntax = rdf_syntax(media_type)
+        if syntax is None:
+            raise NotAcceptable(f"{media_type} is not an RDF syntax")
+        response = Response(serialize_triples(graph_triples(sd), syntax), mimetype=syntax.media_type)
+        response.headers["Vary"] = "Accept"
+        return response
+
+    @bp.route("/sparql", methods=["GET", "POST"])
+    def endpoint() -> Response:
+        query, default_graphs, named_graphs = _read_request()
+        if query is None:
+            if default_graphs or named_graphs:
+                raise BadRequest("default-graph-uri/named-graph-uri were given without a query")
+            return describe_service()
+        results_type, graph_type = query_types(requested_format())
+        job = QueryJob(query=query, default_graphs=tuple(default_graphs), named_graphs=tuple(named_graphs),
+                       results_media_type=results_type, graph_media_type=graph_type, max_rows=settings.max_rows,
+                       base_iri=request.base_url)
+        key = hashlib.sha256(repr(job).encode("utf-8")).hexdigest()
+        answer = cache.get(key)
+        if answer is None:
+            answer = store.query(job)
+            cache.put(key, answer)
+        if answer.media_type is None:
+            kind = "a graph (CONSTRUCT/DESCRIBE)" if answer.kind == "graph" else "a result set (SELECT/ASK)"
+            raise NotAcceptable(f"The query returns {kind}, and none of its formats was acceptable: for result "
+                                "sets json, xml, csv, tsv; for graphs ttl, jsonld, nt, rdfxml (Accept or ?format=)")
+        # A client that asked for an alias (application/json) gets the type it named.
+        mimetype = results_type if answer.kind != "graph" and results_type else answer.media_type
+        response = Response(answer.body, mimetype=mimetype)
+        if mimetype.startswith("text/") or "json" in mimetype or "xml" in mimetype:
+            response.charset = "utf-8"
+        response.headers["Vary"] = "Accept"
+        response.headers["X-Result-Rows"] = str(answer.rows)
+        if answer.truncated:
+            response.headers["X-Result-Truncated"] = f"true; max_rows={settings.max_rows}"
+        if request.method == "POST":
+            response.headers["Cache-Control"] = "no-cache"
+        return response
+
+    return bp
