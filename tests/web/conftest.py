@@ -1,0 +1,112 @@
+"""Fixtures of the publishing tests: one release written once per session, an app over it, a client.
+
+The release is a real build of data/disclosures/ when the build pipeline is importable, else one written by
+``write_release`` from the hand-made graph in fixtures/ (shaped like the modelling guide's worked example).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from rdflib import Graph, URIRef
+
+from kg_publisher.extract.readers import read_source
+from kg_publisher.publish.model import PublishedDisclosure
+from kg_publisher.publish.release import Release, write_release
+from kg_publisher.publish.store import OxigraphStore
+from kg_publisher.settings import Settings, load_settings
+from kg_publisher.web import create_app
+
+from ..conftest import ROOT, SEED
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PROTOCOL_DIR = ROOT.parent / "shared" / "standards" / "sparql" / "sparql11" / "protocol"
+KASEI = "http://kasei.us/2009/09/sparql/data/"
+
+
+def make_settings(**overrides: object) -> Settings:
+    values: dict[str, object] = {"query_workers": 2, "query_timeout": 10.0}
+    values.update(overrides)
+    return load_settings(environ={}, overrides=values)
+
+
+def fixture_disclosure(settings: Settings) -> PublishedDisclosure:
+    key = "panjin-xinglongtai-zwfwzx-2022-budget"
+    base = settings.base_iri
+    return PublishedDisclosure(
+        key=key, dataset=URIRef(f"{base}id/dataset/{key}"), graph_name=URIRef(f"{base}graph/{key}"),
+        graph=Graph().parse(FIXTURES / "xinglongtai-2022-budget.ttl"),
+        quality_graph_name=URIRef(f"{base}graph/{key}/quality"),
+        quality_graph=Graph().parse(FIXTURES / "quality.ttl"), source=read_source(SEED),
+        title="盘锦市兴隆台区政务服务中心2022年度部门预算", department="盘锦市兴隆台区政务服务中心",
+        organization=URIRef(f"{base}id/org/panjin-xinglongtai-zwfwzx"), year=2022, kind="budget",
+        region="兴隆台区", violations=0, warnings=0,
+    )
+
+
+def fixture_vocabulary() -> Graph:
+    vocabulary = Graph()
+    for path in sorted((ROOT / "ontology").glob("*.ttl")):
+        vocabulary.parse(path)
+    return vocabulary
+
+
+def _real_build(out: Path, settings: Settings) -> Path | None:
+    try:
+        from kg_publisher.build import build
+    except ImportError:  # the extraction/RDF pipeline has not landed yet
+        return None
+    result = build([ROOT / "data" / "disclosures"], out, settings)
+    return result.release_dir
+
+
+@pytest.fixture(scope="session")
+def release_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    settings = make_settings()
+    built = _real_build(tmp_path_factory.mktemp("build"), settings)
+    if built is not None:
+        return built
+    release = tmp_path_factory.mktemp("release")
+    write_release(release, [fixture_disclosure(settings)], fixture_vocabulary(), settings)
+    return release
+
+
+@pytest.fixture(scope="session")
+def release(release_dir: Path) -> Release:
+    return Release.open(release_dir)
+
+
+@pytest.fixture(scope="session")
+def app(release_dir: Path) -> Iterator[Flask]:
+    settings = make_settings(build_dir=str(release_dir), max_rows=50)
+    application = create_app(settings)
+    yield application
+    application.extensions["kg_publisher"].store.close()
+
+
+@pytest.fixture(scope="session")
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def kasei_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """An app over the W3C protocol tests' graphs (data1–3 under their kasei.us names, data0 empty)."""
+    path = tmp_path_factory.mktemp("kasei") / "store"
+    store = ox.Store(str(path))
+    for number in (1, 2, 3):
+        store.load(path=str(PROTOCOL_DIR / f"data{number}.nt"), format=ox.RdfFormat.N_TRIPLES,
+                   to_graph=ox.NamedNode(f"{KASEI}data{number}.rdf"))
+    store.add_graph(ox.NamedNode(f"{KASEI}data0.rdf"))
+    store.flush()
+    del store
+    settings = make_settings()
+    kasei_store = OxigraphStore(path, settings, query_workers=1)
+    application = create_app(settings, kasei_store)
+    yield application
+    kasei_store.close()
