@@ -1,0 +1,95 @@
+"""Printed money figures → ``qb:Observation``s in normalised form (every dimension and required
+attribute on each observation), amounts exactly as printed."""
+
+from __future__ import annotations
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
+
+from ..iris import code
+from ..records.model import AmountFact, NoneStatement
+from ..vocab import BGT, CNY, OBEU_ATTR, OBEU_DIM, OBEU_MEASURE, OBEU_PHASE, QB, SDMX_ATTR, YEAR
+from .context import MappingContext, canonical_decimal, zh
+from .provenance import derive
+
+#: Codes that are not classification codes but the SDMX total / not-applicable codes.
+SDMX_SPECIAL = {"_T": "合计", "_Z": "不适用"}
+
+
+def economic_code(year: int, notation: str) -> URIRef:
+    return code(f"econ-dept-{year}", notation)
+
+
+def functional_code(year: int, notation: str) -> URIRef:
+    return code(f"func-{year}", notation)
+
+
+def _classification(ctx: MappingContext, concept: URIRef, notation: str) -> URIRef:
+    """State the notation inside the disclosure graph so nothing depends on the shared schemes."""
+    ctx.graph.add((concept, SKOS.notation, Literal(notation)))
+    return concept
+
+
+def add_dimensions(ctx: MappingContext, subject: URIRef, *, operation: str, indicator: str, fund_source: str,
+                   expenditure_type: str, economic: str, functional: str, item: str, phase: str,
+                   context: str) -> None:
+    """The dimension values of an observation (also used for none-stated claims)."""
+    g, year = ctx.graph, ctx.year
+    g.add((subject, OBEU_DIM.organization, ctx.organization))
+    g.add((subject, OBEU_DIM.fiscalYear, YEAR[str(year)]))
+    g.add((subject, OBEU_DIM.budgetPhase, OBEU_PHASE[phase]))
+    g.add((subject, BGT.operationCharacter, code("operation", operation)))
+    g.add((subject, BGT.indicator, code("indicator", indicator)))
+    g.add((subject, BGT.fundSource, code("fund-source", fund_source)))
+    g.add((subject, BGT.expenditureType, code("expenditure-type", expenditure_type)))
+    g.add((subject, BGT.economicClassification,
+           _classification(ctx, economic_code(year, economic), economic)))
+    g.add((subject, BGT.functionalClassification,
+           _classification(ctx, functional_code(year, functional), functional)))
+    item_code = code("item", item)
+    if item.startswith("line-"):
+        g.add((item_code, SKOS.notation, Literal(item)))
+    g.add((subject, BGT.item, item_code))
+    g.add((subject, BGT.reportingContext, ctx.section(context)))
+
+
+def add_observation(ctx: MappingContext, fact: AmountFact, totals: set[str]) -> None:
+    g, obs = ctx.graph, ctx.obs(fact.key)
+    g.add((obs, RDF.type, QB.Observation))
+    g.add((obs, QB.dataSet, ctx.dataset))
+    add_dimensions(ctx, obs, operation=fact.operation, indicator=fact.indicator, fund_source=fact.fund_source,
+                   expenditure_type=fact.expenditure_type, economic=fact.economic, functional=fact.functional,
+                   item=fact.item, phase=fact.phase, context=fact.context)
+    g.add((obs, OBEU_MEASURE.amount, canonical_decimal(fact.amount.value)))
+    g.add((obs, OBEU_ATTR.currency, CNY))
+    g.add((obs, SDMX_ATTR.unitMult, Literal(fact.amount.unit_multiplier)))
+    g.add((obs, SDMX_ATTR.decimals, Literal(fact.amount.decimals)))
+    g.add((obs, BGT.printedValue, Literal(fact.amount.printed)))
+    g.add((obs, BGT.printedUnit, Literal(fact.amount.unit)))
+    g.add((obs, BGT.printedLabel, zh(fact.label)))
+    if fact.part_of is not None:
+        g.add((obs, BGT.partOf, ctx.obs(fact.part_of)))
+    if fact.key in totals:
+        g.add((obs, BGT.breakdownComplete, Literal(fact.breakdown_complete)))
+    if fact.as_of is not None:
+        g.add((obs, BGT.asOf, Literal(fact.as_of, datatype=XSD.date)))
+    derive(ctx, obs, fact.span)
+
+
+def add_observations(ctx: MappingContext) -> None:
+    # A part_of naming no fact still becomes a link: the shapes report it (bad records are a result).
+    facts = ctx.disclosure.facts
+    totals = {fact.part_of for fact in facts if fact.part_of is not None}
+    for fact in facts:
+        add_observation(ctx, fact, totals)
+
+
+def add_none_statement(ctx: MappingContext, statement: NoneStatement) -> None:
+    """"无……" statements: a claim carrying the dimensions of what is absent, never an amount of 0."""
+    g, claim = ctx.graph, ctx.claim(statement.key)
+    g.add((claim, RDF.type, BGT.NoneStatement))
+    g.add((claim, DCTERMS.isPartOf, ctx.dataset))
+    add_dimensions(ctx, claim, operation=statement.operation, indicator=statement.indicator,
+                   fund_source=statement.fund_source, expenditure_type="_T", economic="_T", functional="_T",
+                   item="_T", phase=statement.phase, context=statement.context)
+    derive(ctx, claim, statement.span)

@@ -1,0 +1,70 @@
+"""What the text says about itself: its glossary (SKOS), the places it names the department,
+its own faults, and stretches the extractor could not read."""
+
+from __future__ import annotations
+
+from rdflib import Literal
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
+
+from ..iris import IriMinter, check_key, code
+from ..vocab import BGT
+from .context import MappingContext, en, text_literal, zh
+from .provenance import derive
+
+
+def add_glossary(ctx: MappingContext) -> None:
+    d, g = ctx.disclosure, ctx.graph
+    if not d.glossary:
+        return
+    scheme = IriMinter.scheme(ctx.dataset, "glossary")
+    g.add((scheme, RDF.type, SKOS.ConceptScheme))
+    g.add((scheme, SKOS.prefLabel, zh(f"名词解释（{ctx.org.name}{d.info.year}年）")))
+    g.add((scheme, SKOS.prefLabel, en(f"Glossary of {ctx.org.name} ({d.info.year})")))
+    g.add((scheme, DCTERMS.source, ctx.source))
+    g.add((scheme, DCTERMS.isPartOf, ctx.dataset))
+    for number, term in enumerate(d.glossary, start=1):
+        try:
+            key = check_key(term.notation)
+        except ValueError:
+            key = str(number)
+        iri = IriMinter.part(ctx.dataset, "glossary", key)
+        g.add((iri, RDF.type, SKOS.Concept))
+        g.add((iri, RDF.type, BGT.GlossaryTerm))
+        g.add((iri, SKOS.inScheme, scheme))
+        g.add((iri, SKOS.notation, Literal(term.notation)))
+        g.add((iri, SKOS.prefLabel, zh(term.term)))
+        g.add((iri, SKOS.definition, zh(term.definition)))
+        derive(ctx, iri, term.span)
+
+
+def add_mentions(ctx: MappingContext) -> None:
+    g = ctx.graph
+    for number, mention in enumerate(ctx.disclosure.mentions, start=1):
+        iri = IriMinter.part(ctx.dataset, "mention", str(number))
+        g.add((iri, RDF.type, BGT.OrganizationMention))
+        g.add((iri, DCTERMS.isPartOf, ctx.dataset))
+        g.add((iri, BGT.mentionedName, zh(mention.name)))
+        g.add((iri, BGT.reportingContext, ctx.section(mention.context)))
+        derive(ctx, iri, mention.span)
+
+
+def add_defects(ctx: MappingContext) -> None:
+    g = ctx.graph
+    for number, defect in enumerate(ctx.disclosure.defects, start=1):
+        iri = IriMinter.part(ctx.dataset, "defect", str(number))
+        g.add((iri, RDF.type, BGT.TextDefect))
+        g.add((iri, DCTERMS.isPartOf, ctx.dataset))
+        g.add((iri, BGT.defectKind, code("defect-kind", defect.kind)))
+        g.add((iri, RDFS.comment, text_literal(defect.message)))
+        derive(ctx, iri, defect.span)
+
+
+def add_unparsed(ctx: MappingContext) -> None:
+    g = ctx.graph
+    for number, item in enumerate(ctx.disclosure.unparsed, start=1):
+        iri = IriMinter.part(ctx.dataset, "unparsed", str(number))
+        g.add((iri, RDF.type, BGT.UnparsedText))
+        g.add((iri, DCTERMS.isPartOf, ctx.dataset))
+        g.add((iri, RDFS.comment, text_literal(item.reason)))
+        g.add((iri, BGT.reportingContext, ctx.section(item.context)))
+        derive(ctx, iri, item.span)

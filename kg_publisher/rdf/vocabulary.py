@@ -1,0 +1,33 @@
+"""The vocabulary graph: our ontology, code lists and the local description of reused terms, as
+loaded from ``ontology/**/*.ttl`` (including the classification schemes under ``ontology/classifications/``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rdflib import Graph
+
+from ..errors import ShapesError
+from ..vocab import bind_prefixes
+
+ONTOLOGY_DIR = Path(__file__).resolve().parent.parent.parent / "ontology"
+
+
+def load_turtle(paths: list[Path], into: Graph) -> Graph:
+    """Parse Turtle files into ``into``; a broken file raises :class:`ShapesError` naming it."""
+    for path in paths:
+        try:
+            into.parse(path, format="turtle")
+        except Exception as exc:  # rdflib raises several unrelated types for bad syntax
+            raise ShapesError(f"{path}: not valid Turtle ({exc})") from None
+    return into
+
+
+def vocabulary_graph(directory: Path = ONTOLOGY_DIR) -> Graph:
+    """Every ``*.ttl`` file under ``directory`` in one graph (sorted file order)."""
+    paths = sorted(directory.rglob("*.ttl"))
+    if not paths:
+        raise ShapesError(f"{directory}: holds no ontology files (*.ttl)")
+    graph = Graph()
+    bind_prefixes(graph)
+    return load_turtle(paths, graph)

@@ -1,0 +1,173 @@
+"""SHACL validation of one disclosure graph, and its publication as a DQV quality report.
+
+Non-conformance is a normal result (:class:`ValidationOutcome`), never an exception; only shape or
+ontology files that cannot be loaded raise :class:`~kg_publisher.errors.ShapesError`.
+Severity policy (``shapes/README.md``): ``sh:Violation`` = a fault of our data (the disclosure is
+not published); ``sh:Warning`` = a fault of the source document (published with the data);
+``sh:Info`` = a note for review.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from pyshacl import validate
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SH, XSD
+from rdflib.term import BNode, Node
+
+from .errors import ShapesError
+from .iris import IriMinter
+from .rdf.vocabulary import load_turtle, vocabulary_graph
+from .vocab import BGT, DQV, OA, bind_prefixes
+
+SHAPES_DIR = Path(__file__).resolve().parent.parent / "shapes"
+SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One SHACL result, readable."""
+
+    severity: str
+    focus: str
+    message: str
+    message_en: str
+    shape: str
+    value: str | None = None
+    path: str | None = None
+
+
+@dataclass
+class ValidationOutcome:
+    #: True when there is no sh:Violation (warnings and notes do not block publication).
+    conforms: bool
+    violations: int
+    warnings: int
+    infos: int
+    #: pyshacl's results graph (sh:ValidationReport with blank-node results).
+    results: Graph
+    findings: list[Finding] = field(default_factory=list)
+
+    def by_shape(self, shape: str) -> list[Finding]:
+        return [finding for finding in self.findings if finding.shape == shape]
+
+
+@cache
+def _shapes(directory: Path) -> Graph:
+    paths = sorted(directory.glob("*.ttl"))
+    if not paths:
+        raise ShapesError(f"{directory}: holds no SHACL shapes (*.ttl)")
+    return load_turtle(paths, Graph())
+
+
+def shapes_graph(directory: Path = SHAPES_DIR) -> Graph:
+    """All ``shapes/*.ttl`` in one graph (parsed once per process)."""
+    return _shapes(directory.resolve())
+
+
+@cache
+def _default_vocabulary() -> Graph:
+    return vocabulary_graph()
+
+
+def _needed_vocabulary(data: Graph, vocabulary: Graph) -> Graph:
+    """The vocabulary the shapes consult: descriptions of the terms the data points to (code-list
+    membership, labels), one hop. Keeps pyshacl's work proportional to one disclosure."""
+    needed = Graph()
+    for term in {o for o in data.objects() if isinstance(o, URIRef)}:
+        for triple in vocabulary.triples((term, None, None)):
+            needed.add(triple)
+    return needed
+
+
+def validate_graph(data: Graph, vocabulary: Graph | None = None, shapes: Graph | None = None) -> ValidationOutcome:
+    """Validate one disclosure graph with the shapes; the vocabulary supplies the code lists."""
+    vocabulary = _default_vocabulary() if vocabulary is None else vocabulary
+    shapes = shapes_graph() if shapes is None else shapes
+    work = Graph()
+    for triple in data:
+        work.add(triple)
+    for triple in _needed_vocabulary(data, vocabulary):
+        work.add(triple)
+    try:
+        _, results, _ = validate(work, shacl_graph=shapes, inference="none", allow_warnings=True,
+                                 advanced=True, abort_on_first=False)
+    except Exception as exc:  # pyshacl reports broken shapes with its own exception types
+        raise ShapesError(f"SHACL shapes cannot be applied: {exc}") from None
+    findings = sorted(_findings(results), key=lambda f: (f.severity, f.shape, f.focus, f.message, f.value or ""))
+    counts = {name: sum(1 for f in findings if f.severity == name) for name in SEVERITIES.values()}
+    return ValidationOutcome(
+        conforms=counts["Violation"] == 0, violations=counts["Violation"], warnings=counts["Warning"],
+        infos=counts["Info"], results=results, findings=findings,
+    )
+
+
+def _text(node: Node | None) -> str | None:
+    return None if node is None or isinstance(node, BNode) else str(node)
+
+
+def _findings(results: Graph) -> Iterable[Finding]:
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        messages = {getattr(m, "language", None): str(m) for m in results.objects(result, SH.resultMessage)}
+        zh = messages.get("zh") or next(iter(messages.values()), "")
+        yield Finding(
+            severity=SEVERITIES.get(results.value(result, SH.resultSeverity), "Violation"),  # type: ignore[arg-type]
+            focus=str(results.value(result, SH.focusNode)),
+            message=zh,
+            message_en=messages.get("en", zh),
+            shape=_text(results.value(result, SH.sourceShape)) or "(anonymous shape)",
+            value=_text(results.value(result, SH.value)),
+            path=_text(results.value(result, SH.resultPath)),
+        )
+
+
+def quality_graph(outcome: ValidationOutcome, dataset_iri: URIRef, checked_with: str = "pyshacl") -> Graph:
+    """The findings published with the data (W3C DQV): one ``dqv:QualityAnnotation`` per finding
+    (an ``sh:ValidationResult`` too), plus measurements of the violation, warning and note counts.
+    IRIs are derived from the data set IRI and the finding's content, so the graph is deterministic."""
+    graph = Graph()
+    bind_prefixes(graph)
+    report = IriMinter.part(dataset_iri, "quality", "report")
+    graph.add((report, RDF.type, SH.ValidationReport))
+    graph.add((report, SH.conforms, Literal(outcome.violations == 0)))
+    graph.add((report, DCTERMS.subject, dataset_iri))
+    graph.add((report, RDFS.comment, Literal(f"SHACL validation ({checked_with}) of shapes/*.ttl", lang="en")))
+    for metric, value in ((BGT.violationCount, outcome.violations), (BGT.warningCount, outcome.warnings),
+                          (BGT.infoCount, outcome.infos)):
+        name = str(metric).rsplit("#", 1)[1]
+        measurement = IriMinter.part(dataset_iri, "quality", name)
+        graph.add((dataset_iri, DQV.hasQualityMeasurement, measurement))
+        graph.add((measurement, RDF.type, DQV.QualityMeasurement))
+        graph.add((measurement, DQV.computedOn, dataset_iri))
+        graph.add((measurement, DQV.isMeasurementOf, metric))
+        graph.add((measurement, DQV.value, Literal(value, datatype=XSD.integer)))
+        graph.add((measurement, PROV.wasDerivedFrom, report))
+    for finding in outcome.findings:
+        key = hashlib.sha1("|".join((finding.severity, finding.shape, finding.focus, finding.value or "",
+                                     finding.path or "", finding.message)).encode()).hexdigest()[:16]
+        annotation = IriMinter.part(dataset_iri, "finding", key)
+        graph.add((dataset_iri, DQV.hasQualityAnnotation, annotation))
+        graph.add((report, SH.result, annotation))
+        graph.add((annotation, RDF.type, DQV.QualityAnnotation))
+        graph.add((annotation, RDF.type, SH.ValidationResult))
+        graph.add((annotation, OA.hasTarget, dataset_iri))
+        graph.add((annotation, OA.motivatedBy, DQV.qualityAssessment))
+        graph.add((annotation, DQV.inDimension, BGT.consistency))
+        graph.add((annotation, SH.resultSeverity, getattr(SH, finding.severity)))
+        graph.add((annotation, SH.focusNode, URIRef(finding.focus)))
+        if finding.shape.startswith(("http://", "https://")):
+            graph.add((annotation, SH.sourceShape, URIRef(finding.shape)))
+        graph.add((annotation, SH.resultMessage, Literal(finding.message, lang="zh")))
+        if finding.message_en != finding.message:
+            graph.add((annotation, SH.resultMessage, Literal(finding.message_en, lang="en")))
+        if finding.path:
+            graph.add((annotation, SH.resultPath, URIRef(finding.path)))
+        if finding.value is not None:
+            graph.add((annotation, SH.value, Literal(finding.value)))
+        graph.add((annotation, RDFS.comment, Literal(finding.message, lang="zh")))
+    return graph
