@@ -161,7 +161,8 @@ def execute(store: ox.Store, job: QueryJob) -> QueryAnswer:
     if job.default_graphs or job.named_graphs:
         kwargs["default_graph"] = [ox.NamedNode(iri) for iri in job.default_graphs]
         kwargs["named_graphs"] = [ox.NamedNode(iri) for iri in job.named_graphs]
-    else:
+    elif not _FROM.search(_mask(job.query, keep_iris=True)):
+        # The query's own FROM/FROM NAMED choose its dataset; otherwise the default graph is the union.
         kwargs["use_default_graph_as_union"] = True
     result = store.query(job.query, **kwargs)
     if isinstance(result, ox.QueryBoolean):

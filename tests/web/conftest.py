@@ -66,9 +66,11 @@ def _real_build(out: Path, settings: Settings) -> Path | None:
 
 
 @pytest.fixture(scope="session")
-def release_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def release_dir(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     settings = make_settings()
-    built = _real_build(tmp_path_factory.mktemp("build"), settings)
+    # A build folder kept between sessions: the build's own per-document cache (keyed by source bytes and
+    # a fingerprint of the code) makes later sessions fast, and a changed pipeline still rebuilds.
+    built = _real_build(request.config.cache.mkdir("kg-web-build"), settings)
     if built is not None:
         return built
     release = tmp_path_factory.mktemp("release")

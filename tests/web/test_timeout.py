@@ -1,0 +1,55 @@
+"""A runaway query is stopped at the time limit (its worker process is ended), while other requests go on."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from kg_publisher.web import create_app
+
+from .conftest import make_settings
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+@pytest.fixture(scope="module")
+def slow_app(release_dir: Path) -> Iterator[Flask]:
+    application = create_app(make_settings(build_dir=str(release_dir), query_timeout=1.5, query_workers=2))
+    yield application
+    application.extensions["kg_publisher"].store.close()
+
+
+def test_runaway_query_is_stopped_while_another_request_is_answered(slow_app: Flask) -> None:
+    pool = slow_app.extensions["kg_publisher"].store._pool
+    outcome: dict[str, object] = {}
+
+    def runaway() -> None:
+        response = slow_app.test_client().get("/sparql", query_string={"query": RUNAWAY})
+        outcome["status"] = response.status_code
+        outcome["error"] = response.get_json()["error"]
+
+    thread = threading.Thread(target=runaway)
+    thread.start()
+    time.sleep(0.3)  # let the runaway query occupy one worker
+    busy_pids = {worker.process.pid for worker in pool._all}
+    other = slow_app.test_client().get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"})
+    assert other.status_code == 200 and json.loads(other.data)["boolean"] is True
+    page = slow_app.test_client().get("/catalog", headers={"Accept": "text/turtle"})
+    assert page.status_code == 200
+    thread.join(30)
+    assert not thread.is_alive()
+    assert outcome["status"] == 503
+    error = outcome["error"]
+    assert isinstance(error, dict) and error["type"] == "QueryTimeout" and "1.5 s" in error["message"]
+    # The worker that ran it was ended and replaced: the pool is whole again and answers.
+    pids = {worker.process.pid for worker in pool._all}
+    assert len(pids) == 2 and pids != busy_pids
+    assert all(worker.process.poll() is None for worker in pool._all)
+    again = slow_app.test_client().get("/sparql", query_string={"query": "ASK {}"})
+    assert again.status_code == 200
