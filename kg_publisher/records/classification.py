@@ -52,10 +52,12 @@ class PrintedCodes:
         """
         parent = ""
         for level, name in enumerate(names):
+            name = name.replace("其它", "其他")  # the two spellings of "other" are used interchangeably
             width = 3 if level == 0 else 2
             fits = [code for code, printed in self.names[scheme].items()
                     if len(code) == len(parent) + width and code.startswith(parent)
-                    and (name == printed or (len(printed) >= 4 and name.startswith(printed)))]
+                    and (name == printed.replace("其它", "其他")
+                         or (len(printed) >= 4 and name.startswith(printed.replace("其它", "其他"))))]
             if len(fits) != 1:
                 return None
             parent = fits[0]

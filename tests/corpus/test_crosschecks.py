@@ -1,0 +1,91 @@
+"""shapes/crosschecks.ttl on the corpus graphs: every source inconsistency the shapes are meant to catch
+is reported as a warning (and only as warnings)."""
+
+from __future__ import annotations
+
+import dataclasses
+from functools import cache
+from pathlib import Path
+
+import pytest
+from pyshacl import validate
+from rdflib import Graph
+from rdflib.namespace import SH
+
+from kg_publisher.iris import IriMinter
+from kg_publisher.rdf import disclosure_graph
+from kg_publisher.records.final import read_final_statements
+from kg_publisher.records.model import Disclosure
+from kg_publisher.records.nonestated import read_none_statements
+from kg_publisher.records.sections import find_sections
+from kg_publisher.registry import Registry
+
+from .sources import document
+
+SHAPES = Path(__file__).resolve().parents[2] / "shapes"
+BGTS = "https://w3id.org/cn-budget-kg/shapes#"
+
+
+def wired(name: str) -> Disclosure:
+    """The disclosure as parse_disclosure gives it once the table, 决算 and none-stated readers are wired in."""
+    doc = document(name)
+    d = doc.disclosure
+    none = read_none_statements(doc.source, find_sections(doc.source), d.info.kind)
+    final_ratios = ()
+    if d.info.kind == "final" and not any(f.key.startswith("fin-") for f in d.facts):
+        final = read_final_statements(doc.source, find_sections(doc.source))
+        kept = {f.key for f in doc.all_facts}
+        final_ratios = tuple(r for r in final.ratios if r.numerator in kept and r.denominator in kept)
+    return dataclasses.replace(d, facts=doc.all_facts, ratios=(*d.ratios, *final_ratios),
+                               none_stated=(*d.none_stated, *none.statements), defects=(*d.defects, *none.defects))
+
+
+@cache
+def report(name: str) -> tuple[tuple[str, str, str, str], ...]:
+    """(constraint or shape, severity, value or focus node, messages) of every result."""
+    d = wired(name)
+    org = Registry.load().resolve(d.info.department)
+    data = disclosure_graph(d, IriMinter("https://w3id.org/cn-budget-kg/"), org, "test")
+    shapes = Graph().parse(SHAPES / "prefixes.ttl").parse(SHAPES / "crosschecks.ttl")
+    _, results, _ = validate(data, shacl_graph=shapes, allow_warnings=True)
+    rows = []
+    for result in results.subjects(SH.resultSeverity, None):
+        source = results.value(result, SH.sourceConstraint) or results.value(result, SH.sourceShape)
+        node = results.value(result, SH.value) or results.value(result, SH.focusNode)
+        messages = sorted(str(m) for m in results.objects(result, SH.resultMessage))
+        rows.append((str(source).removeprefix(BGTS), str(results.value(result, SH.resultSeverity)).rsplit("#")[-1],
+                     str(node), " ".join(messages)))
+    return tuple(rows)
+
+
+def found(name: str, shape: str, *words: str) -> list[tuple[str, str, str, str]]:
+    return [row for row in report(name) if row[0] == shape and all(word in row[3] + row[2] for word in words)]
+
+
+@pytest.mark.parametrize("name", ["03_putuo-czj-2025-budget", "07_putuo-czj-2024-final"])
+def test_only_warnings(name: str) -> None:
+    assert report(name) and {row[1] for row in report(name)} == {"Warning"}
+
+
+def test_07_inconsistencies() -> None:
+    name = "07_putuo-czj-2024-final"
+    # 财政拨款收入支出总计0.3万元, less than the 财政拨款 本年收入合计 of 2,940.05万元
+    assert found(name, "CrossCheck-grandTotal", "0.3万元", "2,940.05")
+    # 社会保障和就业支出 326.71 in the summary table, 326.72 elsewhere
+    assert found(name, "CrossCheck-samefigure", "326.7")
+    # 一般公共服务支出 占71.73%, and the shares adding to 100.07%
+    assert found(name, "CrossCheck-ratio", "71.73")
+    assert found(name, "CrossCheck-sharesTotal", "100.07")
+
+
+def test_03_inconsistencies() -> None:
+    name = "03_putuo-czj-2025-budget"
+    # the 国有资本经营 table's note copied from the 政府性基金 table
+    assert found(name, "CrossCheck-textDefect", "国有资本经营")
+    # 职业年金 887.36万元 in prose, 873,617.00元 in the tables
+    assert found(name, "CrossCheck-samefigure", "887.36", "873,617.00")
+    # items truncated instead of rounded: 877,080元 → 87.70万元, 2,049,197 → 204.91, 2,687,760 → 268.77
+    for prose, table in (("87.70", "877,080.00"), ("204.91", "2,049,197.00"), ("268.77", "2,687,760.00")):
+        assert found(name, "CrossCheck-samefigure", prose, table)
+    # the whole 编制说明 printed twice
+    assert found(name, "CrossCheck-textDefect", "printed twice")
