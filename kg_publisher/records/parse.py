@@ -15,15 +15,20 @@ import re
 
 from ..errors import SourceError
 from ..extract.source import SourceText
+from ..extract.tables import find_tables
 from ..registry import Registry
 from .defects import find_defects
 from .figures import READERS, FactBook
+from .final import FinalStatements, read_final_statements
 from .glossary import read_glossary
 from .info import head_word, read_info
-from .model import Disclosure, Section, UnparsedSpan
+from .items import read_classified_items
+from .model import AmountFact, Disclosure, Section, UnparsedSpan
+from .nonestated import read_none_statements
 from .organisation import read_composition, read_duties, read_mentions, read_unit_count, read_units
 from .patterns import AMOUNT, strip_span
 from .sections import find_sections, innermost
+from .tables import read_table_facts
 
 _PHASES = {"budget": "approved", "final": "executed"}
 #: Meanings that make a text a budget disclosure (at least one must be found).
@@ -57,8 +62,23 @@ def parse_disclosure(source: SourceText, registry: Registry | None = None) -> Di
     if unit_count is not None:
         book.counts.insert(0, unit_count)
     glossary, glossary_unparsed = read_glossary(source, sections)
-    unparsed = [*_unread_sections(source, sections, bool(duties), bool(units)), *book.unparsed, *glossary_unparsed,
-                *_unread_figures(source, sections, book)]
+    # Tables, 决算 statements and prose classification items; a number the prose parser already read wins.
+    text_tables = find_tables(source)
+    tables = read_table_facts(source, text_tables, sections, info.kind)
+    items = read_classified_items(source, sections, info.kind)
+    final = read_final_statements(source, sections) if info.kind == "final" else FinalStatements()
+    none = read_none_statements(source, sections, info.kind)
+    read_ends = {fact.span.end for fact in book.facts}
+    facts: list[AmountFact] = [*book.facts, *tables.facts,
+                               *(f for f in (*final.facts, *items.facts) if f.span.end not in read_ends)]
+    keys = {fact.key for fact in facts} | {count.key for count in book.counts}
+    ratios = [*book.ratios, *(r for r in final.ratios if r.numerator in keys and r.denominator in keys)]
+    table_starts = [table.title_span.start for table in text_tables]
+    unparsed = [*_unread_sections(source, sections, bool(duties), bool(units), table_starts), *book.unparsed,
+                *glossary_unparsed, *_unread_figures(source, sections, book),
+                *tables.unparsed, *final.unparsed, *items.unparsed]
+    defects = (*find_defects(source, [(s.span.start, s.span.end) for s in sections if s.meaning == "tables"]),
+               *final.defects, *none.defects)
     return Disclosure(
         source=source,
         info=info,
@@ -66,28 +86,30 @@ def parse_disclosure(source: SourceText, registry: Registry | None = None) -> Di
         duties=duties,
         units=units,
         composition=read_composition(source, sections),
-        facts=tuple(book.facts),
+        facts=tuple(facts),
         changes=tuple(book.changes),
         counts=tuple(book.counts),
-        ratios=tuple(book.ratios),
+        ratios=tuple(ratios),
         glossary=glossary,
         mentions=read_mentions(source, info.department, sections, registry),
-        defects=find_defects(source, [(s.span.start, s.span.end) for s in sections if s.meaning == "tables"]),
+        defects=tuple(sorted(defects, key=lambda d: (d.span.start, d.span.end, d.kind))),
+        none_stated=tuple(none.statements),
         unparsed=tuple(sorted(unparsed, key=lambda u: (u.span.start, u.span.end))),
         notes={"department_head_word": head_word(info.department)},
     )
 
 
 def _unread_sections(source: SourceText, sections: tuple[Section, ...], have_duties: bool,
-                     have_units: bool) -> list[UnparsedSpan]:
-    """Table sections (read elsewhere or attached), and duty/unit sections that gave nothing."""
+                     have_units: bool, table_starts: list[int]) -> list[UnparsedSpan]:
+    """Table sections holding no readable table (e.g. "详见附件"), and duty/unit sections that gave nothing."""
     unread = []
     for section in sections:
         nested = any(other.meaning == "tables" and other.level > section.level
                      and section.span.start <= other.span.start < section.span.end for other in sections)
-        if section.meaning == "tables" and not nested:
-            unread.append(UnparsedSpan(section.span, "table section: tables are not read by the text parser",
-                                       section.code))
+        holds_table = any(section.span.start <= start < section.span.end for start in table_starts)
+        if section.meaning == "tables" and not nested and not holds_table:
+            unread.append(UnparsedSpan(section.span, "table section: no table printed in the text (attached "
+                                       "elsewhere or not recognised)", section.code))
         elif (section.meaning == "duties" and not have_duties) or (section.meaning == "units" and not have_units):
             unread.append(UnparsedSpan(section.span, f"{section.meaning} section: no numbered items found",
                                        section.code))

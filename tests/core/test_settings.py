@@ -41,7 +41,7 @@ def test_bad_values_name_the_setting_and_the_source(name: str, value: str, expec
 def test_unknown_setting_in_file_is_refused(tmp_path: Path) -> None:
     file = tmp_path / "s.toml"
     file.write_text("bse_iri = 'https://x/'\n", encoding="utf-8")
-    with pytest.raises(SettingsError, match="Unknown setting 'bse_iri'.*Known settings: base_iri"):
+    with pytest.raises(SettingsError, match=r"Unknown setting 'bse_iri'.*Known settings: base_iri"):
         load_settings(file, environ={})
 
 
