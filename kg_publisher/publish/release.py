@@ -3,7 +3,7 @@
 Layout of ``release_dir`` (see docs/ARCHITECTURE.md, "Build output")::
 
     kg.nq                 every named graph, sorted N-Quads lines (blank nodes canonicalised: RDFC-1.0)
-    catalog.ttl           the catalogue graph (DCAT-AP + VoID) as Turtle
+    catalog.ttl, .nt      the catalogue graph (DCAT-AP + VoID), literals exactly as written
     dumps/all.{ttl,nt,nq,trig,jsonld}[.gz]     the data of the whole release (every graph but the catalogue)
     dumps/<key>.{…}[.gz]  one disclosure: its facts graph and its quality graph
     sources/<sha256>.txt  the NFC text every span's offsets point into
@@ -38,6 +38,7 @@ from .formats import DUMP_SYNTAXES, RdfSyntax
 from .model import PublishedDisclosure
 
 MANIFEST = "manifest.json"
+CATALOG_NT = "catalog.nt"
 _PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
 
 
@@ -135,6 +136,10 @@ def write_release(release_dir: Path, disclosures: list[PublishedDisclosure], voc
     catalog = catalog_graph(settings, entries, GraphStats.of(data), whole_dumps)
     catalog_quads = _to_quads(catalog, str(minter.catalog_graph()))
     catalog.serialize(release_dir / "catalog.ttl", format="turtle", encoding="utf-8")
+    # The store gives literals back in canonical form (nonNegativeInteger → integer), which DCAT-AP refuses:
+    # the catalogue is served from this file, exactly as written.
+    (release_dir / CATALOG_NT).write_bytes(ox.serialize(sorted({q.triple for q in catalog_quads}, key=str),
+                                                        format=ox.RdfFormat.N_TRIPLES))
 
     lines = _nquads_lines([*data, *catalog_quads])
     kg_bytes = b"".join(line + b"\n" for line in lines)
@@ -219,6 +224,13 @@ class Release:
             return None
         path = self.path / "sources" / f"{sha256}.txt"
         return path.read_text(encoding="utf-8") if path.is_file() else None
+
+    def catalog_triples(self) -> list[ox.Triple]:
+        """The catalogue graph as written at build time (literals exactly as published)."""
+        path = self.path / CATALOG_NT
+        if not path.is_file():
+            return []
+        return [quad.triple for quad in ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES)]
 
     def dataset(self, key: str) -> dict[str, Any] | None:
         return next((row for row in self.manifest["datasets"] if row["key"] == key), None)

@@ -85,10 +85,27 @@ def blueprint(services: Services) -> Blueprint:
     @lru_cache(maxsize=512)
     def rdf_document(iri: str, syntax: RdfSyntax) -> bytes:
         # Safe to cache: a running server never sees another release.
-        return serialize_triples(store.describe(iri), syntax)
+        return serialize_triples(describe(iri), syntax)
+
+    hash_documents: dict[str, list[str]] = {}
+
+    def hash_members(document: str) -> list[str]:
+        """IRIs ``document#…`` (vocabulary terms): the document at ``/def`` describes them all."""
+        if not hash_documents:
+            hash_documents["\0"] = []  # computed once, on first use
+            for subject in store.subjects(links.base, 10**6):
+                if "#" in subject:
+                    hash_documents.setdefault(subject.split("#", 1)[0], []).append(subject)
+        return hash_documents.get(document, [])
+
+    def describe(iri: str) -> list[ox.Triple]:
+        triples = store.describe(iri)
+        for member in hash_members(iri):
+            triples += store.describe(member)
+        return triples
 
     def answer(iri: str, media_type: str, doc_path: str, negotiated: bool) -> Response:
-        triples = store.describe(iri)
+        triples = describe(iri)
         if media_type == HTML:
             response = Response(html_page(iri, triples, doc_path), mimetype=HTML)
         else:
@@ -113,11 +130,11 @@ def blueprint(services: Services) -> Blueprint:
 
             return home(services)
         iri = links.iri(path)
-        if store.exists(iri):
+        if store.exists(iri) or hash_members(iri):
             media_type = graph_type_for(requested_format(), html=True)
             return answer(iri, media_type, "/" + path, negotiated=True)
         stem, _, extension = path.rpartition(".")
-        if stem and extension in SUFFIXES and store.exists(links.iri(stem)):
+        if stem and extension in SUFFIXES and (store.exists(links.iri(stem)) or hash_members(links.iri(stem))):
             return answer(links.iri(stem), SUFFIXES[extension], "/" + stem, negotiated=False)
         raise NotFound(f"Nothing is published at {request.path} (IRI <{iri}>)")
 

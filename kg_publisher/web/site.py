@@ -31,7 +31,10 @@ def _catalog_bytes(services: Services, syntax: RdfSyntax) -> bytes:
 
 
 def _serialise_catalog(services: Services, syntax: RdfSyntax) -> bytes:
-    triples = services.store.graph(str(IriMinter(services.settings.base_iri).catalog_graph()))
+    release = services.release
+    triples = release.catalog_triples() if release is not None else []
+    if not triples:
+        triples = services.store.graph(str(IriMinter(services.settings.base_iri).catalog_graph()))
     if not triples:
         raise NotFound("This store holds no catalogue graph", "Serve a release written by `kg-publisher build`.")
     return serialize_triples(triples, syntax)

@@ -96,8 +96,10 @@ def blueprint(services: Services) -> Blueprint:
     def describe_service() -> Response:
         media_type = graph_type_for(requested_format(), html=True)
         if media_type == HTML:
-            return Response(render_template("sparql.html", endpoint=request.base_url, services=services,
+            page = Response(render_template("sparql.html", endpoint=request.base_url, services=services,
                                             graphs=sorted(store.graph_sizes().items())), mimetype=HTML)
+            page.headers["Vary"] = "Accept"
+            return page
         sd = service_description(request.base_url, store.graph_sizes(),
                                  str(IriMinter(settings.base_iri).whole_dataset()), store.graph_sizes())
         syntax = rdf_syntax(media_type)

@@ -130,7 +130,7 @@ def test_syntax_error_is_400_with_the_parser_message(client: FlaskClient) -> Non
     lambda c: c.post("/sparql", data={"update": "DROP ALL"}),
     lambda c: c.post("/sparql", data=b"CLEAR ALL", content_type="application/sparql-update"),
     lambda c: c.get("/sparql", query_string={"query": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"}),
-    lambda c: c.post("/sparql", data="PREFIX x: <urn:x:> DELETE WHERE { ?s ?p ?o }".encode(),
+    lambda c: c.post("/sparql", data=b"PREFIX x: <urn:x:> DELETE WHERE { ?s ?p ?o }",
                      content_type="application/sparql-query"),
     lambda c: c.post("/sparql", data={"query": "LOAD <http://example.org/data.ttl>"}),
 ])

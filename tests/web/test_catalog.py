@@ -1,0 +1,146 @@
+"""Catalogue and self-description (DCAT-AP 3.0.1 shapes, VoID, sitemap, robots) and the dump downloads."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from pathlib import Path
+
+import pyshacl
+import pytest
+from flask.testing import FlaskClient
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCAT, RDF, VOID, XSD
+
+from kg_publisher.publish.release import Release
+from kg_publisher.vocab import SPDX
+
+from ..conftest import ROOT
+
+DCAT_AP = ROOT.parent / "shared" / "standards" / "dcat-ap"
+
+
+@pytest.fixture(scope="module")
+def dcat_ap_shapes() -> Graph:
+    if not DCAT_AP.is_dir():
+        pytest.skip("DCAT-AP shapes not found")
+    shapes = Graph()
+    shapes.parse(DCAT_AP / "3.0.1" / "html-shacl" / "shapes.ttl")
+    shapes.parse(DCAT_AP / "3.0.1" / "html-shacl" / "range.ttl")
+    return shapes
+
+
+def _violations(data: Graph, shapes: Graph) -> tuple[int, str]:
+    _conforms, report, text = pyshacl.validate(data, shacl_graph=shapes, inference="rdfs", allow_warnings=True)
+    count = len(list(report.subjects(URIRef("http://www.w3.org/ns/shacl#resultSeverity"),
+                                     URIRef("http://www.w3.org/ns/shacl#Violation"))))
+    return count, text
+
+
+def test_dcat_ap_controls_behave(dcat_ap_shapes: Graph) -> None:
+    good = Graph().parse(DCAT_AP / "selftest" / "catalog-typed.ttl")
+    broken = Graph().parse(DCAT_AP / "selftest" / "catalog-broken.ttl")
+    assert _violations(good, dcat_ap_shapes)[0] == 0
+    assert _violations(broken, dcat_ap_shapes)[0] == 7
+
+
+def test_catalogue_passes_dcat_ap_3_shapes_and_ranges(client: FlaskClient, dcat_ap_shapes: Graph) -> None:
+    response = client.get("/catalog", headers={"Accept": "text/turtle"})  # as a harvester fetches it
+    assert response.status_code == 200
+    catalogue = Graph().parse(data=response.data, format="turtle")
+    count, text = _violations(catalogue, dcat_ap_shapes)
+    assert count == 0, text
+
+
+def test_catalogue_describes_every_dataset_and_dump(client: FlaskClient, release: Release) -> None:
+    catalogue = Graph().parse(data=client.get("/catalog.ttl").data, format="turtle")
+    datasets = set(catalogue.subjects(RDF.type, DCAT.Dataset))
+    assert {URIRef(row["dataset"]) for row in release.manifest["datasets"]} < datasets
+    for dump in release.manifest["dumps"]:
+        url = URIRef(release.manifest["base_iri"] + dump["path"])
+        distribution = catalogue.value(None, DCAT.downloadURL, url)
+        assert distribution is not None, url
+        assert catalogue.value(distribution, DCAT.byteSize) == Literal(dump["bytes"], datatype=XSD.nonNegativeInteger)
+        checksum = catalogue.value(distribution, SPDX.checksum)
+        assert str(catalogue.value(checksum, SPDX.checksumValue)) == dump["sha256"]
+        assert (release.path / dump["path"]).stat().st_size == dump["bytes"]
+    service = URIRef(release.manifest["base_iri"] + "sparql")
+    assert (service, RDF.type, DCAT.DataService) in catalogue
+
+
+@pytest.mark.parametrize("accept,fmt", [("application/rdf+xml", "xml"), ("application/ld+json", "json-ld")])
+def test_catalogue_formats(client: FlaskClient, accept: str, fmt: str) -> None:
+    response = client.get("/catalog", headers={"Accept": accept})
+    assert response.mimetype == accept and response.headers["Content-Location"].startswith("/catalog.")
+    assert any(Graph().parse(data=response.data, format=fmt).subjects(RDF.type, DCAT.Catalog))
+    html = client.get("/catalog", headers={"Accept": "text/html"})
+    assert html.mimetype == "text/html" and b"dumps/all.ttl" in html.data
+
+
+def test_void_sitemap_robots(client: FlaskClient, release: Release) -> None:
+    void = Graph().parse(data=client.get("/.well-known/void", headers={"Accept": "text/turtle"}).data,
+                         format="turtle")
+    whole = URIRef(release.manifest["base_iri"] + "id/dataset/all")
+    assert int(void.value(whole, VOID.triples)) > 0 and void.value(whole, VOID.sparqlEndpoint) is not None
+    assert set(void.objects(whole, VOID.subset)) == {URIRef(r["dataset"]) for r in release.manifest["datasets"]}
+    sitemap = client.get("/sitemap.xml")
+    assert sitemap.status_code == 200 and b"<urlset" in sitemap.data and b"http://localhost/id/" in sitemap.data
+    robots = client.get("/robots.txt").data.decode()
+    assert "Sitemap: http://localhost/sitemap.xml" in robots
+
+
+def test_dumps_parse_and_match_their_checksums(client: FlaskClient, release: Release) -> None:
+    formats = {"ttl": "turtle", "nt": "nt", "nq": "nquads", "trig": "trig", "jsonld": "json-ld"}
+    for dump in release.manifest["dumps"]:
+        if dump["dataset"] != "all":
+            continue
+        name = Path(dump["path"]).name
+        response = client.get(f"/dumps/{name}")
+        assert response.status_code == 200 and response.mimetype == dump["media_type"]
+        assert hashlib.sha256(response.data).hexdigest() == dump["sha256"] == response.headers["ETag"].strip('"')
+        if dump["format"] in ("ttl", "nt"):
+            assert len(Graph().parse(data=response.data, format=formats[dump["format"]])) > 0
+
+
+def test_dump_conditional_get_head_and_gzip(client: FlaskClient, release: Release) -> None:
+    dump = next(d for d in release.manifest["dumps"] if d["dataset"] == "all" and d["format"] == "ttl")
+    first = client.get("/dumps/all.ttl")
+    assert first.headers["Last-Modified"] and first.headers["ETag"]
+    assert client.get("/dumps/all.ttl", headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    assert client.get("/dumps/all.ttl", headers={
+        "If-Modified-Since": first.headers["Last-Modified"]}).status_code == 304
+    head = client.head("/dumps/all.ttl")
+    assert head.status_code == 200 and int(head.headers["Content-Length"]) == dump["bytes"] and head.data == b""
+    zipped = client.get("/dumps/all.ttl", headers={"Accept-Encoding": "gzip"})
+    assert zipped.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in zipped.headers["Vary"]
+    assert gzip.decompress(zipped.data) == first.data
+    file = client.get("/dumps/all.ttl.gz")
+    assert file.mimetype == "application/gzip" and gzip.decompress(file.data) == first.data
+    assert client.get("/dumps/none.ttl").status_code == 404
+
+
+def test_pages_are_compressed_and_cors_enabled(client: FlaskClient) -> None:
+    response = client.get("/catalog", headers={"Accept": "text/turtle", "Accept-Encoding": "gzip"})
+    assert response.headers.get("Content-Encoding") == "gzip"
+    assert gzip.decompress(response.data).startswith(b"@prefix")
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert response.headers["Cache-Control"].startswith("public")
+
+
+def test_release_is_deterministic(tmp_path: Path) -> None:
+    from kg_publisher.publish.release import write_release
+
+    from .conftest import fixture_disclosure, fixture_vocabulary, make_settings
+
+    settings = make_settings()
+    manifests = []
+    for name in ("one", "two"):
+        (tmp_path / name).mkdir()
+        manifests.append(write_release(tmp_path / name, [fixture_disclosure(settings)], fixture_vocabulary(),
+                                       settings))
+    assert manifests[0]["version"] == manifests[1]["version"]
+    assert (tmp_path / "one" / "kg.nq").read_bytes() == (tmp_path / "two" / "kg.nq").read_bytes()
+    lines = (tmp_path / "one" / "kg.nq").read_bytes().splitlines()
+    assert lines == sorted(lines)
+    text = (tmp_path / "one" / "sources").glob("*.txt")
+    assert any("收入预算819.82万元" in path.read_text(encoding="utf-8") for path in text)
