@@ -79,4 +79,10 @@ def query_types(fmt: str | None) -> tuple[str | None, str | None]:
         return (results.media_type if results else None, graph.media_type if graph else None)
     results_type = negotiate(results_offers())
     graph_type = negotiate(graph_offers(html=False))
+    # Clients such as rdflib's SPARQLStore send one Accept for every query form: when it names only result
+    # formats (or only graph formats), the other form gets our default instead of a 406.
+    if results_type is None and graph_type is not None:
+        results_type = RESULTS_SYNTAXES[0].media_type
+    elif graph_type is None and results_type is not None:
+        graph_type = GRAPH_SYNTAXES[0].media_type
     return (results_type, canonical_graph_type(graph_type) if graph_type else None)

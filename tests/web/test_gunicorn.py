@@ -1,0 +1,81 @@
+"""The real server: gunicorn on 127.0.0.1, queried with SPARQLWrapper and rdflib's SPARQLStore."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from SPARQLWrapper import JSON, SPARQLWrapper
+
+from kg_publisher.publish.release import Release
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(release_dir: Path) -> Iterator[str]:
+    port = _free_port()
+    env = {**os.environ, "KGP_WORKERS": "1", "KGP_QUERY_WORKERS": "1", "KGP_SETTINGS_FILE": ""}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kg_publisher", "serve", str(release_dir), "--host", "127.0.0.1", "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(url + "robots.txt", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            if process.poll() is not None:
+                pytest.fail(f"gunicorn exited: {process.stderr.read().decode() if process.stderr else ''}")
+            if time.monotonic() > deadline:
+                process.kill()
+                pytest.fail("gunicorn did not answer within 60 s")
+            time.sleep(0.2)
+    yield url
+    process.terminate()
+    try:
+        process.wait(15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def test_sparqlwrapper_queries_the_served_endpoint(server: str, release: Release) -> None:
+    client = SPARQLWrapper(server + "sparql")
+    client.setQuery("SELECT ?d WHERE { ?d a <http://www.w3.org/ns/dcat#Dataset> }")
+    client.setReturnFormat(JSON)
+    rows = client.queryAndConvert()["results"]["bindings"]  # type: ignore[index]
+    assert {row["d"]["value"] for row in rows} >= {d["dataset"] for d in release.manifest["datasets"]}
+
+
+def test_rdflib_sparqlstore_queries_the_served_endpoint(server: str, release: Release) -> None:
+    graph = Graph(store=SPARQLStore(server + "sparql", returnFormat="json"))
+    count = next(iter(graph.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")))[0]
+    assert int(count) == release.manifest["triples"]
+    constructed = graph.query("CONSTRUCT { ?c a ?t } WHERE { ?c a ?t . "
+                              "FILTER(?t = <http://www.w3.org/ns/dcat#Catalog>) }")
+    assert len(constructed.graph) == 1  # type: ignore[arg-type]
+
+
+def test_served_pages_are_gzip_compressed(server: str) -> None:
+    request = urllib.request.Request(server + "catalog", headers={"Accept": "text/turtle",
+                                                                  "Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.headers["Content-Encoding"] == "gzip"
+        assert response.headers["Access-Control-Allow-Origin"] == "*"
