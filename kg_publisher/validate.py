@@ -10,6 +10,7 @@ not published); ``sh:Warning`` = a fault of the source document (published with 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -26,6 +27,7 @@ from .rdf.vocabulary import load_turtle, vocabulary_graph
 from .vocab import BGT, DQV, OA, bind_prefixes
 
 SHAPES_DIR = Path(__file__).resolve().parent.parent / "shapes"
+_CJK = re.compile(r"[\u3400-\u9fff]")
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 
 
@@ -113,7 +115,9 @@ def _text(node: Node | None) -> str | None:
 
 def _findings(results: Graph) -> Iterable[Finding]:
     for result in results.subjects(RDF.type, SH.ValidationResult):
-        messages = {getattr(m, "language", None): str(m) for m in results.objects(result, SH.resultMessage)}
+        # pyshacl drops the language tag of messages it fills in ({?var}), so tell zh from en by script.
+        messages = {getattr(m, "language", None) or ("zh" if _CJK.search(m) else "en"): str(m)
+                    for m in sorted(results.objects(result, SH.resultMessage))}
         zh = messages.get("zh") or next(iter(messages.values()), "")
         yield Finding(
             severity=SEVERITIES.get(results.value(result, SH.resultSeverity), "Violation"),  # type: ignore[arg-type]
