@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from pyshacl import validate
-from rdflib import Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SH, XSD
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
@@ -28,10 +28,10 @@ from rdflib.plugins.sparql.processor import SPARQLProcessor
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import BNode, Node
 
-from .errors import ShapesError
+from .errors import ShapesError, SourceError
 from .iris import IriMinter
 from .rdf.vocabulary import load_turtle, vocabulary_graph
-from .vocab import BGT, DQV, OA, bind_prefixes
+from .vocab import BGT, DQV, OA, QB, bind_prefixes
 
 SHAPES_DIR = Path(__file__).resolve().parent.parent / "shapes"
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -41,13 +41,13 @@ SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 
 @dataclass(frozen=True)
 class Finding:
-    """One SHACL result, readable."""
+    """One SHACL result, readable (``message`` in Chinese, ``message_en`` in English)."""
 
     severity: str
-    focus: str
+    focus_node: str
     message: str
     message_en: str
-    shape: str
+    source_shape: str
     value: str | None = None
     path: str | None = None
 
@@ -61,10 +61,10 @@ class ValidationOutcome:
     infos: int
     #: pyshacl's results graph (sh:ValidationReport with blank-node results).
     results: Graph
-    findings: list[Finding] = field(default_factory=list)
+    rows: list[Finding] = field(default_factory=list)
 
     def by_shape(self, shape: str) -> list[Finding]:
-        return [finding for finding in self.findings if finding.shape == shape]
+        return [row for row in self.rows if row.source_shape == shape]
 
 
 @cache
@@ -139,11 +139,12 @@ def validate_graph(data: Graph, vocabulary: Graph | None = None, shapes: Graph |
                                      advanced=True, abort_on_first=False)
     except Exception as exc:  # pyshacl reports broken shapes with its own exception types
         raise ShapesError(f"SHACL shapes cannot be applied: {exc}") from None
-    findings = sorted(_findings(results), key=lambda f: (f.severity, f.shape, f.focus, f.message, f.value or ""))
-    counts = {name: sum(1 for f in findings if f.severity == name) for name in SEVERITIES.values()}
+    rows = sorted(_findings(results),
+                  key=lambda f: (f.severity, f.source_shape, f.focus_node, f.message, f.value or ""))
+    counts = {name: sum(1 for f in rows if f.severity == name) for name in SEVERITIES.values()}
     return ValidationOutcome(
         conforms=counts["Violation"] == 0, violations=counts["Violation"], warnings=counts["Warning"],
-        infos=counts["Info"], results=results, findings=findings,
+        infos=counts["Info"], results=results, rows=rows,
     )
 
 
@@ -171,10 +172,10 @@ def _findings(results: Graph) -> Iterable[Finding]:
         zh = messages.get("zh") or next(iter(messages.values()), "")
         yield Finding(
             severity=SEVERITIES.get(results.value(result, SH.resultSeverity), "Violation"),  # type: ignore[arg-type]
-            focus=str(results.value(result, SH.focusNode)),
+            focus_node=str(results.value(result, SH.focusNode)),
             message=zh,
             message_en=messages.get("en", zh),
-            shape=_text(results.value(result, SH.sourceShape)) or "(anonymous shape)",
+            source_shape=_text(results.value(result, SH.sourceShape)) or "(anonymous shape)",
             value=_text(results.value(result, SH.value)),
             path=_text(results.value(result, SH.resultPath)),
         )
@@ -201,8 +202,8 @@ def quality_graph(outcome: ValidationOutcome, dataset_iri: URIRef, checked_with:
         graph.add((measurement, DQV.isMeasurementOf, metric))
         graph.add((measurement, DQV.value, Literal(value, datatype=XSD.integer)))
         graph.add((measurement, PROV.wasDerivedFrom, report))
-    for finding in outcome.findings:
-        key = hashlib.sha1("|".join((finding.severity, finding.shape, finding.focus, finding.value or "",
+    for finding in outcome.rows:
+        key = hashlib.sha1("|".join((finding.severity, finding.source_shape, finding.focus_node, finding.value or "",
                                      finding.path or "", finding.message)).encode()).hexdigest()[:16]
         annotation = IriMinter.part(dataset_iri, "finding", key)
         graph.add((dataset_iri, DQV.hasQualityAnnotation, annotation))
@@ -213,9 +214,9 @@ def quality_graph(outcome: ValidationOutcome, dataset_iri: URIRef, checked_with:
         graph.add((annotation, OA.motivatedBy, DQV.qualityAssessment))
         graph.add((annotation, DQV.inDimension, BGT.consistency))
         graph.add((annotation, SH.resultSeverity, getattr(SH, finding.severity)))
-        graph.add((annotation, SH.focusNode, URIRef(finding.focus)))
-        if finding.shape.startswith(("http://", "https://")):
-            graph.add((annotation, SH.sourceShape, URIRef(finding.shape)))
+        graph.add((annotation, SH.focusNode, URIRef(finding.focus_node)))
+        if finding.source_shape.startswith(("http://", "https://")):
+            graph.add((annotation, SH.sourceShape, URIRef(finding.source_shape)))
         graph.add((annotation, SH.resultMessage, Literal(finding.message, lang="zh")))
         if finding.message_en != finding.message:
             graph.add((annotation, SH.resultMessage, Literal(finding.message_en, lang="en")))
@@ -225,3 +226,38 @@ def quality_graph(outcome: ValidationOutcome, dataset_iri: URIRef, checked_with:
             graph.add((annotation, SH.value, Literal(finding.value)))
         graph.add((annotation, RDFS.comment, Literal(finding.message, lang="zh")))
     return graph
+
+
+_FORMATS = {".ttl": "turtle", ".nt": "nt", ".nq": "nquads", ".trig": "trig", ".jsonld": "json-ld", ".rdf": "xml"}
+
+
+def validate_files(paths: list[Path], fmt: str | None = None) -> ValidationOutcome:
+    """Validate RDF files (e.g. a release's ``kg.nq``): each named graph holding a ``qb:DataSet`` is
+    validated on its own (one disclosure at a time); a file without data sets is validated whole."""
+    dataset = Dataset()
+    for path in paths:
+        syntax = fmt or _FORMATS.get(Path(path).suffix.lower())
+        if syntax is None:
+            known = ", ".join(_FORMATS.values())
+            raise SourceError(f"{path}: unknown RDF syntax", f"Name the syntax with --format ({known}).")
+        try:
+            dataset.parse(path, format=syntax)
+        except FileNotFoundError:
+            raise SourceError(f"{path}: no such file", "Give RDF files to validate.") from None
+        except Exception as exc:  # rdflib raises several unrelated types for bad syntax
+            raise SourceError(f"{path}: not valid {syntax} ({exc})", "Give RDF files (Turtle, N-Quads …).") from None
+    graphs = [graph for graph in dataset.graphs() if (None, RDF.type, QB.DataSet) in graph]
+    if not graphs:
+        whole = Graph()
+        for triple in dataset.triples((None, None, None)):
+            whole.add(triple)
+        graphs = [whole]
+    outcomes = [validate_graph(graph) for graph in graphs]
+    results = Graph()
+    for outcome in outcomes:
+        results += outcome.results
+    return ValidationOutcome(
+        conforms=all(o.conforms for o in outcomes), violations=sum(o.violations for o in outcomes),
+        warnings=sum(o.warnings for o in outcomes), infos=sum(o.infos for o in outcomes), results=results,
+        rows=[row for outcome in outcomes for row in outcome.rows],
+    )

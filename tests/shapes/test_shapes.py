@@ -37,14 +37,14 @@ def _expected_shape(path: Path) -> str:
 
 def test_base_graph_conforms_without_findings() -> None:
     outcome = validate_graph(Graph().parse(HERE / "base.ttl", format="turtle"))
-    assert outcome.findings == []
+    assert outcome.rows == []
 
 
 @pytest.mark.parametrize("path", VALID, ids=lambda p: p.stem)
 def test_valid_case_has_no_findings(path: Path) -> None:
     outcome = _validate_case(path)
     assert outcome.conforms
-    assert [(f.shape, f.message_en) for f in outcome.findings] == []
+    assert [(f.source_shape, f.message_en) for f in outcome.rows] == []
 
 
 @pytest.mark.parametrize("path", INVALID, ids=lambda p: p.stem)
@@ -52,7 +52,7 @@ def test_invalid_case_is_reported_by_its_shape(path: Path) -> None:
     expected = _expected_shape(path)
     outcome = _validate_case(path)
     found = outcome.by_shape(expected)
-    assert found, f"{expected} did not fire; findings: {[(f.shape, f.message_en) for f in outcome.findings]}"
+    assert found, f"{expected} did not fire; findings: {[(f.source_shape, f.message_en) for f in outcome.rows]}"
     for finding in found:
         assert finding.message and finding.message_en and finding.message != finding.message_en
         assert "{?" not in finding.message + finding.message_en
@@ -85,7 +85,7 @@ def seed_outcome() -> ValidationOutcome:
 
 
 def _ours(outcome: ValidationOutcome, shape: str) -> list[tuple[str, str]]:
-    return sorted((f.focus.rsplit("/", 1)[-1], f.message) for f in outcome.by_shape(BGTS + shape))
+    return sorted((f.focus_node.rsplit("/", 1)[-1], f.message) for f in outcome.by_shape(BGTS + shape))
 
 
 def test_seed_has_no_violations(seed_outcome: ValidationOutcome) -> None:
@@ -96,7 +96,7 @@ def test_seed_has_no_violations(seed_outcome: ValidationOutcome) -> None:
 def test_seed_expenditure_total_is_not_basic_plus_project(seed_outcome: ValidationOutcome) -> None:
     (finding,) = seed_outcome.by_shape(BGTS + "PartsAddUpShape")
     assert finding.severity == "Warning"
-    assert finding.focus.endswith("/obs/expenditure-total")
+    assert finding.focus_node.endswith("/obs/expenditure-total")
     assert "819.82" in finding.message and "774.38" in finding.message and "45.44" in finding.message
 
 
@@ -130,7 +130,7 @@ def test_seed_text_defects_are_all_reported(seed_outcome: ValidationOutcome) -> 
 
 
 def test_seed_findings_are_exactly_the_expected_ones(seed_outcome: ValidationOutcome) -> None:
-    ours = {f.shape.removeprefix(BGTS) for f in seed_outcome.findings if "CrossCheck" not in f.shape}
+    ours = {f.source_shape.removeprefix(BGTS) for f in seed_outcome.rows if "CrossCheck" not in f.source_shape}
     assert ours == {"PartsAddUpShape", "ChangePercentShape", "RatioZeroDenominatorShape", "MentionNameShape",
                     "ContradictoryDirectionShape", "TextDefectShape", "UnparsedTextShape"}
 
@@ -141,7 +141,7 @@ def test_quality_graph_publishes_every_finding(seed_outcome: ValidationOutcome) 
     dataset = next(seed_graph().subjects(RDF.type, URIRef("http://purl.org/linked-data/cube#DataSet")))
     quality = quality_graph(seed_outcome, dataset)  # type: ignore[arg-type]
     annotations = set(quality.objects(dataset, DQV.hasQualityAnnotation))
-    assert len(annotations) == len(seed_outcome.findings)
+    assert len(annotations) == len(seed_outcome.rows)
     values = {quality.value(m, DQV.isMeasurementOf): int(quality.value(m, DQV.value))  # type: ignore[arg-type]
               for m in quality.objects(dataset, DQV.hasQualityMeasurement)}
     assert values == {BGT.violationCount: 0, BGT.warningCount: seed_outcome.warnings,
