@@ -19,12 +19,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from rdflib import BNode, Dataset, Graph, URIRef
-from rdflib.graph import ConjunctiveGraph
+from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import OWL
 from rdflib.term import Node
 
-from ..vocab import QB, bind_prefixes
+from ..vocab import QB
+from .graphs import union_copy
 
 PREFIXES = """\
 PREFIX rdf:  <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
@@ -82,19 +82,6 @@ PHASE_2: tuple[str, ...] = (
 )
 
 
-def _union_copy(graph: Graph) -> Graph:
-    """A plain Graph holding every triple of ``graph`` (all named graphs of a Dataset/ConjunctiveGraph)."""
-    copy = Graph()
-    if isinstance(graph, ConjunctiveGraph | Dataset):
-        copy.addN((s, p, o, copy) for s, p, o, _ in graph.quads((None, None, None, None)))
-    else:
-        copy.addN((s, p, o, copy) for s, p, o in graph)
-    bind_prefixes(copy)  # offenders are named in prefixed form where we know the prefix
-    for prefix, namespace in graph.namespaces():
-        copy.bind(prefix, namespace, override=False)
-    return copy
-
-
 def normalise(graph: Graph) -> int:
     """Apply phase 1 then phase 2 to ``graph`` in place; return how many triples were added."""
     before = len(graph)
@@ -105,7 +92,7 @@ def normalise(graph: Graph) -> int:
 
 def normalised_copy(graph: Graph) -> tuple[Graph, int]:
     """A normalised copy of ``graph`` and the number of triples normalisation added to it."""
-    copy = _union_copy(graph)
+    copy = union_copy(graph)
     return copy, normalise(copy)
 
 
