@@ -21,7 +21,8 @@ _CLAUSE_END = re.compile(r"[。；;（(]|主要原因|原因是|主要是因为|
 _PREVIOUS_YEAR = re.compile(r"上年|上一年|去年|上预算")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _REASON = re.compile(r"[ \t]*[，,。]?[ \t]*(?:[^\d，。；\n]{0,8}?的)?(?:主要原因|原因)(?:是|为|主要是)?[:：]?[ \t]*")
-_REASON_END = re.compile(r"[。；;（(]|\n\s*\n")
+#: A reason ends with its sentence, or where the text goes on to what the money is used for.
+_REASON_END = re.compile(r"[。；;（(]|\n\s*\n|[，,]\s*主要用于")
 _SEGMENT_BREAK = re.compile(r"[，,、]")
 
 

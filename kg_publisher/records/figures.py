@@ -37,9 +37,23 @@ _EXPENDITURE_TOTAL = re.compile(
     rf"{_NOT_QUALIFIED}(?<!收入)(?P<label>支出预算|支出总计|本年支出合计|支出合计){_FILLER}{_AMOUNT}"
 )
 _REVENUE_LINE = re.compile(rf"(?<![{CJK}])(?P<label>[{CJK}（）\n]{{2,24}}?(?:收入|结转|结余)){_AMOUNT}")
+#: A fund's own revenue or expenditure ("2018年一般公共预算财政拨款收入324970.32万元"), printed as the
+#: sentence's subject (after a year, punctuation or nothing), with a closed set of words before the number.
+_FUND_FIGURE = re.compile(
+    rf"(?:(?<=[年度，,。；;：:\s])|^)(?P<label>(?P<fund>一般公共预算|政府性基金(?:预算)?|国有资本经营预算)"
+    rf"(?:财政拨款)?(?:预算)?(?P<side>收入|支出))(?P<filler>(?:预算|安排|为|共计|合计)*)\s*{_AMOUNT}",
+    re.MULTILINE,
+)
+_FUND_SLUGS = {"GENERAL_PUBLIC": "general-public", "GOV_FUND": "gov-fund", "STATE_CAPITAL": "state-capital"}
 _BASIC = re.compile(rf"(?P<label>基本支出)\s*{_AMOUNT}")
 _PROJECT = re.compile(rf"(?P<label>项目支出)\s*{_AMOUNT}")
-_PROCUREMENT_TOTAL = re.compile(rf"(?P<label>政府采购)(?!货物|工程|服务){_FILLER}{_AMOUNT}")
+#: A note in brackets between a label and its number: "政府采购金额（以合同签订为准）为251.25万元".
+_NOTE = r"(?:[（(][^（）()\d\n]{1,20}[）)])"
+#: The procurement total's label is closed: "政府采购项目预算金额" (reserved for SMEs …) is another figure.
+_PROCUREMENT_TOTAL = re.compile(
+    rf"(?<!预留)(?P<label>政府采购)(?P<filler>(?:预算|支出|资金)?(?:安排|总额|金额|合计|总计|共计)?{_NOTE}?"
+    rf"(?:为|共|计|[:：])?\s*){_AMOUNT}"
+)
 _DEBT_TOTAL = re.compile(rf"(?P<label>债务支出){_FILLER}{_AMOUNT}")
 _SERVICES_TOTAL = re.compile(rf"(?P<label>政府购买服务){_FILLER}{_AMOUNT}")
 _SANGONG_TOTAL = re.compile(rf"(?P<label>“?三公”?经费){_FILLER}{_AMOUNT}")
@@ -192,6 +206,8 @@ def read_budget_summary(book: FactBook, section: Section) -> None:
             if match:
                 book.add(base, match, section, operation="expenditure", indicator="TOTAL", expenditure_type=kind,
                          part_of=total.key)
+    if book.phase == "approved":  # a 决算's fund statements are read by .final
+        _fund_figures(book, section, revenue_total=revenue is not None, expenditure_total=expenditure is not None)
     for base, pattern, indicator in (("procurement-total", _PROCUREMENT_TOTAL, "PROCUREMENT"),
                                      ("debt-total", _DEBT_TOTAL, "DEBT"),
                                      ("purchased-services-total", _SERVICES_TOTAL, "PURCHASED_SERVICES")):
@@ -199,6 +215,37 @@ def read_budget_summary(book: FactBook, section: Section) -> None:
         if match:
             book.add(base, match, section, operation="expenditure", indicator=indicator)
     _summary_changes(book, section)
+
+
+def _fund_figures(book: FactBook, section: Section, *, revenue_total: bool, expenditure_total: bool) -> None:
+    """Revenue and expenditure of one fund printed where the section prints no total of that side.
+
+    They are published without ``part_of`` (there is no total to be part of), so validation can say that
+    the total is missing; 基本支出 / 项目支出 listed after "其中" are parts of the fund's expenditure.
+    """
+    source, start, end = book.source, section.heading_span.end, section.span.end
+    found = list(_FUND_FIGURE.finditer(source.text, start, end))
+    for position, match in enumerate(found):
+        revenue = match.group("side") == "收入"
+        if (revenue and revenue_total) or (not revenue and expenditure_total):
+            continue
+        code = fund_source(match.group("fund")) or "_T"
+        side = "revenue" if revenue else "expenditure"
+        dimensions = {"expenditure_type": "_T"} if not revenue else {}
+        fact = book.add(f"{side}-{_FUND_SLUGS[code]}", match, section, operation=side, indicator="TOTAL",
+                        fund_source=code, **dimensions)
+        if revenue:
+            continue
+        stop = found[position + 1].start() if position + 1 < len(found) else end
+        lead = re.compile(r"其中[:：，,]?").search(source.text, match.end(), stop)
+        if lead is None:
+            continue
+        for base, pattern, kind in (("expenditure-basic", _BASIC, "BASIC"),
+                                    ("expenditure-project", _PROJECT, "PROJECT")):
+            part = _first(pattern, source, lead.end(), stop)
+            if part:
+                book.add(base, part, section, operation="expenditure", indicator="TOTAL", fund_source=code,
+                         expenditure_type=kind, part_of=fact.key)
 
 
 _SUMMARY_CHANGE = re.compile(r"(?:(?<=[，,；;。：:])|^)(?P<what>收入|支出)(?=增加|减少|增长|下降|持平)", re.MULTILINE)
@@ -271,7 +318,22 @@ def read_running_cost(book: FactBook, section: Section) -> None:
                      indicator="ORG_RUNNING_COST", item=f"line-{number}", part_of=total.key)
 
 
-_PROCUREMENT_LIST = re.compile(r"(?P<what>政府采购|政府购买服务)(?:预算)?\s*[:：]|(?P<other>其中)[:：]")
+_PROCUREMENT_LIST = re.compile(r"(?P<what>政府采购|政府购买服务)(?:预算)?\s*[:：]|(?P<other>其\s*中)[:：]")
+#: A sentence that is nothing but one more item of a list ("政务服务大厅搬迁费19.49万元。").
+_LONE_ITEM = re.compile(rf"[ \t]*[{CJK}（）()“”]{{2,30}}?{_AMOUNT}[。；;]")
+
+
+def _list_end(text: str, start: int, end: int) -> int:
+    """Where a list starting at ``start`` ends: at the first full stop not followed by a lone item."""
+    position = start
+    while True:
+        stop = text.find("。", position, end)
+        if stop < 0:
+            return end
+        lone = _LONE_ITEM.match(text, stop + 1, end)
+        if lone is None:
+            return stop + 1
+        position = lone.end() - 1
 
 
 def read_procurement(book: FactBook, section: Section) -> None:
@@ -290,7 +352,7 @@ def read_procurement(book: FactBook, section: Section) -> None:
         total = totals.get(indicator)
         list_end = lists[position + 1].start() if position + 1 < len(lists) else end
         next_line = re.compile(r"\n\s*\d+[.．、]").search(source.text, intro.end(), list_end)
-        list_end = next_line.start() if next_line else list_end
+        list_end = _list_end(source.text, intro.end(), next_line.start() if next_line else list_end)
         for item in _LIST_ITEM.finditer(source.text, intro.end(), list_end):
             numbers[indicator] += 1
             base = "purchased-services-line" if indicator == "PURCHASED_SERVICES" else "procurement-line"

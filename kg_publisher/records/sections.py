@@ -7,7 +7,11 @@ Headings come in three forms across the Ministry of Finance template's layouts:
 * plain headings: ``主要职责``, ``名词解释``, ``2025年部门预算编制说明``, a table title.
 
 A table of contents (``目录``) is skipped. Numbered chapters must count upwards inside their
-part, so table rows such as ``二、事业收入`` are not taken for chapters. Each section gets a
+part, so table rows such as ``二、事业收入`` are not taken for chapters. Inside a chapter of
+no particular topic (``其他重要事项的情况说明``), numbered sub-headings that name a topic with figures
+of its own — ``（一）机关运行经费支出情况`` on its own line, or ``１.政府采购情况。`` running into its first
+sentence — are sections one level deeper, coded ``<chapter code>-<n>``; any other ``（一）``-level
+line (a duty, a list item) is none. Each section gets a
 meaning from keywords and a stable code used as the ``context`` of the facts printed in it:
 ``part-N`` for parts, ``narr-N-M`` for chapter M of narrative part N (``part-N-M`` in other parts,
 ``sec-M`` without parts), ``glossary``, the meaning for plain headings, ``table-K`` for tables.
@@ -32,6 +36,13 @@ _SENTENCE_PUNCTUATION = re.compile(r"[，。；：:！？,;]")
 #: Endings of headings that carry no number (the template's fixed section names).
 _PLAIN_ENDINGS = ("主要职责", "主要职能", "机构设置", "名词解释", "部门概况", "概况", "编制说明", "情况说明")
 _TABLE_TITLE = re.compile(r"(预算|决算).*表$")
+#: A numbered sub-heading: （一） / (一) / １. / 1、, its title up to the end of the line or the first 。.
+_SUB_HEADING = re.compile(
+    rf"^(?:[（(](?P<cjk>[{_NUMERAL}]+)[）)]|(?P<digits>[0-9０-９]{{1,2}})[.．、])\s*(?P<title>[^。\n]+)")
+#: Chapters whose sub-headings may be sections: the template's catch-all "other matters" chapters.
+_CATCH_ALL = ("narrative", "other")
+#: Topics a sub-heading must name to become a section (each has a figure reader of its own).
+_SUB_MEANINGS = ("sangong", "running-cost", "procurement", "assets", "performance")
 
 #: (meaning, keywords) in the order they are tried: specific topics before generic ones.
 _MEANINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -88,7 +99,7 @@ class _Heading:
     start: int
     end: int
     level: int
-    form: str  # part | chapter | plain
+    form: str  # part | chapter | plain | sub
     number: int | None
     meaning: str
 
@@ -143,6 +154,8 @@ def _headings(source: SourceText) -> list[_Heading]:
     in_parts = False
     last_chapter = 0
     container = "other"  # meaning of the part (or level-1 section) numbered chapters sit in
+    chapter_meaning: str | None = None  # meaning of the chapter sub-headings sit in (None: not in one)
+    last_sub = 0
     first_line = next((i for i, line in enumerate(lines) if not line.blank), -1)
     index = 0
     while index < len(lines):
@@ -163,7 +176,7 @@ def _headings(source: SourceText) -> list[_Heading]:
                     index = following + 1
             meaning = meaning_of(title or line.text, part=True)
             headings.append(_Heading(line.start, end, 1, "part", chinese_number(part.group(1)), meaning))
-            in_parts, last_chapter, container = True, 0, meaning
+            in_parts, last_chapter, container, chapter_meaning = True, 0, meaning, None
             continue
         level = 2 if in_parts else 1
         chapter = _CHAPTER.match(line.text)
@@ -173,6 +186,12 @@ def _headings(source: SourceText) -> list[_Heading]:
                 last_chapter = number
                 headings.append(_Heading(line.start, line.end, level, "chapter", number,
                                          meaning_of(chapter.group(2))))
+                chapter_meaning, last_sub = headings[-1].meaning, 0
+            continue
+        sub = _sub_heading(line, level + 1, last_sub) if chapter_meaning in _CATCH_ALL else None
+        if sub is not None:
+            headings.append(sub)
+            last_sub = sub.number or 0
             continue
         if index - 1 == first_line or line.text.startswith("（"):
             continue  # the document title and （一）-level sub-headings are no sections of their own
@@ -181,7 +200,22 @@ def _headings(source: SourceText) -> list[_Heading]:
             headings.append(_Heading(line.start, line.end, level, "plain", None, meaning))
             if level == 1:
                 last_chapter, container = 0, meaning
+            chapter_meaning = None
     return headings
+
+
+def _sub_heading(line: _Line, level: int, last_number: int) -> _Heading | None:
+    """A numbered sub-heading naming a topic with figures of its own, counting upwards, or None."""
+    match = _SUB_HEADING.match(line.text)
+    if match is None:
+        return None
+    number = chinese_number(match.group("cjk") or match.group("digits"))
+    title = match.group("title").strip()
+    meaning = meaning_of(title)
+    if number is None or number <= last_number or meaning not in _SUB_MEANINGS or not _title_like(title, 24):
+        return None
+    return _Heading(line.start, line.start + match.end("title") - len(match.group("title")) + len(title.rstrip()),
+                    level, "sub", number, meaning)
 
 
 def find_sections(source: SourceText) -> tuple[Section, ...]:
@@ -194,6 +228,7 @@ def find_sections(source: SourceText) -> tuple[Section, ...]:
     part_number: int | None = None
     part_meaning = "other"
     tables = 0
+    chapter_code = ""
     for position, heading in enumerate(headings):
         end = next((h.start for h in headings[position + 1:] if h.level <= heading.level), text_end)
         while end > heading.end and text[end - 1].isspace():
@@ -209,12 +244,16 @@ def find_sections(source: SourceText) -> tuple[Section, ...]:
                 code = f"sec-{heading.number}"
             else:
                 code = f"{'narr' if part_meaning == 'narrative' else 'part'}-{part_number}-{heading.number}"
+        elif heading.form == "sub":
+            code = f"{chapter_code}-{heading.number}"
         elif heading.meaning == "tables":
             tables += 1
             code = f"table-{tables}"
         else:
             code = heading.meaning
         code = _unique(code, used)
+        if heading.form == "chapter":
+            chapter_code = code
         heading_span = source.span(heading.start, heading.end)
         sections.append(Section(
             code=code,
