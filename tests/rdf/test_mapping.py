@@ -131,6 +131,13 @@ def test_vocabulary_labels_own_terms_in_zh_and_en() -> None:
         assert {"zh", "en"} <= languages, term
 
 
+def test_every_own_term_the_graph_uses_is_defined() -> None:
+    vocabulary, graph = vocabulary_graph(), seed_graph()
+    used = {term for triple in graph for term in (triple[1], triple[2] if triple[1] == RDF.type else None)
+            if isinstance(term, URIRef) and str(term).startswith(str(BGT))}
+    assert used and not {term for term in used if (term, RDF.type, None) not in vocabulary}
+
+
 def test_broken_ontology_file_raises_shapes_error(tmp_path: Path) -> None:
     (tmp_path / "broken.ttl").write_text("@prefix : <http://x/> .\n:a :b ", encoding="utf-8")
     with pytest.raises(ShapesError, match=r"broken\.ttl"):
