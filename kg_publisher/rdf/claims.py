@@ -16,7 +16,7 @@ from .provenance import derive
 DIRECTION_OF_WORD = {
     "增加": "INCREASE", "增长": "INCREASE", "上升": "INCREASE", "提高": "INCREASE", "增": "INCREASE",
     "减少": "DECREASE", "下降": "DECREASE", "降低": "DECREASE", "减": "DECREASE",
-    "持平": "NO_CHANGE", "不变": "NO_CHANGE", "无变化": "NO_CHANGE",
+    "持平": "NO_CHANGE", "不变": "NO_CHANGE", "无变化": "NO_CHANGE", "一致": "NO_CHANGE", "相同": "NO_CHANGE",
 }
 
 
