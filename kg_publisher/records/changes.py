@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 from ..extract.source import SourceText, Span
 from .model import Amount, ChangeStatement, Percent
-from .patterns import AMOUNT, DIRECTION, PERCENT, amount_of, percent_of, strip_span
+from .patterns import AMOUNT, DIRECTION, PERCENT, amount_of, percent_of, strip_span, unwrap
 
 _COMPARISON = re.compile(r"[ \t]*[，,]?[ \t]*(?:比|较|与|同|相比)")
-_CLAUSE_END = re.compile(r"[。；;（(]|主要原因|原因是|主要是因为|主要用于|其中")
+_CLAUSE_END = re.compile(r"[。；;（(]|主要原因|原因是|主要是|主要用于|其中")
 _PREVIOUS_YEAR = re.compile(r"上年|上一年|去年|上预算")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _REASON = re.compile(r"[ \t]*[，,。]?[ \t]*(?:[^\d，。；\n]{0,8}?的)?(?:主要原因|原因)(?:是|为|主要是)?[:：]?[ \t]*")
@@ -117,6 +117,6 @@ def to_statement(key: str, about: str, read: ReadChange, reason: Span | None) ->
         percent=read.percent,
         amount_direction_words=read.amount_words,
         percent_direction_words=read.percent_words,
-        reason=reason.text if reason else None,
+        reason=unwrap(reason.text) if reason else None,  # layout line breaks are no part of the reason
         reason_span=reason,
     )

@@ -22,7 +22,7 @@ from datetime import date
 from ..codelists import CodeList
 from ..extract.source import SourceText, Span
 from .changes import compared_year, read_clause, read_reason, to_statement
-from .model import AmountFact, ChangeStatement, CountStatement, RatioStatement, Section, UnparsedSpan
+from .model import AmountFact, ChangeStatement, CountStatement, RatioStatement, Section, TextDefect, UnparsedSpan
 from .patterns import AMOUNT, CJK, amount_of, percent_of, unwrap
 
 _AMOUNT = AMOUNT.pattern
@@ -62,13 +62,13 @@ _LIST_ITEM = re.compile(rf"(?<![{CJK}）)”])(?P<label>[{CJK}（）()“”\n]{
 _ASSET_DATE = re.compile(r"截[至止]\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 
 #: "三公" parts: (key, item code, pattern); vehicles purchase/operation are parts of the vehicles line.
-_SANGONG_PARTS = (
+_SANGONG_PARTS = (  # the operation label may have lost its head in the source (车运行维护费)
     ("sangong-overseas", "OVERSEAS_TRAVEL", rf"(?P<label>因公出国[（(]境[）)]费用?){_FILLER}{_AMOUNT}"),
     ("sangong-reception", "OFFICIAL_RECEPTION", rf"(?P<label>公务接待费){_FILLER}{_AMOUNT}"),
     ("sangong-vehicles", "OFFICIAL_VEHICLES", rf"(?P<label>公务用?车购置及运行(?:维护)?费){_FILLER}{_AMOUNT}"),
     ("sangong-vehicle-purchase", "VEHICLE_PURCHASE", rf"(?P<label>公务用?车购置费){_FILLER}{_AMOUNT}"),
     ("sangong-vehicle-operation", "VEHICLE_OPERATION",
-     rf"(?P<label>公务用?车(?:用车)?运行(?:维护)?费){_FILLER}{_AMOUNT}"),
+     rf"(?P<label>(?:公务用?)?车(?:用车)?运行(?:维护)?费){_FILLER}{_AMOUNT}"),
 )
 
 #: Revenue line labels → fund source code, tried in order (经营收入 before 事业收入).
@@ -113,6 +113,7 @@ class FactBook:
     counts: list[CountStatement] = field(default_factory=list)
     ratios: list[RatioStatement] = field(default_factory=list)
     unparsed: list[UnparsedSpan] = field(default_factory=list)
+    defects: list[TextDefect] = field(default_factory=list)
     _keys: set[str] = field(default_factory=set)
 
     def key(self, base: str, context: str) -> str:
@@ -132,14 +133,14 @@ class FactBook:
                      and (f.key == base or f.key.startswith(f"{base}-{context}"))), None)
 
     def add(self, base: str, match: re.Match[str], section: Section, *, operation: str, indicator: str,
-            with_change: bool = True, **dimensions: object) -> AmountFact:
-        """Record the labelled figure matched by ``match`` (groups ``label``, ``number``, ``unit``)."""
+            with_change: bool = True, label: str | None = None, **dimensions: object) -> AmountFact:
+        """Record the labelled figure matched by ``match`` (groups ``label``, ``number``, ``unit``); ``label``
+        replaces the printed one where the number's own words only name its phase (支出决算)."""
         key = self.key(base, section.code)
-        said = match.group("label") + (match.groupdict().get("filler") or "")
-        phase = next((p for word, p in _PHASE_WORDS if word in said), self.phase)
+        phase = str(dimensions.pop("phase", None) or _phase_of(match, self.phase))
         fact = AmountFact(
             key=key,
-            label=unwrap(match.group("label")),
+            label=label or unwrap(match.group("label")),
             amount=amount_of(match),
             span=self.source.span(match.start("label"), match.end()),
             operation=operation,
@@ -274,25 +275,71 @@ def _summary_changes(book: FactBook, section: Section) -> None:
         book.changes.append(to_statement(book.key(f"{about.key}-change", ""), about.key, read, reason))
 
 
+#: The executed figure printed right after an approved one: "年初预算为0.95万元，支出决算为0.00万元".
+_EXECUTED_PAIR = re.compile(rf"[，,]\s*(?P<label>(?:支出)?决算(?:数)?)为?\s*{_AMOUNT}")
+#: Words of a clause before a number that name (or refer back to) what the number is.
+_LABEL_WORDS = re.compile(r"费|经费|出国|接待|车|三公|预算|决算|比|较|与|增加|减少|增长|下降|持平")
+
+
 def read_sangong(book: FactBook, section: Section) -> None:
-    """"三公" total, its three parts and the vehicles line's purchase/operation parts."""
+    """"三公" total, its three parts and the vehicles line's purchase/operation parts.
+
+    A total printed as a phase pair (年初预算 …，支出决算 …) gives two totals; each part is ``part_of`` the
+    total of its own phase. An amount of the parts list printed without any item label is left unread and
+    recorded as a ``missing-label`` defect; a vehicle line whose label lost its head (车运行维护费) is read
+    (no other "三公" item has 运行 costs) and recorded as a defect too.
+    """
     source, start, end = book.source, section.heading_span.end, section.span.end
     total_match = _first(_SANGONG_TOTAL, source, start, end)
-    total = None
+    totals: dict[str, AmountFact] = {}
     if total_match:
         total = book.add("sangong-total", total_match, section, operation="expenditure", indicator="SANGONG")
-    vehicles_key = None
+        totals[total.phase] = total
+        pair = _EXECUTED_PAIR.match(source.text, total_match.end(), end)
+        if pair and total.phase != "executed":
+            executed = book.add("sangong-total-executed", pair, section, operation="expenditure",
+                                indicator="SANGONG", phase="executed",
+                                label=total.label + unwrap(pair.group("label")))
+            totals["executed"] = executed
+    vehicles: dict[str, AmountFact] = {}
     for base, item, pattern in _SANGONG_PARTS:
         match = re.compile(pattern).search(source.text, start, end)
         if match is None:
             continue
-        parent = total.key if total else None
-        if base in ("sangong-vehicle-purchase", "sangong-vehicle-operation") and vehicles_key:
-            parent = vehicles_key
+        phase = _phase_of(match, book.phase)
+        parent = totals.get(phase)
+        if base in ("sangong-vehicle-purchase", "sangong-vehicle-operation") and phase in vehicles:
+            parent = vehicles[phase]
         fact = book.add(base, match, section, operation="expenditure", indicator="SANGONG", item=item,
-                        part_of=parent)
+                        part_of=parent.key if parent else None)
         if base == "sangong-vehicles":
-            vehicles_key = fact.key
+            vehicles[fact.phase] = fact
+        if item == "VEHICLE_OPERATION" and not fact.label.startswith("公务"):
+            book.defects.append(TextDefect("missing-label", fact.span,
+                                           f"the item label is cut short: {fact.label!r} (公务用车运行维护费)"))
+    if total_match:
+        _unlabelled_amounts(book, section, total_match.end())
+
+
+def _phase_of(match: re.Match[str], default: str) -> str:
+    said = match.group("label") + (match.groupdict().get("filler") or "")
+    return next((p for word, p in _PHASE_WORDS if word in said), default)
+
+
+def _unlabelled_amounts(book: FactBook, section: Section, start: int) -> None:
+    """Amounts of a parts list whose clause names nothing: the item label was lost from the text."""
+    text = book.source.text
+    covered = book.covered()
+    for match in AMOUNT.finditer(text, start, section.span.end):
+        if any(a <= match.start() and match.end() <= b for a, b in covered):
+            continue
+        clause_start = max(text.rfind(mark, start, match.start()) for mark in "，,;；:：。（(") + 1
+        clause = text[max(clause_start, start):match.start()]
+        if _LABEL_WORDS.search(clause) is None:
+            book.defects.append(TextDefect(
+                "missing-label", book.source.span(max(clause_start, start), match.end()),
+                f"an amount of the \u201c三公\u201d parts is printed without its item: {clause.strip()}"
+                f"{match.group(0)!s} — left unread"))
 
 
 def read_running_cost(book: FactBook, section: Section) -> None:

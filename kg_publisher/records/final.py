@@ -19,12 +19,13 @@ named is not published: it becomes an :class:`UnparsedSpan`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..extract.source import SourceText
+from .changes import compared_year, read_clause, read_reason, to_statement
 from .classification import PrintedCodes
 from .flow import Flowed
-from .model import Amount, AmountFact, Percent, RatioStatement, Section, TextDefect, UnparsedSpan
+from .model import Amount, AmountFact, ChangeStatement, Percent, RatioStatement, Section, TextDefect, UnparsedSpan
 from .sections import innermost
 
 _NUMBER = r"(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>万元|亿元|元)"
@@ -47,6 +48,19 @@ _EXECUTED = re.compile(
 _CHAIN = re.compile(
     r"(?P<lei>[^，。；：、\d（）]+)（类）(?P<kuan>[^，。；：（）]+)（款）(?P<xiang>[^，。；：（）]+)（项）")
 
+_DIRECTION_WORD = r"(?P<dir>增加|减少|增长|下降|持平|基本持平|一致)"
+#: "与2023年度相比，S减少…" or "S与2023年度持平".
+_CHANGE_LEAD = re.compile(
+    rf"(?:(?P<lead>与|同|较|比)(?P<year>\d{{4}}\s*年度?|上年度?|上一年度?)(?:相比|比较)[，,]\s*"
+    rf"(?P<subject>[^，,。；;：:\d]{{2,40}}?)|(?<=[。；;\s])(?P<flat_subject>[^，,。；;：:]{{2,40}}?)"
+    rf"(?:与|同)(?P<flat_year>\d{{4}}\s*年度?|上年度?)(?:相比)?)"
+    rf"(?=增加|减少|增长|下降|持平|基本持平|一致){_DIRECTION_WORD}"
+)
+_FLAT = ("持平", "基本持平", "一致")
+_LIST_OPENING = re.compile(r"[。，,]?\s*其中[：:，,]\s*")
+#: One item of "其中：因公出国（境）费支出决算持平；公务接待费支出决算持平".
+_LISTED_CHANGE = re.compile(rf"(?:^|(?<=[；;，,：:]))\s*(?P<subject>[^，,。；;：:\d]{{2,40}}?){_DIRECTION_WORD}",
+                            re.MULTILINE)
 _LIST_LEAD = re.compile(r"^(?:其中|主要用于以下方面)?[：:，,；;\s]*")
 #: Headings run into the next sentence in flowed text; a subject starts after them.
 _HEADING_END = re.compile(r"^.*(?:情况|说明)[。]?")
@@ -71,12 +85,16 @@ def _fund(text: str) -> str:
 class FinalStatements:
     facts: list[AmountFact] = field(default_factory=list)
     ratios: list[RatioStatement] = field(default_factory=list)
+    changes: list[ChangeStatement] = field(default_factory=list)
     defects: list[TextDefect] = field(default_factory=list)
     unparsed: list[UnparsedSpan] = field(default_factory=list)
 
 
 class _Reader:
-    def __init__(self, source: SourceText, sections: tuple[Section, ...], codes: PrintedCodes) -> None:
+    def __init__(self, source: SourceText, sections: tuple[Section, ...], codes: PrintedCodes,
+                 year: int | None = None) -> None:
+        #: The document's year (change statements compare with another one); None when not known.
+        self.year = year
         #: Figures of a 决算 are executed unless the sentence names another phase.
         self.phase = "executed"
         self.source = source
@@ -154,6 +172,7 @@ class _Reader:
             else:
                 self.share_parts(flow, match.end(), total, functional=True)
         self.phase_statements(flow, section)
+        self.subject_changes(flow, section)
 
     def sentence_end(self, text: str, start: int) -> int:
         end = text.find("。", start)
@@ -212,6 +231,20 @@ class _Reader:
                             "label": chain.group("xiang").strip() + "（项）"}
         return None
 
+    def whole_of(self, codes: dict[str, object], wholes: dict[tuple[str, str], AmountFact], phase: str,
+                 section: Section) -> AmountFact | None:
+        """What a classified item of a phase statement is part of: the 类/款 of its code printed in this
+        section in the same phase (the deepest), else the section's total of that phase."""
+        code = codes.get("functional")
+        if not isinstance(code, str):
+            return None
+        enclosing = [f for f in self.out.facts if f.context == section.code and f.phase == phase
+                     and f.functional not in ("_T", "_Z") and len(f.functional) < len(code)
+                     and code.startswith(f.functional) and f.fund_source == codes.get("fund_source")]
+        if enclosing:
+            return max(enclosing, key=lambda f: len(f.functional))
+        return wholes.get(("TOTAL", phase))
+
     def phase_statements(self, flow: Flowed, section: Section) -> None:
         text = flow.text
         previous: dict[str, object] | None = None  # codes of the last whole (e.g. 三公 total) for its parts
@@ -227,14 +260,14 @@ class _Reader:
                 continue
             subject = _HEADING_END.sub("", match.group("subject").strip()) or str(codes.pop("label", ""))
             label = subject + match.group("phase")
-            whole = wholes.get(("TOTAL", _PHASES[match.group("phase")])) if "functional" in codes else None
+            whole = self.whole_of(codes, wholes, _PHASES[match.group("phase")], section)
             approved = self.fact(flow, match, label, start=match.start("phase"), phase=_PHASES[match.group("phase")],
                                  part_of=whole.key if whole else None, **codes)
             if "functional" not in codes and codes.get("item", "_T") == "_T":
                 wholes[(str(codes.get("indicator", "TOTAL")), approved.phase)] = approved
             if executed and not executed.group("subject").strip():
                 taken.add(executed.start("number"))
-                whole = wholes.get(("TOTAL", "executed")) if "functional" in codes else None
+                whole = self.whole_of(codes, wholes, "executed", section)
                 done = self.fact(flow, executed, subject + "决算", phase="executed",
                                  part_of=whole.key if whole else None, **codes)
                 self.ratio(flow, executed, "EXECUTION", done, approved)
@@ -254,9 +287,63 @@ class _Reader:
             self.fact(flow, match, match.group("subject").strip() + "决算", phase="executed", part_of=part_of, **codes)
 
 
-def read_final_statements(source: SourceText, sections: tuple[Section, ...]) -> FinalStatements:
-    """Read the 决算-specific statements of every narrative section (tables and glossary left out)."""
-    reader = _Reader(source, sections, PrintedCodes.read(source, sections))
+    def subject_changes(self, flow: Flowed, section: Section) -> None:
+        """"与2023年度相比，S减少…" / "S决算数与2023年度持平。其中：T持平；…" → claims about the section's figures.
+
+        S is tied to the one figure of this section whose label, without phase words, is S; when no figure
+        or several fit, the statement is left alone.
+        """
+        text = flow.text
+        for match in _CHANGE_LEAD.finditer(text):
+            group = "subject" if match.group("subject") else "flat_subject"
+            year = compared_year(match.group("year") or match.group("flat_year"), self.year) if self.year else None
+            self.subject_change(flow, section, match.group(group), match.start(group), match.start("dir"), year)
+            sentence_end = self.sentence_end(text, match.end())
+            listed = _LIST_OPENING.match(text, match.end() if match.group("dir") in _FLAT else
+                                         min(sentence_end + 1, len(text)))
+            if listed is None:
+                continue
+            stop = self.sentence_end(text, listed.end())
+            for item in _LISTED_CHANGE.finditer(text, listed.end(), stop):
+                self.subject_change(flow, section, item.group("subject"), item.start("subject"),
+                                    item.start("dir"), year)
+
+    def subject_change(self, flow: Flowed, section: Section, subject: str, subject_start: int, at: int,
+                       year: int | None) -> None:
+        about = [fact for fact in self.out.facts if fact.context == section.code
+                 and _bare(fact.label) == _bare(subject) and fact.phase == "executed"]
+        # the same figure printed twice in a section (总体情况 and 具体情况) is still one subject
+        if len({(f.amount.value.scaleb(f.amount.unit_multiplier), f.fund_source, f.functional, f.item,
+                 f.expenditure_type, f.indicator) for f in about}) != 1:
+            return
+        start = flow.source_offset(at)
+        limit = flow.source_offset(len(flow.text) - 1) + 1
+        read = read_clause(self.source, start, limit, self.year or 0, needs_comparison=False, context_year=year)
+        if read is None:
+            return
+        span = self.source.span(flow.source_offset(subject_start), read.end)
+        reason = read_reason(self.source, read.end, limit)
+        key = f"{about[0].key}-change"
+        if any(change.key == key for change in self.out.changes):
+            return
+        self.out.changes.append(to_statement(key, about[0].key, replace(read, span=span), reason))
+
+
+def _bare(label: str) -> str:
+    """A label without its year, phase words and trailing 支出: what a change statement names it by."""
+    label = re.sub(r"^.*?\d{4}\s*年度?", "", label.strip())
+    previous = None
+    while previous != label:
+        previous = label
+        label = re.sub(r"(?:决算数|预算数|年初预算|全年预算|调整预算|决算|支出)$", "", label)
+    return label
+
+
+def read_final_statements(source: SourceText, sections: tuple[Section, ...],
+                          year: int | None = None) -> FinalStatements:
+    """Read the 决算-specific statements of every narrative section (tables and glossary left out); ``year``
+    (the document's) dates the comparisons of change statements."""
+    reader = _Reader(source, sections, PrintedCodes.read(source, sections), year)
     leaves = [section for section in sections
               if not section.code.startswith(("table", "part-2", "glossary"))
               and section.meaning not in ("tables", "glossary", "duties", "composition", "overview")

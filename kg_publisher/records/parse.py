@@ -12,6 +12,7 @@ Decimal('819.82')
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..errors import SourceError
 from ..extract.source import SourceText
@@ -23,10 +24,11 @@ from .final import FinalStatements, read_final_statements
 from .glossary import read_glossary
 from .info import head_word, read_info
 from .items import read_classified_items
-from .model import AmountFact, Disclosure, Section, UnparsedSpan
+from .model import AmountFact, ChangeStatement, Disclosure, Section, UnparsedSpan
 from .nonestated import read_none_statements
 from .organisation import read_composition, read_duties, read_mentions, read_unit_count, read_units
 from .patterns import AMOUNT, strip_span
+from .repeats import drop_repeats
 from .sections import find_sections, innermost
 from .tables import read_table_facts
 
@@ -66,19 +68,33 @@ def parse_disclosure(source: SourceText, registry: Registry | None = None) -> Di
     text_tables = find_tables(source)
     tables = read_table_facts(source, text_tables, sections, info.kind)
     items = read_classified_items(source, sections, info.kind)
-    final = read_final_statements(source, sections) if info.kind == "final" else FinalStatements()
+    final = read_final_statements(source, sections, info.year) if info.kind == "final" else FinalStatements()
     none = read_none_statements(source, sections, info.kind)
-    read_ends = {fact.span.end for fact in book.facts}
-    facts: list[AmountFact] = [*book.facts, *tables.facts,
-                               *(f for f in (*final.facts, *items.facts) if f.span.end not in read_ends)]
+    facts, replaced = _merge(book.facts, tables.facts, [*final.facts, *items.facts])
+    facts, repeat_defects, repeated = drop_repeats(facts)
     keys = {fact.key for fact in facts} | {count.key for count in book.counts}
-    ratios = [*book.ratios, *(r for r in final.ratios if r.numerator in keys and r.denominator in keys)]
+    follow = {**replaced, **repeated}
+    for dropped, kept in follow.items():  # a replaced figure may itself be a repeat
+        follow[dropped] = repeated.get(kept, kept)
+    final_ratios = [replace(r, numerator=follow.get(r.numerator, r.numerator),
+                            denominator=follow.get(r.denominator, r.denominator)) for r in final.ratios]
+    ratios = [*book.ratios, *(r for r in final_ratios if r.numerator in keys and r.denominator in keys)]
+    read_changes = {(c.span.start, c.span.end) for c in book.changes}
+    change_keys = {c.key for c in book.changes}
+    changes = list(book.changes)
+    for change in final.changes:
+        if (change.span.start, change.span.end) in read_changes:
+            continue  # the prose parser read this claim already
+        about = replaced.get(change.about, change.about)  # the claim follows its figure, named after it
+        key = f"{about}-change" if f"{about}-change" not in change_keys else change.key
+        change_keys.add(key)
+        changes.append(replace(change, key=key, about=about))
     table_starts = [table.title_span.start for table in text_tables]
     unparsed = [*_unread_sections(source, sections, bool(duties), bool(units), table_starts), *book.unparsed,
                 *glossary_unparsed, *_unread_figures(source, sections, book),
                 *tables.unparsed, *final.unparsed, *items.unparsed]
     defects = (*find_defects(source, [(s.span.start, s.span.end) for s in sections if s.meaning == "tables"]),
-               *final.defects, *none.defects)
+               *book.defects, *final.defects, *none.defects, *repeat_defects)
     return Disclosure(
         source=source,
         info=info,
@@ -87,7 +103,7 @@ def parse_disclosure(source: SourceText, registry: Registry | None = None) -> Di
         units=units,
         composition=read_composition(source, sections),
         facts=tuple(facts),
-        changes=tuple(book.changes),
+        changes=tuple(change for change in (_follow(c, repeated) for c in changes) if change.about in keys),
         counts=tuple(book.counts),
         ratios=tuple(ratios),
         glossary=glossary,
@@ -97,6 +113,23 @@ def parse_disclosure(source: SourceText, registry: Registry | None = None) -> Di
         unparsed=tuple(sorted(unparsed, key=lambda u: (u.span.start, u.span.end))),
         notes={"department_head_word": head_word(info.department)},
     )
+
+
+def _merge(read: list[AmountFact], tables: list[AmountFact],
+           statements: list[AmountFact]) -> tuple[list[AmountFact], dict[str, str]]:
+    """The prose parser's facts, the table facts, and the 决算/item facts whose number the prose parser did
+    not read; a statement fact left out is replaced by the prose fact ending where it ends (the same printed
+    number), and every reference to it (``part_of``, ratios, changes) follows — see the returned key map."""
+    by_end = {fact.span.end: fact for fact in read}
+    replaced = {f.key: by_end[f.span.end].key for f in statements if f.span.end in by_end}
+    kept = [replace(f, part_of=replaced.get(f.part_of, f.part_of)) if f.part_of in replaced else f
+            for f in statements if f.key not in replaced]
+    return [*read, *tables, *kept], replaced
+
+
+def _follow(change: ChangeStatement, repeated: dict[str, str]) -> ChangeStatement:
+    """A claim about a figure printed twice belongs to its first printing."""
+    return replace(change, about=repeated[change.about]) if change.about in repeated else change
 
 
 def _unread_sections(source: SourceText, sections: tuple[Section, ...], have_duties: bool,

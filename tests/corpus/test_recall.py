@@ -8,7 +8,7 @@ from .expectations import score
 from .sources import DOCUMENTS, document
 
 #: Recall reached when the table and 决算 readers run next to the text parser (a floor, not a target).
-RECALL_FLOOR = {"01": 0.17, "03": 1.0, "07": 0.68}
+RECALL_FLOOR = {"01": 0.94, "03": 1.0, "07": 1.0}
 
 
 @pytest.mark.parametrize("name", DOCUMENTS)
@@ -38,6 +38,7 @@ def test_final_accounts_balances_and_phases() -> None:
     executed = {f.functional for f in items if f.phase == "executed"}
     table_items = {f.functional for f in doc.table_facts if f.context == "table-5" and len(f.functional) == 7}
     assert approved == executed == table_items
-    for fact in items:
+    for fact in items:  # part of the 类 printed in the same phase, else of the phase's total
         total = doc.final_facts[[f.key for f in doc.final_facts].index(fact.part_of)]
-        assert (total.phase, total.functional) == (fact.phase, "_T")
+        assert total.phase == fact.phase
+        assert total.functional == "_T" or fact.functional.startswith(total.functional)
