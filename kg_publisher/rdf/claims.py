@@ -4,7 +4,7 @@ kept apart from the amounts so validation can recompute them."""
 from __future__ import annotations
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, XSD
+from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from ..iris import code
 from ..records.model import ChangeStatement, CountStatement, RatioStatement
@@ -23,6 +23,7 @@ DIRECTION_OF_WORD = {
 def add_change(ctx: MappingContext, change: ChangeStatement) -> None:
     g, claim = ctx.graph, ctx.claim(change.key)
     g.add((claim, RDF.type, BGT.ChangeStatement))
+    g.add((claim, RDFS.label, zh(change.span.text)))  # the claim as printed
     g.add((claim, DCTERMS.isPartOf, ctx.dataset))
     g.add((claim, BGT.about, ctx.obs(change.about)))
     if change.compared_year is not None:
@@ -54,6 +55,7 @@ def add_change(ctx: MappingContext, change: ChangeStatement) -> None:
 def add_count(ctx: MappingContext, count: CountStatement) -> None:
     g, claim = ctx.graph, ctx.claim(count.key)
     g.add((claim, RDF.type, BGT.CountStatement))
+    g.add((claim, RDFS.label, zh(count.span.text)))  # the claim as printed
     g.add((claim, DCTERMS.isPartOf, ctx.dataset))
     g.add((claim, BGT.claimSubject, ctx.organization))
     g.add((claim, BGT.countKind, code("count-kind", count.what)))
@@ -73,6 +75,7 @@ def _operand(ctx: MappingContext, key: str) -> URIRef:
 def add_ratio(ctx: MappingContext, ratio: RatioStatement) -> None:
     g, claim = ctx.graph, ctx.claim(ratio.key)
     g.add((claim, RDF.type, BGT.RatioStatement))
+    g.add((claim, RDFS.label, zh(ratio.span.text)))  # the claim as printed
     g.add((claim, DCTERMS.isPartOf, ctx.dataset))
     g.add((claim, BGT.claimSubject, ctx.organization))
     g.add((claim, BGT.ratioKind, code("ratio-kind", ratio.what)))

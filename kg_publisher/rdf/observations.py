@@ -4,7 +4,7 @@ attribute on each observation), amounts exactly as printed."""
 from __future__ import annotations
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 from ..iris import code
 from ..records.model import AmountFact, NoneStatement
@@ -67,6 +67,8 @@ def add_observation(ctx: MappingContext, fact: AmountFact, totals: set[str]) -> 
     g.add((obs, BGT.printedValue, Literal(fact.amount.printed)))
     g.add((obs, BGT.printedUnit, Literal(fact.amount.unit)))
     g.add((obs, BGT.printedLabel, zh(fact.label)))
+    # A reader-facing name: the item and the figure as printed ("基本支出 623.44万元").
+    g.add((obs, RDFS.label, zh(f"{fact.label} {fact.amount.printed}{fact.amount.unit}")))
     if fact.part_of is not None:
         g.add((obs, BGT.partOf, ctx.obs(fact.part_of)))
     if fact.key in totals:
