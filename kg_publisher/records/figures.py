@@ -370,6 +370,9 @@ _PROCUREMENT_LIST = re.compile(r"(?P<what>政府采购|政府购买服务)(?:预
 _LONE_ITEM = re.compile(rf"[ \t]*[{CJK}（）()“”]{{2,30}}?{_AMOUNT}[。；;]")
 
 
+_PROCUREMENT_KINDS = ("货物", "工程", "服务")
+
+
 def _list_end(text: str, start: int, end: int) -> int:
     """Where a list starting at ``start`` ends: at the first full stop not followed by a lone item."""
     position = start
@@ -400,12 +403,17 @@ def read_procurement(book: FactBook, section: Section) -> None:
         list_end = lists[position + 1].start() if position + 1 < len(lists) else end
         next_line = re.compile(r"\n\s*\d+[.．、]").search(source.text, intro.end(), list_end)
         list_end = _list_end(source.text, intro.end(), next_line.start() if next_line else list_end)
+        labels = []
         for item in _LIST_ITEM.finditer(source.text, intro.end(), list_end):
             numbers[indicator] += 1
             base = "purchased-services-line" if indicator == "PURCHASED_SERVICES" else "procurement-line"
             number = numbers[indicator]
-            book.add(f"{base}-{number}", item, section, operation="expenditure", indicator=indicator,
-                     item=f"line-{number}", part_of=total.key if total else None)
+            labels.append(book.add(f"{base}-{number}", item, section, operation="expenditure", indicator=indicator,
+                                   item=f"line-{number}", part_of=total.key if total else None).label)
+        # "其中" names some parts only, unless they are the three kinds every purchase is one of
+        if total is not None and labels and intro.group("other") and not (
+                len(labels) == 3 and all(any(kind in label for label in labels) for kind in _PROCUREMENT_KINDS)):
+            book.set_breakdown(total, False)
 
 
 _ASSETS_TOTAL = re.compile(rf"(?P<label>资产总额){_FILLER}{_AMOUNT}")
