@@ -108,6 +108,10 @@ class DatasetEntry:
     observations: int
     stats: GraphStats
     dumps: tuple[DumpFile, ...]
+    #: dct:title / dct:description literals the disclosure graph gives its dataset (one source of truth:
+    #: the catalogue repeats them rather than writing a second title per language).
+    titles: tuple[Literal, ...] = ()
+    descriptions: tuple[Literal, ...] = ()
 
 
 def catalog_graph(settings: Settings, datasets: list[DatasetEntry], whole_stats: GraphStats,
@@ -174,15 +178,17 @@ def catalog_graph(settings: Settings, datasets: list[DatasetEntry], whole_stats:
         g.add((entry.organization, FOAF.name, Literal(entry.department, lang="zh")))
         zh_kind, en_kind = KIND_TITLES.get(entry.kind, (entry.kind, entry.kind))
         g.add((ds, DCTERMS.identifier, Literal(entry.key)))
-        g.add((ds, DCTERMS.title, Literal(entry.title, lang="zh")))
-        g.add((ds, DCTERMS.title, Literal(f"{entry.year} {en_kind} of {entry.department}", lang="en")))
-        g.add((ds, DCTERMS.description, Literal(
-            f"{entry.department}{entry.year}年{zh_kind}公开文件（{entry.source_name}）中的 {entry.observations} 个"
-            f"金额及其说明、职责、名词解释，每项注明原文位置。", lang="zh")))
-        g.add((ds, DCTERMS.description, Literal(
-            f"{entry.observations} amounts, statements, duties and glossary terms read from the {entry.year} "
-            f"{en_kind} disclosure of {entry.department} ({entry.source_name}), each with its source span.",
-            lang="en")))
+        titles = entry.titles or (Literal(entry.title, lang="zh"),
+                                  Literal(f"{entry.year} {en_kind} of {entry.department}", lang="en"))
+        descriptions = entry.descriptions or (
+            Literal(f"{entry.department}{entry.year}年{zh_kind}公开文件（{entry.source_name}）中的金额及其说明、"
+                    "职责、名词解释，每项注明原文位置。", lang="zh"),
+            Literal(f"Amounts, statements, duties and glossary terms read from the {entry.year} {en_kind} "
+                    f"disclosure of {entry.department} ({entry.source_name}), each with its source span.", lang="en"))
+        for title in titles:
+            g.add((ds, DCTERMS.title, title))
+        for description in descriptions:
+            g.add((ds, DCTERMS.description, description))
         g.add((ds, DCAT.keyword, Literal(zh_kind, lang="zh")))
         g.add((ds, DCAT.keyword, Literal(entry.department, lang="zh")))
         if entry.region:

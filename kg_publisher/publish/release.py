@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Graph
-from rdflib.namespace import RDF
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF
 
 from .. import __version__
 from ..errors import BuildError
@@ -120,6 +120,8 @@ def write_release(release_dir: Path, disclosures: list[PublishedDisclosure], voc
             organization=item.organization, year=item.year, kind=item.kind, region=item.region,
             source=minter.source(source.sha256), source_name=source.name, source_sha256=source.sha256,
             source_media_type=source.media_type, observations=observations, stats=stats, dumps=dumps,
+            titles=_literals(item.graph, item.dataset, DCTERMS.title),
+            descriptions=_literals(item.graph, item.dataset, DCTERMS.description),
         ))
         dataset_rows.append({
             "key": item.key, "dataset": str(item.dataset), "title": item.title, "department": item.department,
@@ -237,3 +239,8 @@ class Release:
 
 
 __all__ = ["MANIFEST", "Release", "write_release"]
+
+
+def _literals(graph: Graph, subject: URIRef, predicate: URIRef) -> tuple[Literal, ...]:
+    """The literals of one property, sorted so the catalogue is written identically every time."""
+    return tuple(sorted((o for o in graph.objects(subject, predicate) if isinstance(o, Literal)), key=str))
