@@ -1,9 +1,14 @@
-"""The one graph the checks run on: every triple of the input, whatever its named graph."""
+"""What every check shares: the one graph it runs on (every triple of the input, whatever its named graph)
+and parsed queries."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from rdflib import Dataset, Graph
 from rdflib.graph import ConjunctiveGraph
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.sparql import Query
 
 from ..vocab import bind_prefixes
 
@@ -22,3 +27,9 @@ def union_copy(graph: Graph) -> Graph:
     for prefix, namespace in graph.namespaces():
         copy.bind(prefix, namespace, override=False)
     return copy
+
+
+@lru_cache(maxsize=256)
+def prepared_query(text: str) -> Query:
+    """Parsing SPARQL costs rdflib tens of milliseconds: each query text is parsed once per process."""
+    return prepareQuery(text)

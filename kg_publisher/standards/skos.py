@@ -32,7 +32,7 @@ from rdflib.term import Node
 
 from ..settings import SETTINGS
 from ..vocab import CODE
-from .graphs import union_copy
+from .graphs import prepared_query, union_copy
 
 PREFIXES = """\
 PREFIX rdf:  <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
@@ -141,7 +141,7 @@ def _describe(row: ResultRow, names: tuple[str, ...], graph: Graph) -> str:
 
 
 def _run(graph: Graph, check: SkosCheck, scope: str = "") -> SkosResult:
-    rows = sorted(_describe(row, check.report, graph) for row in graph.query(check.select()))  # type: ignore[arg-type]
+    rows = sorted(_describe(row, check.report, graph) for row in graph.query(prepared_query(check.select())))  # type: ignore[arg-type]
     if not rows:
         return SkosResult(check.check, True, f"{check.check} holds: {check.title}{scope}")
     shown = "; ".join(rows[:MAX_OFFENDERS])
@@ -150,15 +150,20 @@ def _run(graph: Graph, check: SkosCheck, scope: str = "") -> SkosResult:
                       tuple(rows[:MAX_OFFENDERS]))
 
 
-def _concept_count(graph: Graph, schemes: list[URIRef]) -> int:
-    if not schemes:
-        return 0
-    values = " ".join(scheme.n3() for scheme in schemes)
-    query = f"""{PREFIXES}SELECT (COUNT(DISTINCT ?concept) AS ?n) WHERE {{
+def concepts_per_scheme(graph: Graph, schemes: Iterable[URIRef]) -> dict[URIRef, int]:
+    """How many concepts (typed ``skos:Concept``) each scheme holds: the scope of our own rule."""
+    chosen = sorted(schemes)
+    counts = dict.fromkeys(chosen, 0)
+    if not chosen:
+        return counts
+    values = " ".join(scheme.n3() for scheme in chosen)
+    query = f"""{PREFIXES}SELECT ?scheme (COUNT(DISTINCT ?concept) AS ?n) WHERE {{
         VALUES ?scheme {{ {values} }}
         ?concept skos:inScheme|skos:topConceptOf|^skos:hasTopConcept ?scheme ; a/rdfs:subClassOf* skos:Concept .
-    }}"""
-    return int(next(iter(graph.query(query)))[0])  # type: ignore[index]
+    }} GROUP BY ?scheme"""
+    for scheme, count in graph.query(prepared_query(query)):  # type: ignore[misc]
+        counts[scheme] = int(count)
+    return counts
 
 
 def check_skos(graph: Graph, schemes: Iterable[URIRef] | None = None,
@@ -171,7 +176,7 @@ def check_skos(graph: Graph, schemes: Iterable[URIRef] | None = None,
     union = union_copy(graph)
     chosen = sorted(schemes) if schemes is not None else own_schemes(union, base_iri)
     results = [_run(union, check) for check in INTEGRITY_CHECKS]
-    scope = f" ({len(chosen)} schemes, {_concept_count(union, chosen)} concepts)"
+    scope = f" ({len(chosen)} schemes, {sum(concepts_per_scheme(union, chosen).values())} concepts)"
     if chosen:
         results.extend(_run(union, check, scope) for check in _own_rule_checks(chosen))
     else:
