@@ -9,7 +9,11 @@ printed next to it; year-over-year clauses right after a figure become its
 * a list introduced by ``包括：`` or ``分项目如下`` is complete; by ``主要包括`` / ``其中`` it is not
   (机关运行经费 "主要包括：…" → incomplete; 资产总额 "其中，流动资产…固定资产…" → incomplete);
 * "三公" and 公务用车购置及运行费 are complete by definition (the three 三公 items, 购置 + 运行),
-  whatever word introduces them.
+  whatever word introduces them; so is a 政府采购 "其中" list of exactly 货物 / 工程 / 服务.
+
+A budget that prints a fund's revenue and expenditure (一般公共预算财政拨款收入…, 政府性基金预算支出…)
+but no total publishes them without ``part_of``, so validation can report the missing total. Parts
+printed in a phase pair (年初预算 … 支出决算 …) are ``part_of`` the total of their own phase.
 """
 
 from __future__ import annotations

@@ -8,7 +8,11 @@ What a 决算情况说明 says that a budget does not:
   figure of the same item (全年预算 / 调整预算 → ``revised``), plus the stated 完成预算的98.20% as an
   ``EXECUTION`` ratio;
 * shares: "一般公共服务支出（类）2106.66万元，占71.73%" → the figure, ``part_of`` its total, and the
-  stated share as a ``SHARE`` ratio (validation recomputes it).
+  stated share as a ``SHARE`` ratio (validation recomputes it); a 项 of a phase statement is ``part_of``
+  its 类 when that is printed in the same phase, else of the section's total of that phase;
+* changes named by their subject: "与2023年度相比，财政拨款收入支出总计持平。主要原因：…减少支付" →
+  a :class:`ChangeStatement` about the one figure of the section so labelled (direction words as printed,
+  so validation can set 持平 against a reason that says 减少).
 
 The subject of a phase statement is the phrase before it ("“三公”经费财政拨款支出年初预算为…"), or, when
 the sentence starts with 年初预算, the classification chain "X（类）Y（款）Z（项）" heading its numbered item;
