@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kg_publisher.standards.__main__ import main
+from kg_publisher.standards.__main__ import locate, main
 
 
 def test_report_on_the_seed_release(seed_release: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -21,10 +21,11 @@ def test_report_on_the_seed_release(seed_release: Path, capsys: pytest.CaptureFi
     assert lines[-1].startswith("Data Cube IC-1…IC-21: ")
 
 
-def test_build_folder_is_read_through_current(seed_release: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_build_and_release_folders_stand_for_their_kg_nq(seed_release: Path) -> None:
     build_dir = seed_release.parent.parent
-    main([str(build_dir)])
-    assert capsys.readouterr().out.startswith(str(build_dir / "current" / "kg.nq"))
+    assert locate(build_dir) == build_dir / "current" / "kg.nq"
+    assert locate(seed_release) == seed_release / "kg.nq"
+    assert locate(seed_release / "kg.nq") == seed_release / "kg.nq"
 
 
 def test_missing_path_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
