@@ -8,7 +8,9 @@ A graph is checked in two steps, always on a copy:
    normalised form, so for our graphs that number must be 0;
 2. the integrity constraints IC-1 … IC-21 (§11.2) as SPARQL ASK queries that are true when the graph
    violates the constraint. IC-20/21 are templates over a hierarchy's ``qb:parentChildProperty`` (a
-   property path cannot be a variable), so one ASK is made per hierarchy found in the graph.
+   property path cannot be a variable), so one ASK is made per hierarchy found in the graph; IC-12 is
+   likewise made per DSD, so that observations are grouped by their dimension values instead of being
+   compared pair by pair (:func:`duplicate_constraints`).
 
 The queries were written from the Recommendation's prose. ``check_cube`` names up to
 :data:`MAX_OFFENDERS` offending nodes of each failed constraint so that a failure can be traced.
