@@ -33,6 +33,7 @@ from .iris import IriMinter
 from .publish.model import PublishedDisclosure
 from .publish.release import write_release
 from .rdf import disclosure_graph, vocabulary_graph
+from .rdf.codelists import classification_graph, printed_codes
 from .records.parse import parse_disclosure
 from .registry import Registry
 from .settings import Settings
@@ -142,6 +143,8 @@ class _Processed:
     result: DocumentResult
     records_json: str | None
     report: Graph
+    #: The year's classification schemes, extended by the codes this document prints.
+    classifications: Graph
 
 
 def _process(path: Path, settings: Settings, minter: IriMinter, registry: Registry, vocabulary: Graph,
@@ -151,13 +154,15 @@ def _process(path: Path, settings: Settings, minter: IriMinter, registry: Regist
     if cached is not None:
         meta, graph, quality = cached
         records_json = str(meta.pop("records_json"))
+        classifications = classification_graph(int(meta["year"]), printed_codes(graph))  # type: ignore[call-overload]
     else:
         disclosure = parse_disclosure(source)
         org = registry.resolve(disclosure.info.department)
         graph = disclosure_graph(disclosure, minter, org, __version__)
         key = minter.dataset_key(org.slug, disclosure.info.year, disclosure.info.kind)
         dataset = minter.dataset(org.slug, disclosure.info.year, disclosure.info.kind)
-        outcome: ValidationOutcome = validate_graph(graph, vocabulary)
+        classifications = classification_graph(disclosure.info.year, printed_codes(graph))
+        outcome: ValidationOutcome = validate_graph(graph, vocabulary + classifications)
         quality = quality_graph(outcome, dataset)
         info = disclosure.info
         zh_kind, _ = KIND_TITLES[info.kind]
@@ -183,7 +188,7 @@ def _process(path: Path, settings: Settings, minter: IriMinter, registry: Regist
             kind=str(meta["kind"]), region=meta["region"] and str(meta["region"]),  # type: ignore[arg-type]
             violations=violations, warnings=warnings,
         )
-    return _Processed(published, result, records_json, quality)
+    return _Processed(published, result, records_json, quality, classifications)
 
 
 def build(
@@ -247,6 +252,8 @@ def _release(out: Path, items: list[_Processed], vocabulary: Graph,
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=releases))
     try:
         disclosures = [item.published for item in items if item.published is not None]
+        for item in items:
+            vocabulary = vocabulary + item.classifications
         manifest = write_release(staging, disclosures, vocabulary, settings)
         records_dir = staging / "records"
         records_dir.mkdir(exist_ok=True)

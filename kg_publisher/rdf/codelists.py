@@ -9,7 +9,6 @@ printed can be added with ``printed=`` (see :meth:`kg_publisher.codelists.CodeLi
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -17,7 +16,7 @@ from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
 from ..codelists import LEVELS, CodeList
 from ..iris import code, code_scheme
-from ..vocab import XKOS, bind_prefixes
+from ..vocab import BGT, QB, XKOS, bind_prefixes
 
 #: scheme key → (CSV name, title, official source)
 CLASSIFICATIONS: dict[str, tuple[str, str, str]] = {
@@ -93,12 +92,20 @@ def classification_graph(year: int, printed: Mapping[str, Iterable[tuple[str, st
     return graph
 
 
-def write_classifications(directory: Path, years: Iterable[int]) -> list[Path]:
-    """Write ``{directory}/classifications-{year}.ttl`` for each year (sorted, so diffs stay small)."""
-    directory.mkdir(parents=True, exist_ok=True)
-    written = []
-    for year in years:
-        path = directory / f"classifications-{year}.ttl"
-        path.write_text(classification_graph(year).serialize(format="turtle"), encoding="utf-8")
-        written.append(path)
-    return written
+_PRINTED_CODES = """
+    SELECT DISTINCT ?property ?notation ?label WHERE {
+        ?obs a qb:Observation ; ?property ?concept ; bgt:printedLabel ?label .
+        VALUES ?property { bgt:functionalClassification bgt:economicClassification }
+        ?concept skos:notation ?notation .
+        FILTER (?notation NOT IN ("_T", "_Z"))
+    }"""
+
+
+def printed_codes(disclosure: Graph) -> dict[str, list[tuple[str, str]]]:
+    """The (code, row label) pairs a disclosure graph's observations use, per classification key,
+    so the year's schemes can be extended by what the document prints."""
+    keys = {BGT.functionalClassification: "func", BGT.economicClassification: "econ-dept"}
+    printed: dict[str, list[tuple[str, str]]] = {"func": [], "econ-dept": []}
+    for row in disclosure.query(_PRINTED_CODES, initNs={"qb": QB, "bgt": BGT, "skos": SKOS}):
+        printed[keys[row.property]].append((str(row.notation), str(row.label)))  # type: ignore[union-attr]
+    return {key: sorted(set(pairs)) for key, pairs in printed.items()}

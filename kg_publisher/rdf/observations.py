@@ -24,7 +24,7 @@ def functional_code(year: int, notation: str) -> URIRef:
     return code(f"func-{year}", notation)
 
 
-def _classification(ctx: MappingContext, concept: URIRef, notation: str) -> URIRef:
+def classification_concept(ctx: MappingContext, concept: URIRef, notation: str) -> URIRef:
     """State the notation inside the disclosure graph so nothing depends on the shared schemes."""
     ctx.graph.add((concept, SKOS.notation, Literal(notation)))
     return concept
@@ -43,9 +43,9 @@ def add_dimensions(ctx: MappingContext, subject: URIRef, *, operation: str, indi
     g.add((subject, BGT.fundSource, code("fund-source", fund_source)))
     g.add((subject, BGT.expenditureType, code("expenditure-type", expenditure_type)))
     g.add((subject, BGT.economicClassification,
-           _classification(ctx, economic_code(year, economic), economic)))
+           classification_concept(ctx, economic_code(year, economic), economic)))
     g.add((subject, BGT.functionalClassification,
-           _classification(ctx, functional_code(year, functional), functional)))
+           classification_concept(ctx, functional_code(year, functional), functional)))
     item_code = code("item", item)
     if item.startswith("line-"):
         g.add((item_code, SKOS.notation, Literal(item)))

@@ -6,9 +6,11 @@ from __future__ import annotations
 from rdflib import Literal
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
+from ..codelists import match_glossary_term
 from ..iris import IriMinter, check_key, code
 from ..vocab import BGT
 from .context import MappingContext, en, text_literal, zh
+from .observations import classification_concept, functional_code
 from .provenance import derive
 
 
@@ -34,6 +36,10 @@ def add_glossary(ctx: MappingContext) -> None:
         g.add((iri, SKOS.notation, Literal(term.notation)))
         g.add((iri, SKOS.prefLabel, zh(term.term)))
         g.add((iri, SKOS.definition, zh(term.definition)))
+        # A term naming a classification item (住房保障（类）住房改革（款）住房公积金（项）) is that item.
+        item = match_glossary_term(term.term, d.info.year)
+        if item is not None:
+            g.add((iri, SKOS.exactMatch, classification_concept(ctx, functional_code(d.info.year, item), item)))
         derive(ctx, iri, term.span)
 
 

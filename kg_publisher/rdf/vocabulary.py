@@ -1,5 +1,6 @@
 """The vocabulary graph: our ontology, code lists and the local description of reused terms, as
-loaded from ``ontology/**/*.ttl`` (including the classification schemes under ``ontology/classifications/``)."""
+loaded from ``ontology/**/*.ttl``. The per-year classification schemes are not files: the build makes them
+from ``data/codelists/`` for each year it publishes (:func:`kg_publisher.rdf.codelists.classification_graph`)."""
 
 from __future__ import annotations
 

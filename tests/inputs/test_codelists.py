@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal
-from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, SKOS
 
 from kg_publisher.codelists import CodeList, match_glossary_term
@@ -105,9 +104,3 @@ def test_uncertain_codes_say_so(graph_2025: Graph) -> None:
     uncertain = code("func-2025", "2101103")  # ◐ in the modelling guide
     assert any(str(note).startswith("uncertain") for note in graph_2025.objects(uncertain, SKOS.editorialNote))
     assert not list(graph_2025.objects(code("func-2025", "2210201"), SKOS.editorialNote))
-
-
-def test_committed_turtle_matches_the_csvs() -> None:
-    path = Path(__file__).resolve().parents[2] / "ontology" / "classifications" / "classifications-2025.ttl"
-    committed = Graph().parse(path)
-    assert isomorphic(committed, classification_graph(2025))
