@@ -31,6 +31,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from ..errors import SourceError
+from .pdflines import page_text
 from .source import SourceText
 
 Pages = tuple[tuple[int, int], ...]
@@ -77,7 +78,7 @@ def read_pdf(path: Path, data: bytes) -> tuple[str, Pages]:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             for page in pdf.pages:
                 # NFC per page, so that page offsets stay true after normalisation.
-                page_texts.append(_nfc(page.extract_text() or ""))
+                page_texts.append(_nfc(page_text(page)))
     except (PdfminerException, PDFSyntaxError) as exc:
         raise SourceError(f"{path}: not a readable PDF ({exc.__class__.__name__}: {exc})",
                           "Check that the file is a complete, unencrypted PDF (open it in a viewer).") from None
