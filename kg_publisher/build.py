@@ -136,6 +136,13 @@ class _Cache:
         self.dir.mkdir(parents=True, exist_ok=True)
         return self.dir
 
+    def prune(self) -> None:
+        """Drop entries made by other code or settings (another fingerprint): they can never be hit."""
+        if self.dir.is_dir():
+            for entry in self.dir.iterdir():
+                if not entry.name.endswith(f"-{self.fingerprint}"):
+                    shutil.rmtree(entry, ignore_errors=True)
+
 
 @dataclass
 class _Processed:
@@ -225,6 +232,7 @@ def build(
         processed.append(item)
 
     out.mkdir(parents=True, exist_ok=True)
+    cache_.prune()
     _write_rejected(out, processed)
     published = [item for item in processed if item.published is not None]
     if not published:
@@ -276,7 +284,20 @@ def _release(out: Path, items: list[_Processed], vocabulary: Graph,
         link_tmp.unlink()
     link_tmp.symlink_to(Path("releases") / version)
     os.replace(link_tmp, out / "current")
+    _prune_releases(releases, keep=version)
     return final, manifest
+
+
+#: Releases kept besides the current one: a server started on an older release keeps working.
+KEEP_PREVIOUS_RELEASES = 2
+
+
+def _prune_releases(releases: Path, keep: str) -> None:
+    """Delete releases older than the current one and the ``KEEP_PREVIOUS_RELEASES`` before it."""
+    others = sorted((p for p in releases.iterdir() if p.is_dir() and p.name != keep and not p.name.startswith(".")),
+                    key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in others[KEEP_PREVIOUS_RELEASES:]:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def current_release(out_dir: str | Path) -> Path:
