@@ -26,6 +26,10 @@ CLASSIFICATIONS: dict[str, tuple[str, str, str]] = {
 }
 
 
+#: SDMX's total and not-applicable codes, present in every scheme so every observation has a code.
+SDMX_CODES = {"_T": ("合计", "total"), "_Z": ("不适用", "not applicable")}
+
+
 def _zh(text: str) -> Literal:
     return Literal(text, lang="zh")
 
@@ -57,8 +61,18 @@ def add_scheme(graph: Graph, key: str, year: int, codes: CodeList) -> URIRef:
         graph.add((level, XKOS.depth, Literal(depth)))
         graph.add((level, SKOS.prefLabel, _zh(LEVELS[1 + 2 * depth])))
         graph.add((level, SKOS.inScheme, scheme))
+    collection = code_scheme(key)  # code:func / code:econ-dept: every year's codes (the dimension's qb:codeList)
+    for notation, (zh_label, en_label) in SDMX_CODES.items():
+        concept = code(scheme_key, notation)
+        graph.add((concept, RDF.type, SKOS.Concept))
+        graph.add((concept, SKOS.notation, Literal(notation)))
+        graph.add((concept, SKOS.prefLabel, _zh(zh_label)))
+        graph.add((concept, SKOS.prefLabel, Literal(en_label, lang="en")))
+        graph.add((concept, SKOS.inScheme, scheme))
+        graph.add((collection, SKOS.member, concept))
     for item in valid.codes.values():
         concept = code(scheme_key, item.code)
+        graph.add((collection, SKOS.member, concept))
         graph.add((concept, RDF.type, SKOS.Concept))
         graph.add((concept, SKOS.notation, Literal(item.code)))
         graph.add((concept, SKOS.prefLabel, _zh(item.name)))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
-from ..iris import code
+from ..iris import IriMinter, code, code_scheme, short_hash
 from ..records.model import AmountFact, NoneStatement
 from ..vocab import BGT, CNY, OBEU_ATTR, OBEU_DIM, OBEU_MEASURE, OBEU_PHASE, QB, SDMX_ATTR, YEAR
 from .context import MappingContext, canonical_decimal, zh
@@ -32,7 +32,7 @@ def classification_concept(ctx: MappingContext, concept: URIRef, notation: str) 
 
 def add_dimensions(ctx: MappingContext, subject: URIRef, *, operation: str, indicator: str, fund_source: str,
                    expenditure_type: str, economic: str, functional: str, item: str, phase: str,
-                   context: str) -> None:
+                   context: str, label: str = "") -> None:
     """The dimension values of an observation (also used for none-stated claims)."""
     g, year = ctx.graph, ctx.year
     g.add((subject, OBEU_DIM.organization, ctx.organization))
@@ -46,11 +46,21 @@ def add_dimensions(ctx: MappingContext, subject: URIRef, *, operation: str, indi
            classification_concept(ctx, economic_code(year, economic), economic)))
     g.add((subject, BGT.functionalClassification,
            classification_concept(ctx, functional_code(year, functional), functional)))
-    item_code = code("item", item)
-    if item.startswith("line-"):
-        g.add((item_code, SKOS.notation, Literal(item)))
-    g.add((subject, BGT.item, item_code))
+    g.add((subject, BGT.item, line_item(ctx, item, label) if item.startswith("line-") else code("item", item)))
     g.add((subject, BGT.reportingContext, ctx.section(context)))
+
+
+def line_item(ctx: MappingContext, notation: str, label: str) -> URIRef:
+    """A printed line with no code (新搬迁政务服务大厅办公设备购置费) is a concept of this disclosure, named by
+    its label, and extends the item code list (qb IC-19: every dimension value is a code of its list)."""
+    g = ctx.graph
+    concept = IriMinter.part(ctx.dataset, "item", short_hash(label))
+    g.add((concept, RDF.type, SKOS.Concept))
+    g.add((concept, SKOS.inScheme, code_scheme("item")))
+    g.add((concept, SKOS.prefLabel, zh(label)))
+    g.add((concept, SKOS.notation, Literal(notation)))  # its printed position in its list
+    g.add((concept, DCTERMS.isPartOf, ctx.dataset))
+    return concept
 
 
 def add_observation(ctx: MappingContext, fact: AmountFact, totals: set[str]) -> None:
@@ -59,7 +69,7 @@ def add_observation(ctx: MappingContext, fact: AmountFact, totals: set[str]) -> 
     g.add((obs, QB.dataSet, ctx.dataset))
     add_dimensions(ctx, obs, operation=fact.operation, indicator=fact.indicator, fund_source=fact.fund_source,
                    expenditure_type=fact.expenditure_type, economic=fact.economic, functional=fact.functional,
-                   item=fact.item, phase=fact.phase, context=fact.context)
+                   item=fact.item, phase=fact.phase, context=fact.context, label=fact.label)
     g.add((obs, OBEU_MEASURE.amount, canonical_decimal(fact.amount.value)))
     g.add((obs, OBEU_ATTR.currency, CNY))
     g.add((obs, SDMX_ATTR.unitMult, Literal(fact.amount.unit_multiplier)))
