@@ -1,7 +1,8 @@
 """The Flask app: SPARQL endpoint, linked-data pages, dumps and the DCAT catalogue over one read-only release.
 
-``create_app`` opens ``build_dir/current`` once (the symlink is resolved at start, so a new build does not
-change a running server) and hands the store and settings to each blueprint.
+``create_app`` opens the release ``build_dir/current`` points to when it starts and hands the store and
+settings to each blueprint; ``kg-publisher serve`` reloads its workers when a build switches ``current``
+(:mod:`kg_publisher.web.server`).
 """
 
 from __future__ import annotations

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import logging
+import os
+import signal
+import threading
+from pathlib import Path
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
+from ..errors import KgPublisherError
 from ..publish.release import Release
 from ..settings import Settings
 
@@ -28,8 +33,43 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         return create_app(self.settings)
 
 
+#: Seconds between two looks at ``build_dir/current``.
+RELEASE_POLL_SECONDS = 2.0
+
+
+def _current_target(build_dir: Path) -> str:
+    return os.path.realpath(build_dir / "current")
+
+
+def watch_releases(build_dir: Path, arbiter_pid: int, stop: threading.Event) -> None:
+    """Reload the workers (gunicorn's graceful SIGHUP) when a build switches ``current`` to a new, complete
+    release, so the served version changes only then and without a restart. Runs in the arbiter."""
+    log = logging.getLogger("kg_publisher.web.releases")
+    serving = _current_target(build_dir)
+    while not stop.wait(RELEASE_POLL_SECONDS):
+        target = _current_target(build_dir)
+        if target == serving:
+            continue
+        try:
+            release = Release.open(build_dir)
+        except KgPublisherError as exc:  # a half-removed or broken release: keep serving the old one
+            log.warning("not switching to %s: %s", target, exc)
+            continue
+        log.info("new release %s: reloading workers", release.version)
+        serving = target
+        os.kill(arbiter_pid, signal.SIGHUP)
+
+
 def gunicorn_options(settings: Settings) -> dict[str, Any]:
+    build_dir = Path(settings.build_dir)
+
+    def when_ready(server: Any) -> None:
+        if (build_dir / "current").is_symlink() and not any(t.name == "release-watcher" for t in threading.enumerate()):
+            threading.Thread(target=watch_releases, args=(build_dir, server.pid, threading.Event()),
+                             name="release-watcher", daemon=True).start()
+
     return {
+        "when_ready": when_ready,
         "bind": f"{settings.host}:{settings.port}",
         "workers": settings.workers,
         # Threads let a worker answer cheap requests while one of its queries waits on a query process.
@@ -45,9 +85,10 @@ def gunicorn_options(settings: Settings) -> dict[str, Any]:
 
 
 def serve(settings: Settings) -> None:
-    """Serve ``build_dir/current`` on ``host:port`` until interrupted."""
+    """Serve ``build_dir/current`` on ``host:port`` until interrupted; a new build is picked up when it is
+    complete (each worker opens the release ``current`` points to when it starts)."""
     release = Release.open(settings.build_dir)  # fail here, with a clear message, when nothing is built
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("kg_publisher").info("serving release %s from %s on http://%s:%s/", release.version,
                                            release.path, settings.host, settings.port)
-    _Gunicorn(settings.replace(build_dir=str(release.path)), gunicorn_options(settings)).run()
+    _Gunicorn(settings, gunicorn_options(settings)).run()

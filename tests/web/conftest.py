@@ -1,7 +1,7 @@
 """Fixtures of the publishing tests: one release written once per session, an app over it, a client.
 
-The release is a real build of data/disclosures/ when the build pipeline is importable, else one written by
-``write_release`` from the hand-made graph in fixtures/ (shaped like the modelling guide's worked example).
+The release is a real build of data/disclosures/; the hand-made graph in fixtures/ (shaped like the modelling
+guide's worked example) serves the unit tests of ``write_release``.
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from rdflib import Graph, URIRef
 
+from kg_publisher.build import build
 from kg_publisher.extract.readers import read_source
 from kg_publisher.publish.model import PublishedDisclosure
-from kg_publisher.publish.release import Release, write_release
+from kg_publisher.publish.release import Release
 from kg_publisher.publish.store import OxigraphStore
 from kg_publisher.settings import Settings, load_settings
 from kg_publisher.web import create_app
@@ -56,12 +57,9 @@ def fixture_vocabulary() -> Graph:
     return vocabulary
 
 
-def _real_build(out: Path, settings: Settings) -> Path | None:
-    try:
-        from kg_publisher.build import build
-    except ImportError:  # the extraction/RDF pipeline has not landed yet
-        return None
+def _real_build(out: Path, settings: Settings) -> Path:
     result = build([ROOT / "data" / "disclosures"], out, settings)
+    assert result.release_dir is not None, [doc.message for doc in result.documents]
     return result.release_dir
 
 
@@ -70,12 +68,7 @@ def release_dir(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
     settings = make_settings()
     # A build folder kept between sessions: the build's own per-document cache (keyed by source bytes and
     # a fingerprint of the code) makes later sessions fast, and a changed pipeline still rebuilds.
-    built = _real_build(request.config.cache.mkdir("kg-web-build"), settings)
-    if built is not None:
-        return built
-    release = tmp_path_factory.mktemp("release")
-    write_release(release, [fixture_disclosure(settings)], fixture_vocabulary(), settings)
-    return release
+    return _real_build(request.config.cache.mkdir("kg-web-build"), settings)
 
 
 @pytest.fixture(scope="session")

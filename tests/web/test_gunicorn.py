@@ -79,3 +79,48 @@ def test_served_pages_are_gzip_compressed(server: str) -> None:
     with urllib.request.urlopen(request, timeout=10) as response:
         assert response.headers["Content-Encoding"] == "gzip"
         assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_a_new_build_is_served_once_complete_without_a_restart(seed_path: Path, tmp_path: Path) -> None:
+    """`serve DIR` follows DIR/current: a build that completes switches the served release (workers are
+    reloaded gracefully); until then the old release keeps answering."""
+    from kg_publisher.build import build
+    from kg_publisher.settings import load_settings
+
+    out = tmp_path / "build"
+    first = build([seed_path], out, load_settings(environ={}, overrides={"base_iri": "https://one.example/kg/"}))
+    assert first.release_dir is not None
+    port = _free_port()
+    env = {**os.environ, "KGP_WORKERS": "1", "KGP_QUERY_WORKERS": "1", "KGP_SETTINGS_FILE": ""}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kg_publisher", "serve", str(out), "--host", "127.0.0.1", "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/robots.txt"
+
+    def served_version() -> str | None:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return response.headers["X-Data-Version"]
+        except OSError:
+            return None
+
+    try:
+        deadline = time.monotonic() + 60
+        while served_version() is None:
+            assert process.poll() is None and time.monotonic() < deadline, "server did not start"
+            time.sleep(0.2)
+        assert served_version() == first.manifest["version"]
+        second = build([seed_path], out, load_settings(environ={}, overrides={"base_iri": "https://two.example/kg/"}))
+        assert second.manifest["version"] != first.manifest["version"]
+        deadline = time.monotonic() + 60
+        while served_version() != second.manifest["version"]:
+            assert time.monotonic() < deadline, f"still serving {served_version()}"
+            time.sleep(0.5)
+    finally:
+        process.terminate()
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
