@@ -1,5 +1,5 @@
 """shapes/crosschecks.ttl on the corpus graphs: every source inconsistency the shapes are meant to catch
-is reported as a warning (and only as warnings)."""
+is reported as a warning (never a violation); rounding differences as notes (sh:Info)."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ def found(name: str, shape: str, *words: str) -> list[tuple[str, str, str, str]]
 
 @pytest.mark.parametrize("name", ["03_putuo-czj-2025-budget", "07_putuo-czj-2024-final"])
 def test_only_warnings(name: str) -> None:
-    assert report(name) and {row[1] for row in report(name)} == {"Warning"}
+    assert report(name) and "Warning" in {row[1] for row in report(name)} <= {"Warning", "Info"}
 
 
 def test_07_inconsistencies() -> None:
@@ -59,6 +59,10 @@ def test_07_inconsistencies() -> None:
     # 一般公共服务支出 占71.73%, and the shares adding to 100.07%
     assert found(name, "CrossCheck-ratio", "71.73")
     assert found(name, "CrossCheck-sharesTotal", "100.07")
+    # 政府采购 251.25 vs 4.79 + 0 + 246.47 = 251.26: within the rounding tolerance, so a note, not a warning
+    (rounding,) = found(name, "PartsRoundingShape", "251.25", "4.79万元 + 0万元 + 246.47万元", "251.26")
+    assert rounding[1] == "Info" and rounding[2].endswith("/obs/procurement-total")
+    assert not found(name, "PartsAddUpShape", "251.25")
 
 
 def test_03_inconsistencies() -> None:
