@@ -11,11 +11,17 @@ the characters whose baselines agree (within :data:`BASELINE_TOLERANCE`) are giv
 bottom of the line's topmost character, and pdfplumber then lays the text out as usual (default
 options: word spacing, left-to-right order). Lines set in one font already share their tops, so
 their text is exactly what ``page.extract_text()`` gives.
+
+Tables drawn with ruling lines are also read cell by cell (pdfplumber's ``find_tables``): a cell's
+characters are given as their offsets in the page text, so the table reader knows each printed
+number's column even where a row leaves cells empty, which the text alone cannot show.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from .source import CellPieces
 
 #: Baselines closer than this (pt) are one printed line (renderers place text to 1/100 pt or better).
 BASELINE_TOLERANCE = 0.5
@@ -60,12 +66,54 @@ def align_line_tops(chars: list[Char]) -> list[Char]:
     return aligned
 
 
-def page_text(page: Any) -> str:
-    """``page.extract_text()`` (default options) over the page's characters with aligned line tops."""
+GridRows = tuple[tuple[CellPieces | None, ...], ...]
+
+
+def read_page(page: Any) -> tuple[str, list[GridRows]]:
+    """The page's text (``page.extract_text()`` with default options over the characters with aligned
+    line tops) and its ruled tables, each cell given as the offsets of its pieces in that text."""
     from pdfplumber.utils import chars_to_textmap
 
-    chars = align_line_tops(list(page.chars))
-    if not chars:
-        return ""
-    textmap = chars_to_textmap(chars, layout_bbox=page.bbox, layout_width=page.width, layout_height=page.height)
-    return str(textmap.as_string)
+    chars = list(page.chars)
+    aligned = align_line_tops(chars)
+    if not aligned:
+        return "", []
+    textmap = chars_to_textmap(aligned, layout_bbox=page.bbox, layout_width=page.width, layout_height=page.height)
+    text = str(textmap.as_string)
+    offset_of: dict[int, int] = {}
+    for offset, (_, obj) in enumerate(textmap.tuples):
+        if obj is not None:
+            offset_of.setdefault(id(obj), offset)
+    # Cells are matched on the characters' own boxes, not on the aligned copies.
+    placed = [(chars[i], offset_of[id(copy)]) for i, copy in enumerate(aligned) if id(copy) in offset_of]
+    return text, [_grid_rows(table, placed) for table in page.find_tables()]
+
+
+def _grid_rows(table: Any, placed: list[tuple[Char, int]]) -> GridRows:
+    rows = []
+    for row in table.rows:
+        _, top, _, bottom = row.bbox
+        in_row = [(char, offset) for char, offset in placed if top <= (char["top"] + char["bottom"]) / 2 < bottom]
+        cells: list[CellPieces | None] = []
+        for cell in row.cells:
+            if cell is None:
+                cells.append(None)
+                continue
+            x0, cell_top, x1, cell_bottom = cell
+            offsets = sorted(offset for char, offset in in_row
+                             if x0 <= (char["x0"] + char["x1"]) / 2 < x1
+                             and cell_top <= (char["top"] + char["bottom"]) / 2 < cell_bottom)
+            cells.append(_runs(offsets))
+        rows.append(tuple(cells))
+    return tuple(rows)
+
+
+def _runs(offsets: list[int]) -> CellPieces:
+    """Consecutive offsets as (start, end) pieces."""
+    pieces: list[tuple[int, int]] = []
+    for offset in offsets:
+        if pieces and pieces[-1][1] == offset:
+            pieces[-1] = (pieces[-1][0], offset + 1)
+        else:
+            pieces.append((offset, offset + 1))
+    return tuple(pieces)

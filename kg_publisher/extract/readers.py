@@ -5,8 +5,10 @@ The reader is chosen by file suffix:
 ``.txt``
     UTF-8 (a BOM is dropped).
 ``.pdf``
-    pdfplumber, ``page.extract_text()`` with default options; pages are joined by a line holding
-    only a form feed (``"\\n\\f\\n"``) and the text ends with a newline, which is the layout of the
+    pdfplumber, ``page.extract_text()`` with default options, except that characters on one baseline
+    stay on one line whatever their fonts (:mod:`kg_publisher.extract.pdflines`); ruled tables are
+    also read cell by cell into :attr:`SourceText.grids`; pages are joined by a line holding only a
+    form feed (``"\\n\\f\\n"``) and the text ends with a newline, which is the layout of the
     corpus' text twins. ``SourceText.pages[i]`` runs from page i's first character up to page i+1's
     first character (the separator belongs to the page before it), so every offset has a page.
 ``.docx``
@@ -31,12 +33,14 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from ..errors import SourceError
-from .pdflines import page_text
-from .source import SourceText
+from .pdflines import GridRows, read_page
+from .source import Grid, SourceText
 
 Pages = tuple[tuple[int, int], ...]
-#: A reader gets the path (for messages) and the raw bytes and returns (text, page offsets).
-Reader = Callable[[Path, bytes], tuple[str, Pages]]
+#: What a reader returns: the text, page offsets (PDF) and ruled tables (PDF).
+Reading = tuple[str, Pages, tuple[Grid, ...]]
+#: A reader gets the path (for messages) and the raw bytes.
+Reader = Callable[[Path, bytes], Reading]
 
 #: What separates two PDF pages in the text (a line holding only a form feed).
 PAGE_SEPARATOR = "\n\f\n"
@@ -60,25 +64,29 @@ def _decode_utf8(path: Path, data: bytes) -> str:
     return text
 
 
-def read_plain_text(path: Path, data: bytes) -> tuple[str, Pages]:
-    return _decode_utf8(path, data), ()
+def read_plain_text(path: Path, data: bytes) -> Reading:
+    return _decode_utf8(path, data), (), ()
 
 
 # -- PDF ----------------------------------------------------------------------------------------
 
 
-def read_pdf(path: Path, data: bytes) -> tuple[str, Pages]:
+def read_pdf(path: Path, data: bytes) -> Reading:
     # Imported here: pdfminer is slow to import and only PDF inputs need it.
     import pdfplumber
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfplumber.utils.exceptions import PdfminerException
 
     page_texts: list[str] = []
+    page_grids: list[list[GridRows]] = []
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             for page in pdf.pages:
-                # NFC per page, so that page offsets stay true after normalisation.
-                page_texts.append(_nfc(page_text(page)))
+                text, grids = read_page(page)
+                # NFC per page, so that page offsets stay true after normalisation; a page whose length
+                # normalisation changes loses its grids (their offsets would no longer point right).
+                page_texts.append(_nfc(text))
+                page_grids.append(grids if len(page_texts[-1]) == len(text) else [])
     except (PdfminerException, PDFSyntaxError) as exc:
         raise SourceError(f"{path}: not a readable PDF ({exc.__class__.__name__}: {exc})",
                           "Check that the file is a complete, unencrypted PDF (open it in a viewer).") from None
@@ -93,12 +101,19 @@ def read_pdf(path: Path, data: bytes) -> tuple[str, Pages]:
             "Run OCR on it first (e.g. `ocrmypdf --language chi_sim in.pdf out.pdf`), then give the OCR'd PDF.",
         )
     pages: list[tuple[int, int]] = []
+    grids: list[Grid] = []
     offset = 0
     for number, text in enumerate(page_texts):
         end = offset + len(text) + (len(PAGE_SEPARATOR) if number < len(page_texts) - 1 else 1)
         pages.append((offset, end))
+        grids += [Grid(number + 1, _shifted(rows, offset)) for rows in page_grids[number]]
         offset = end
-    return PAGE_SEPARATOR.join(page_texts) + "\n", tuple(pages)
+    return PAGE_SEPARATOR.join(page_texts) + "\n", tuple(pages), tuple(grids)
+
+
+def _shifted(rows: GridRows, offset: int) -> GridRows:
+    return tuple(tuple(None if cell is None else tuple((start + offset, end + offset) for start, end in cell)
+                       for cell in row) for row in rows)
 
 
 # -- Word ---------------------------------------------------------------------------------------
@@ -109,7 +124,7 @@ def _docx_cell_text(cell: object) -> str:
     return "".join(p.text.strip() for p in cell.paragraphs)  # type: ignore[attr-defined]
 
 
-def read_docx(path: Path, data: bytes) -> tuple[str, Pages]:
+def read_docx(path: Path, data: bytes) -> Reading:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
     from docx.table import Table
@@ -138,7 +153,7 @@ def read_docx(path: Path, data: bytes) -> tuple[str, Pages]:
                         cells.append(text)
                 if cells:
                     lines.append(" ".join(cells))
-    return "\n".join(lines) + "\n", ()
+    return "\n".join(lines) + "\n", (), ()
 
 
 # -- HTML ---------------------------------------------------------------------------------------
@@ -217,11 +232,11 @@ def _decode_html(path: Path, data: bytes) -> str:
                           "Re-save the page as UTF-8, or fix its <meta charset> declaration.") from None
 
 
-def read_html(path: Path, data: bytes) -> tuple[str, Pages]:
+def read_html(path: Path, data: bytes) -> Reading:
     parser = _VisibleText()
     parser.feed(_decode_html(path, data))
     parser.close()
-    return parser.text(), ()
+    return parser.text(), (), ()
 
 
 READERS: dict[str, tuple[str, Reader]] = {
@@ -250,8 +265,11 @@ def read_source(path: str | Path) -> SourceText:
     except OSError as exc:
         raise SourceError(f"{path}: cannot be read ({exc.strerror})") from None
     media_type, reader = READERS[suffix]
-    text, pages = reader(path, data)
-    text = _nfc(text)
+    text, pages, grids = reader(path, data)
+    normalised = _nfc(text)
+    if len(normalised) != len(text):
+        grids = ()  # offsets into the text before normalisation would point wrong
+    text = normalised
     if not text.strip():
         raise SourceError(f"{path}: the document is empty")
     return SourceText(
@@ -261,4 +279,5 @@ def read_source(path: str | Path) -> SourceText:
         text=text,
         pages=pages,
         byte_size=len(data),
+        grids=grids,
     )

@@ -26,6 +26,20 @@ class Span:
             raise ValueError(f"span {self.start}-{self.end} does not match its text {self.text!r}")
 
 
+#: One cell of a ruled PDF table: (start, end) text offsets of its printed pieces, in text order.
+CellPieces = tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A table drawn with ruling lines on a PDF page, cell by cell: empty cells are kept (no pieces),
+    and a merged cell is listed at its top-left position with ``None`` at the positions it covers."""
+
+    #: 1-based page number.
+    page: int
+    rows: tuple[tuple[CellPieces | None, ...], ...]
+
+
 @dataclass(frozen=True)
 class SourceText:
     """A document read into text."""
@@ -42,6 +56,8 @@ class SourceText:
     pages: tuple[tuple[int, int], ...] = field(default=())
     #: Size of the file in bytes.
     byte_size: int = 0
+    #: Ruled tables of a PDF, page by page (where the drawn cells show each number's column).
+    grids: tuple[Grid, ...] = field(default=(), repr=False)
 
     def page_of(self, offset: int) -> int | None:
         for number, (start, end) in enumerate(self.pages, start=1):

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..extract.source import SourceText
+from ..extract.tables import find_tables
 from .model import Section
 
 #: A printed code chain and the first line of its name; codes may stand on one line or one per line.
@@ -35,6 +36,12 @@ class PrintedCodes:
     @classmethod
     def read(cls, source: SourceText, sections: tuple[Section, ...]) -> PrintedCodes:
         found = cls()
+        # Rows read cell by cell (ruled PDF tables) carry their whole wrapped label: they come first.
+        for table in find_tables(source) if source.grids else ():
+            scheme = scheme_of_table(table.span.text)
+            for row in table.rows:
+                if row.code and row.label:
+                    found.names[scheme].setdefault(row.code, row.label)
         for section in sections:
             if not section.code.startswith("table"):
                 continue

@@ -343,9 +343,10 @@ class Disclosure:
         raise KeyError(key)
 
     def to_json_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict (Decimals and dates as strings; the full text left out)."""
+        """A JSON-ready dict (Decimals and dates as strings; the full text and PDF table grids left out)."""
         data = _plain(self)
         data["source"].pop("text", None)
+        data["source"].pop("grids", None)
         return data
 
     def to_json(self) -> str:
