@@ -28,6 +28,7 @@ from .model import AmountFact, ChangeStatement, Disclosure, Section, UnparsedSpa
 from .nonestated import read_none_statements
 from .organisation import read_composition, read_duties, read_mentions, read_unit_count, read_units
 from .patterns import AMOUNT, strip_span
+from .projects import read_performance_projects, read_project_budget_lists
 from .repeats import drop_repeats
 from .sections import find_sections, innermost
 from .tables import read_table_facts
@@ -58,6 +59,11 @@ def parse_disclosure(source: SourceText, registry: Registry | None = None) -> Di
         if len(book.facts) + len(book.counts) == before:
             book.unparsed.append(UnparsedSpan(section.span, f"{section.meaning} section: no figures recognised",
                                               section.code))
+    # Listed projects (绩效目标 and 项目经费 budget lists): kept apart so validation can compare the lists.
+    for section in sections:
+        if section.meaning == "performance":
+            read_performance_projects(book, section)
+    read_project_budget_lists(book, sections)
     duties = read_duties(source, sections)
     units = read_units(source, sections)
     unit_count = read_unit_count(source, sections)
