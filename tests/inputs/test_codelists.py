@@ -71,8 +71,14 @@ def graph_2025() -> Graph:
 def test_skos_schemes_are_well_formed(graph_2025: Graph, key: str) -> None:
     scheme = code_scheme(f"{key}-2025")
     assert (scheme, RDF.type, SKOS.ConceptScheme) in graph_2025
+    special = {code(f"{key}-2025", "_T"), code(f"{key}-2025", "_Z")}  # SDMX total / not applicable
     concepts = set(graph_2025.subjects(SKOS.inScheme, scheme)) - set(graph_2025.subjects(RDF.type,
                                                                                        XKOS.ClassificationLevel))
+    assert special <= concepts
+    for concept in special:
+        assert {label.language for label in graph_2025.objects(concept, SKOS.prefLabel)} == {"zh", "en"}
+        assert (code_scheme(key), SKOS.member, concept) in graph_2025
+    concepts -= special
     assert len(concepts) == len(CodeList.load(key).for_year(2025).codes)
     for concept in concepts:
         assert (concept, RDF.type, SKOS.Concept) in graph_2025
@@ -89,8 +95,10 @@ def test_skos_schemes_are_well_formed(graph_2025: Graph, key: str) -> None:
             assert broader == [code(f"{key}-2025", notation[:-2])]
             assert (concept, SKOS.topConceptOf, scheme) not in graph_2025
         depth = (len(notation) - 1) // 2
-        levels = [level for level in graph_2025.subjects(SKOS.member, concept)]
+        levels = [level for level in graph_2025.subjects(SKOS.member, concept)
+                  if (level, RDF.type, XKOS.ClassificationLevel) in graph_2025]
         assert len(levels) == 1 and (levels[0], XKOS.depth, Literal(depth)) in graph_2025
+        assert (code_scheme(key), SKOS.member, concept) in graph_2025  # the cross-year collection
 
 
 def test_levels_are_named_and_listed(graph_2025: Graph) -> None:
