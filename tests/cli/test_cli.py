@@ -165,3 +165,14 @@ def test_old_releases_are_pruned_and_the_current_one_kept(seed_path: Path, tmp_p
     assert (tmp_path / "current").resolve() in [p.resolve() for p in releases]
     # cache entries of other settings (other base IRIs) can never be hit again: only the last one stays
     assert len(list((tmp_path / "cache").iterdir())) == 1
+
+
+def test_a_pdf_disclosure_is_built_with_page_selectors(corpus_dir: Path, tmp_path: Path) -> None:
+    pdf = corpus_dir / "originals" / "03_putuo-czj-2025-budget.pdf"
+    code, stdout, stderr = run("build", str(pdf), "--out", str(tmp_path), "-q")
+    assert code == 0, stdout + stderr
+    dataset = Dataset()
+    dataset.parse(tmp_path / "current" / "kg.nq", format="nquads")
+    pages = {str(value) for _, _, value, _ in dataset.quads((None, RDF.value, None, None))
+             if str(value).startswith("page=")}
+    assert len(pages) > 3  # figures come from several pages, each span names its page
