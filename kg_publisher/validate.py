@@ -35,7 +35,7 @@ from .vocab import BGT, DQV, OA, QB, bind_prefixes
 
 SHAPES_DIR = Path(__file__).resolve().parent.parent / "shapes"
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_QUOTED = re.compile(r'"[^"]*"|“[^”]*”|https?://\S+|[0-9.%,:/_-]+')
+_QUOTED = re.compile(r'"[^"]*"|“[^”]*”|‘[^’]*’|(?<![A-Za-z])\'[^\']*\'|https?://\S+|[0-9.%,:/_-]+')
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -12,8 +11,6 @@ from rdflib.namespace import XSD
 from ..iris import IriMinter
 from ..records.model import Disclosure
 from ..registry import Organization
-
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 #: Budget phase (OBEU code) of a whole disclosure, from its kind.
 PHASE_OF_KIND = {"budget": "approved", "final": "executed"}
@@ -34,11 +31,6 @@ def canonical_decimal(value: Decimal) -> Literal:
     if text in ("-0.0", "+0.0"):
         text = "0.0"
     return Literal(text, datatype=XSD.decimal)
-
-
-def text_literal(text: str) -> Literal:
-    """Text of the document is Chinese; a message we wrote without any CJK character is English."""
-    return Literal(text, lang="zh" if _CJK.search(text) else "en")
 
 
 def zh(text: str) -> Literal:

@@ -9,7 +9,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from ..codelists import match_glossary_term
 from ..iris import IriMinter, check_key, code
 from ..vocab import BGT
-from .context import MappingContext, en, text_literal, zh
+from .context import MappingContext, en, zh
 from .observations import classification_concept, functional_code
 from .provenance import derive
 
@@ -61,7 +61,7 @@ def add_defects(ctx: MappingContext) -> None:
         g.add((iri, RDF.type, BGT.TextDefect))
         g.add((iri, DCTERMS.isPartOf, ctx.dataset))
         g.add((iri, BGT.defectKind, code("defect-kind", defect.kind)))
-        g.add((iri, RDFS.comment, text_literal(defect.message)))
+        g.add((iri, RDFS.comment, en(defect.message)))  # our explanation, quoting the text
         derive(ctx, iri, defect.span)
 
 
@@ -71,6 +71,6 @@ def add_unparsed(ctx: MappingContext) -> None:
         iri = IriMinter.part(ctx.dataset, "unparsed", str(number))
         g.add((iri, RDF.type, BGT.UnparsedText))
         g.add((iri, DCTERMS.isPartOf, ctx.dataset))
-        g.add((iri, RDFS.comment, text_literal(item.reason)))
+        g.add((iri, RDFS.comment, en(item.reason)))
         g.add((iri, BGT.reportingContext, ctx.section(item.context)))
         derive(ctx, iri, item.span)

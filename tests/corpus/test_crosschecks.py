@@ -57,7 +57,7 @@ def test_07_inconsistencies() -> None:
     # 社会保障和就业支出 326.71 in the summary table, 326.72 elsewhere
     assert found(name, "CrossCheck-samefigure", "326.7")
     # 一般公共服务支出 占71.73%, and the shares adding to 100.07%
-    assert found(name, "CrossCheck-ratio", "71.73")
+    assert found(name, "RatioValueShape", "71.73")
     assert found(name, "CrossCheck-sharesTotal", "100.07")
     # 政府采购 251.25 vs 4.79 + 0 + 246.47 = 251.26: within the rounding tolerance, so a note, not a warning
     (rounding,) = found(name, "PartsRoundingShape", "251.25", "4.79万元 + 0万元 + 246.47万元", "251.26")
