@@ -52,6 +52,7 @@ class DocumentResult:
     key: str | None = None
     violations: int = 0
     warnings: int = 0
+    notes: int = 0
     cached: bool = False
     message: str = ""
 
@@ -177,14 +178,14 @@ def _process(path: Path, settings: Settings, minter: IriMinter, registry: Regist
             "key": key, "dataset": str(dataset), "organization": str(minter.organization(org.slug)),
             "title": info.title or f"{info.department}{info.year}年{zh_kind}",
             "department": info.department, "year": info.year, "kind": info.kind, "region": info.region,
-            "violations": outcome.violations, "warnings": outcome.warnings,
+            "violations": outcome.violations, "warnings": outcome.warnings, "notes": outcome.infos,
         }
         records_json = disclosure.to_json()
         cache_.store(source, {**meta, "records_json": records_json}, graph, quality)
     key = str(meta["key"])
     violations, warnings = int(meta["violations"]), int(meta["warnings"])  # type: ignore[call-overload]
     result = DocumentResult(path, "published" if violations == 0 else "rejected", key, violations, warnings,
-                            cached is not None)
+                            int(meta.get("notes", 0)), cached is not None)  # type: ignore[call-overload]
     published = None
     if violations == 0:
         published = PublishedDisclosure(

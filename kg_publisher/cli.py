@@ -81,7 +81,7 @@ def build(ctx: click.Context, sources: tuple[Path, ...], out_dir: Path | None, b
             verdict = "published" if doc.status == "published" else "REJECTED (violations, not published)"
             note = " (unchanged, cached)" if doc.cached else ""
             click.echo(f"{verdict:<10} {doc.path} → {doc.key}: {doc.violations} violations, "
-                       f"{doc.warnings} warnings{note}")
+                       f"{doc.warnings} warnings, {doc.notes} notes{note}")
     if result.release_dir is not None:
         triples = result.manifest.get("triples", "?")
         click.echo(f"release    {out}/current → {result.release_dir.name} ({triples} quads)")
@@ -108,7 +108,7 @@ def validate(files: tuple[Path, ...], fmt: str | None) -> None:
         _fail(exc)
     for row in outcome.rows:
         click.echo(f"{row.severity:<9} {row.focus_node}  {row.message}")
-    click.echo(f"{outcome.violations} violations, {outcome.warnings} warnings")
+    click.echo(f"{outcome.violations} violations, {outcome.warnings} warnings, {outcome.infos} notes")
     sys.exit(1 if outcome.violations else 0)
 
 

@@ -139,6 +139,8 @@ def validate_graph(data: Graph, vocabulary: Graph | None = None, shapes: Graph |
                                      advanced=True, abort_on_first=False)
     except Exception as exc:  # pyshacl reports broken shapes with its own exception types
         raise ShapesError(f"SHACL shapes cannot be applied: {exc}") from None
+    if not isinstance(results, Graph):  # pyshacl returns some runtime errors instead of raising them
+        raise ShapesError(f"SHACL shapes cannot be applied: {results}")
     rows = sorted(_findings(results),
                   key=lambda f: (f.severity, f.source_shape, f.focus_node, f.message, f.value or ""))
     counts = {name: sum(1 for f in rows if f.severity == name) for name in SEVERITIES.values()}

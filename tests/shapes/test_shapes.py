@@ -197,3 +197,15 @@ def test_broken_shapes_raise_shapes_error(tmp_path: Path) -> None:
     (tmp_path / "broken.ttl").write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n<a> sh:path", encoding="utf-8")
     with pytest.raises(ShapesError, match=r"broken\.ttl"):
         shapes_graph(tmp_path)
+
+
+def test_a_shape_that_cannot_run_is_a_shapes_error() -> None:
+    """A broken SHACL-SPARQL query (no $this in a nested SELECT) is our fault: ShapesError, not a crash."""
+    broken = Graph().parse(data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        <urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ;
+            sh:sparql [ sh:select "SELECT $this WHERE { { SELECT ?x WHERE { ?x ?p ?o } } }" ] .
+        """, format="turtle")
+    data = Graph().parse(data="<urn:a> a <urn:C> .", format="turtle")
+    with pytest.raises(ShapesError, match="cannot be applied"):
+        validate_graph(data, shapes=broken)
