@@ -74,5 +74,7 @@ def test_03_inconsistencies() -> None:
     # items truncated instead of rounded: 877,080元 → 87.70万元, 2,049,197 → 204.91, 2,687,760 → 268.77
     for prose, table in (("87.70", "877,080.00"), ("204.91", "2,049,197.00"), ("268.77", "2,687,760.00")):
         assert found(name, "CrossCheck-samefigure", prose, table)
+    # the project list of 年度预算安排 omits 援滇干部工作经费 3.00, which has performance targets
+    assert found(name, "CrossCheck-projectLists", "援滇干部工作经费", "3.00")
     # the whole 编制说明 printed twice
     assert found(name, "TextDefectShape", "printed twice")
