@@ -45,7 +45,8 @@ def found(name: str, shape: str, *words: str) -> list[tuple[str, str, str, str]]
     return [row for row in report(name) if row[0] == shape and all(word in row[3] + row[2] for word in words)]
 
 
-@pytest.mark.parametrize("name", ["03_putuo-czj-2025-budget", "07_putuo-czj-2024-final"])
+@pytest.mark.parametrize("name", ["01_chongqing-jiaowei-2018-budget", "03_putuo-czj-2025-budget",
+                                  "07_putuo-czj-2024-final"])
 def test_only_warnings(name: str) -> None:
     assert report(name) and "Warning" in {row[1] for row in report(name)} <= {"Warning", "Info"}
 
@@ -63,6 +64,20 @@ def test_07_inconsistencies() -> None:
     (rounding,) = found(name, "PartsRoundingShape", "251.25", "4.79万元 + 0万元 + 246.47万元", "251.26")
     assert rounding[1] == "Info" and rounding[2].endswith("/obs/procurement-total")
     assert not found(name, "PartsAddUpShape", "251.25")
+    # 财政拨款收入支出总计 "持平" while the stated reason explains a decrease
+    assert found(name, "CrossCheck-contradictoryDirection", "持平", "减少支付")
+
+
+def test_01_inconsistencies() -> None:
+    name = "01_chongqing-jiaowei-2018-budget"
+    # the "三公" paragraph lost the labels of 公务接待费 (290.5) and 公务用车运行维护费 (车运行维护费2450.18)
+    assert found(name, "TextDefectShape", "missing-label", "严控290.5万元")
+    assert found(name, "TextDefectShape", "missing-label", "车运行维护费2450.18万元")
+    # …so the parts that could be read fall 290.50 short of the "三公" total
+    assert found(name, "PartsAddUpShape", "2800.68", "290.50")
+    # only 一般公共预算 and 政府性基金 figures are printed, never the total revenue or expenditure
+    assert found(name, "CrossCheck-missingTotal", "revenue")
+    assert found(name, "CrossCheck-missingTotal", "expenditure")
 
 
 def test_03_inconsistencies() -> None:
