@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -25,36 +26,43 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server(release_dir: Path) -> Iterator[str]:
+@contextmanager
+def serving(target: Path) -> Iterator[str]:
+    """`kg-publisher serve TARGET` on a free loopback port; yields its base URL once it answers."""
     port = _free_port()
     env = {**os.environ, "KGP_WORKERS": "1", "KGP_QUERY_WORKERS": "1", "KGP_SETTINGS_FILE": ""}
     process = subprocess.Popen(
-        [sys.executable, "-m", "kg_publisher", "serve", str(release_dir), "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "kg_publisher", "serve", str(target), "--host", "127.0.0.1", "--port", str(port)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(url + "robots.txt", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            if process.poll() is not None:
-                pytest.fail(f"gunicorn exited: {process.stderr.read().decode() if process.stderr else ''}")
-            if time.monotonic() > deadline:
-                process.kill()
-                pytest.fail("gunicorn did not answer within 60 s")
-            time.sleep(0.2)
-    yield url
-    process.terminate()
     try:
-        process.wait(15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(url + "robots.txt", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if process.poll() is not None:
+                    pytest.fail(f"gunicorn exited: {process.stderr.read().decode() if process.stderr else ''}")
+                if time.monotonic() > deadline:
+                    pytest.fail("gunicorn did not answer within 60 s")
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
+
+@pytest.fixture(scope="module")
+def server(release_dir: Path) -> Iterator[str]:
+    with serving(release_dir) as url:
+        yield url
 
 def test_sparqlwrapper_queries_the_served_endpoint(server: str, release: Release) -> None:
     client = SPARQLWrapper(server + "sparql")
@@ -90,26 +98,15 @@ def test_a_new_build_is_served_once_complete_without_a_restart(seed_path: Path, 
     out = tmp_path / "build"
     first = build([seed_path], out, load_settings(environ={}, overrides={"base_iri": "https://one.example/kg/"}))
     assert first.release_dir is not None
-    port = _free_port()
-    env = {**os.environ, "KGP_WORKERS": "1", "KGP_QUERY_WORKERS": "1", "KGP_SETTINGS_FILE": ""}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kg_publisher", "serve", str(out), "--host", "127.0.0.1", "--port", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/robots.txt"
+    with serving(out) as base:
 
-    def served_version() -> str | None:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                return response.headers["X-Data-Version"]
-        except OSError:
-            return None
+        def served_version() -> str | None:
+            try:
+                with urllib.request.urlopen(base + "robots.txt", timeout=2) as response:
+                    return response.headers["X-Data-Version"]
+            except OSError:  # a worker being replaced; the next look will tell
+                return None
 
-    try:
-        deadline = time.monotonic() + 60
-        while served_version() is None:
-            assert process.poll() is None and time.monotonic() < deadline, "server did not start"
-            time.sleep(0.2)
         assert served_version() == first.manifest["version"]
         second = build([seed_path], out, load_settings(environ={}, overrides={"base_iri": "https://two.example/kg/"}))
         assert second.manifest["version"] != first.manifest["version"]
@@ -117,10 +114,3 @@ def test_a_new_build_is_served_once_complete_without_a_restart(seed_path: Path, 
         while served_version() != second.manifest["version"]:
             assert time.monotonic() < deadline, f"still serving {served_version()}"
             time.sleep(0.5)
-    finally:
-        process.terminate()
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
