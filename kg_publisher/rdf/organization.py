@@ -17,7 +17,10 @@ def add_organization(ctx: MappingContext) -> None:
     g.add((org, RDF.type, ORG.FormalOrganization))
     g.add((org, RDF.type, CV.PublicOrganisation))
     g.add((org, SKOS.prefLabel, zh(registered.name)))
-    for alias in sorted(set(registered.aliases) - {registered.name}):
+    # One organisation across documents and years: the registry's aliases and the name this document
+    # prints (when it differs) are alternative labels of the one IRI.
+    printed = ctx.disclosure.info.department
+    for alias in sorted({*registered.aliases, printed} - {registered.name}):
         g.add((org, SKOS.altLabel, zh(alias)))
     if registered.region_code:
         place = ctx.minter.place(f"cn-{registered.region_code}")
