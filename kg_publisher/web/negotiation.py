@@ -18,6 +18,18 @@ def graph_offers(html: bool) -> list[str]:
     return [*offers, HTML, "application/xhtml+xml"] if html else offers
 
 
+def alternates(doc_path: str) -> list[tuple[str, str, str]]:
+    """(label, media type, href) of every format-specific document of a negotiated resource."""
+    return [*((s.label, s.media_type, f"{doc_path}.{s.extension}") for s in GRAPH_SYNTAXES),
+            ("HTML", HTML, f"{doc_path}.html")]
+
+
+def document_links(doc_path: str, licence: str) -> str:
+    """``Link`` header of a negotiated resource: every format-specific document, and the licence (GUIDE §5 L10)."""
+    links = [f'<{href}>; rel="alternate"; type="{media_type}"' for _label, media_type, href in alternates(doc_path)]
+    return ", ".join([*links, f'<{licence}>; rel="license"'])
+
+
 def results_offers() -> list[str]:
     return [syntax.media_type for syntax in RESULTS_SYNTAXES] + [
         alias for syntax in RESULTS_SYNTAXES for alias in syntax.aliases]

@@ -22,7 +22,7 @@ from ..publish.serialize import serialize_triples
 from ..publish.store import best_label
 from ..vocab import PROV
 from .links import curie
-from .negotiation import HTML, graph_type_for, requested_format
+from .negotiation import HTML, alternates, document_links, graph_type_for, requested_format
 
 if TYPE_CHECKING:
     from . import Services
@@ -78,7 +78,7 @@ def blueprint(services: Services) -> Blueprint:
             blanks={b: [(curie(p), vs) for p, vs in props.items()] for b, props in blanks.items()},
             incoming=incoming, incoming_limit=INCOMING_LIMIT,
             evidence=evidence_for(store, iri) if has_provenance else [],
-            alternates=[(s.label, s.media_type, f"{doc_path}.{s.extension}") for s in GRAPH_SYNTAXES],
+            alternates=alternates(doc_path),
             services=services,
         )
 
@@ -118,8 +118,7 @@ def blueprint(services: Services) -> Blueprint:
         if negotiated:
             response.headers["Vary"] = "Accept"
             response.headers["Content-Location"] = f"{doc_path}.{extension}"
-        alternates = [f'<{doc_path}.{ext}>; rel="alternate"; type="{mt}"' for ext, mt in SUFFIXES.items()]
-        response.headers["Link"] = ", ".join([*alternates, f'<{services.settings.licence}>; rel="license"'])
+        response.headers["Link"] = document_links(doc_path, services.settings.licence)
         return response
 
     @bp.route("/", defaults={"path": ""})

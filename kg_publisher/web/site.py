@@ -11,7 +11,7 @@ from ..errors import NotFound
 from ..iris import IriMinter
 from ..publish.formats import GRAPH_SYNTAXES, RdfSyntax, rdf_syntax
 from ..publish.serialize import serialize_triples
-from .negotiation import HTML, graph_type_for, requested_format
+from .negotiation import HTML, alternates, document_links, graph_type_for, requested_format
 
 if TYPE_CHECKING:
     from . import Services
@@ -43,7 +43,8 @@ def _serialise_catalog(services: Services, syntax: RdfSyntax) -> bytes:
 def catalogue_response(services: Services, media_type: str, negotiated: bool, path: str) -> Response:
     if media_type == HTML:
         manifest = services.release.manifest if services.release is not None else {"datasets": [], "dumps": []}
-        response = Response(render_template("catalog.html", manifest=manifest, services=services), mimetype=HTML)
+        response = Response(render_template("catalog.html", manifest=manifest, services=services,
+                                            alternates=alternates(path)), mimetype=HTML)
     else:
         syntax = rdf_syntax(media_type)
         assert syntax is not None
@@ -52,6 +53,7 @@ def catalogue_response(services: Services, media_type: str, negotiated: bool, pa
         response.headers["Vary"] = "Accept"
         extension = "html" if media_type == HTML else rdf_syntax(media_type).extension  # type: ignore[union-attr]
         response.headers["Content-Location"] = f"{path}.{extension}"
+    response.headers["Link"] = document_links(path, services.settings.licence)
     return response
 
 
@@ -61,8 +63,10 @@ def home(services: Services) -> Response:
         return catalogue_response(services, media_type, negotiated=True, path="/catalog")
     manifest = services.release.manifest if services.release is not None else {"datasets": [], "dumps": []}
     response = Response(render_template("home.html", manifest=manifest, services=services,
-                                        graphs=services.store.graph_sizes()), mimetype=HTML)
+                                        graphs=services.store.graph_sizes(), alternates=alternates("/catalog")),
+                        mimetype=HTML)
     response.headers["Vary"] = "Accept"
+    response.headers["Link"] = document_links("/catalog", services.settings.licence)
     return response
 
 

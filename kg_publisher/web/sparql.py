@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING
 from flask import Blueprint, Response, render_template, request
 from werkzeug.exceptions import BadRequest, NotAcceptable, UnsupportedMediaType
 
-from ..errors import UpdateForbidden
+from ..errors import NotFound, UpdateForbidden
 from ..iris import IriMinter
 from ..publish.catalog import service_description
-from ..publish.formats import rdf_syntax
+from ..publish.formats import GRAPH_SYNTAXES, rdf_syntax
 from ..publish.serialize import graph_triples, serialize_triples
 from ..publish.sparql import QueryAnswer, QueryJob
-from .negotiation import HTML, graph_type_for, query_types, requested_format
+from .negotiation import HTML, alternates, document_links, graph_type_for, query_types, requested_format
 
 if TYPE_CHECKING:
     from . import Services
@@ -56,7 +56,7 @@ def _single(values: list[str], name: str) -> str | None:
 def _read_request() -> tuple[str | None, list[str], list[str]]:
     """(query text, default-graph-uri list, named-graph-uri list) of a GET or POST; refuses updates."""
     args = request.args
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):  # HEAD: the same answer without a body
         if "update" in args:
             raise UpdateForbidden("SPARQL Update is not accepted (update= parameter): this endpoint is read-only")
         return (_single(args.getlist("query"), "query"), args.getlist("default-graph-uri"),
@@ -92,22 +92,37 @@ def blueprint(services: Services) -> Blueprint:
     bp = Blueprint("sparql", __name__)
     settings, store = services.settings, services.store
     cache = _AnswerCache()
+    minter = IriMinter(settings.base_iri)
 
-    def describe_service() -> Response:
-        media_type = graph_type_for(requested_format(), html=True)
+    def describe_service(media_type: str, negotiated: bool) -> Response:
+        """The service description, plus what the catalogue says about the service's IRI ``{base}sparql``."""
+        endpoint = request.url_root + "sparql"  # sd:endpoint names the URL the client used
         if media_type == HTML:
-            page = Response(render_template("sparql.html", endpoint=request.base_url, services=services,
-                                            graphs=sorted(store.graph_sizes().items())), mimetype=HTML)
-            page.headers["Vary"] = "Accept"
-            return page
-        sd = service_description(request.base_url, store.graph_sizes(),
-                                 str(IriMinter(settings.base_iri).whole_dataset()), store.graph_sizes())
-        syntax = rdf_syntax(media_type)
-        if syntax is None:
-            raise NotAcceptable(f"{media_type} is not an RDF syntax")
-        response = Response(serialize_triples(graph_triples(sd), syntax), mimetype=syntax.media_type)
-        response.headers["Vary"] = "Accept"
+            response = Response(render_template("sparql.html", endpoint=endpoint, services=services,
+                                                graphs=sorted(store.graph_sizes().items()),
+                                                alternates=alternates("/sparql")), mimetype=HTML)
+        else:
+            syntax = rdf_syntax(media_type)
+            if syntax is None:
+                raise NotAcceptable(f"{media_type} is not an RDF syntax")
+            sd = service_description(endpoint, store.graph_sizes(), str(minter.whole_dataset()),
+                                     store.graph_sizes())
+            triples = graph_triples(sd) + store.describe(str(minter.sparql_service()))
+            response = Response(serialize_triples(triples, syntax), mimetype=syntax.media_type)
+        if negotiated:
+            response.headers["Vary"] = "Accept"
+            extension = "html" if media_type == HTML else rdf_syntax(media_type).extension  # type: ignore[union-attr]
+            response.headers["Content-Location"] = f"/sparql.{extension}"
+        response.headers["Link"] = document_links("/sparql", settings.licence)
         return response
+
+    @bp.route("/sparql.<extension>")
+    def service_document(extension: str) -> Response:
+        syntax = rdf_syntax(extension)
+        if extension != "html" and (syntax is None or syntax not in GRAPH_SYNTAXES or syntax.extension != extension):
+            raise NotFound(f"No service description document /sparql.{extension}",
+                           "Use /sparql.ttl, .jsonld, .nt, .rdf or .html.")
+        return describe_service(HTML if extension == "html" else syntax.media_type, negotiated=False)  # type: ignore[union-attr]
 
     @bp.route("/sparql", methods=["GET", "POST"])
     def endpoint() -> Response:
@@ -115,7 +130,7 @@ def blueprint(services: Services) -> Blueprint:
         if query is None:
             if default_graphs or named_graphs:
                 raise BadRequest("default-graph-uri/named-graph-uri were given without a query")
-            return describe_service()
+            return describe_service(graph_type_for(requested_format(), html=True), negotiated=True)
         results_type, graph_type = query_types(requested_format())
         job = QueryJob(query=query, default_graphs=tuple(default_graphs), named_graphs=tuple(named_graphs),
                        results_media_type=results_type, graph_media_type=graph_type, max_rows=settings.max_rows,

@@ -1,0 +1,214 @@
+"""Linked-data publishing checks as Vapour would run them (standards GUIDE §5, L1–L13), over a sample of the dump.
+
+tests/web/test_linked_data.py checks negotiation on one dataset IRI; here every kind of subject in the
+whole-release dump (datasets, observations, claims, spans, duties, glossary terms, units, organisations, code
+concepts, places, sections, findings, vocabulary terms …) is dereferenced in every format, by Accept and by
+suffix, with HEAD, q-values and near-miss IRIs that must be 404.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from urllib.parse import quote, urlsplit
+
+import pyoxigraph as ox
+import pytest
+from bs4 import BeautifulSoup
+from flask.testing import FlaskClient
+from rdflib import Graph, URIRef
+
+from kg_publisher.publish.release import Release
+
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
+#: Accept header → (rdflib parser, file suffix)
+RDF_FORMATS = {"text/turtle": ("turtle", "ttl"), "application/ld+json": ("json-ld", "jsonld"),
+               "application/n-triples": ("nt", "nt"), "application/rdf+xml": ("xml", "rdf")}
+#: Kinds of subject the sample must hold (path patterns of the sample's groups), so it cannot shrink unnoticed.
+REQUIRED_KINDS = ("id/dataset/*", "id/dataset/*/obs/*", "id/dataset/*/claim/*", "id/source/*/span/*",
+                  "id/dataset/*/duty/*", "id/dataset/*/glossary/*", "id/org/*/unit/*", "id/org/*",
+                  "code/econ-dept-N/*", "code/func-N/*", "id/place/*", "id/dataset/*/section/*",
+                  "id/dataset/*/finding/*", "def#*")
+#: The base IRI (the home page) is described by the catalogue: its documents are /catalog.ttl and so on.
+DOCUMENT_OF = {"/": "/catalog"}
+HEADERS_SHARED_BY_HEAD = ("Content-Type", "Content-Location", "Vary", "Link", "ETag", "Content-Length")
+
+
+def _kind(path: str) -> str:
+    """The pattern a subject's path follows: ``id/dataset/x-2022-budget/obs/k`` → ``id/dataset/*/obs/*``."""
+    if "#" in path:
+        return path.split("#", 1)[0] + "#*"
+    segments = path.split("/")
+    if segments[0] == "id" and len(segments) > 2:
+        segments[2] = "*"
+    if len(segments) > 2 or (segments[0] == "id" and len(segments) == 2):
+        segments[-1] = "*"
+    return re.sub(r"\d+", "N", "/".join(segments))
+
+
+@pytest.fixture(scope="module")
+def sample(release: Release) -> dict[str, str]:
+    """One IRI per kind of subject under the base (whole-release dump + catalogue graph), kind → IRI."""
+    base = release.manifest["base_iri"]
+    subjects: set[str] = set()
+    for path in (release.path / "dumps" / "all.nt", release.path / "catalog.nt"):
+        for quad in ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES):
+            if isinstance(quad.subject, ox.NamedNode) and quad.subject.value.startswith(base):
+                subjects.add(quad.subject.value)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for iri in sorted(subjects):
+        groups[_kind(iri[len(base):])].append(iri)
+    # The middle member, not the first: first members are often totals (_T) or the first line of a table.
+    return {kind: members[len(members) // 2] for kind, members in sorted(groups.items())}
+
+
+def _path(release: Release, iri: str) -> str:
+    """The request path of one of our IRIs (fragment stripped, as a client does; non-ASCII percent-encoded)."""
+    return quote("/" + iri[len(release.manifest["base_iri"]):].split("#", 1)[0], safe="/-._~!$&'()*+,;=:@%")
+
+
+def _document(path: str) -> str:
+    return DOCUMENT_OF.get(path, path)
+
+
+def _subjects(data: bytes, parser: str) -> set[str]:
+    return {str(s) for s in Graph().parse(data=data, format=parser).subjects() if isinstance(s, URIRef)}
+
+
+def test_sample_covers_every_kind_of_subject(sample: dict[str, str]) -> None:
+    missing = [kind for kind in REQUIRED_KINDS if kind not in sample]
+    assert not missing, f"no subject of these kinds in the dump: {missing}; kinds found: {sorted(sample)}"
+    print(f"\nlinked-data sample: {len(sample)} kinds of subject: {', '.join(sorted(sample))}")
+
+
+def test_every_kind_dereferences_in_every_rdf_format(client: FlaskClient, release: Release,
+                                                    sample: dict[str, str]) -> None:
+    """L1, L2, L5, L9, L10: 200 with the asked media type, Vary, Content-Location, parses, describes the IRI."""
+    failures: list[str] = []
+    for iri in sample.values():
+        path = _path(release, iri)
+        for accept, (parser, suffix) in RDF_FORMATS.items():
+            response = client.get(path, headers={"Accept": accept})
+            where = f"GET {path} Accept {accept}"
+            if response.status_code != 200 or response.mimetype != accept:
+                failures.append(f"{where}: {response.status_code} {response.mimetype}")
+                continue
+            if "Accept" not in response.headers.get("Vary", ""):
+                failures.append(f"{where}: no Vary: Accept")
+            if response.headers.get("Content-Location") != f"{_document(path)}.{suffix}":
+                failures.append(f"{where}: Content-Location {response.headers.get('Content-Location')}")
+            if 'rel="license"' not in response.headers.get("Link", ""):
+                failures.append(f"{where}: no licence link")
+            if iri not in _subjects(response.data, parser):
+                failures.append(f"{where}: no triple has <{iri}> as subject")
+            document = client.get(f"{_document(path)}.{suffix}")
+            if document.status_code != 200 or document.mimetype != accept or document.data != response.data:
+                failures.append(f"GET {_document(path)}.{suffix}: {document.status_code} {document.mimetype}, "
+                                "not the negotiated bytes")
+    assert not failures, "\n".join(failures)
+
+
+def test_every_kind_has_an_html_page_for_browsers(client: FlaskClient, release: Release,
+                                                 sample: dict[str, str]) -> None:
+    """L3, L4: a browser gets HTML naming its RDF alternates; no Accept gets the documented default, Turtle."""
+    failures: list[str] = []
+    for iri in sample.values():
+        path = _path(release, iri)
+        page = client.get(path, headers={"Accept": BROWSER})
+        if page.status_code != 200 or page.mimetype != "text/html":
+            failures.append(f"GET {path} as a browser: {page.status_code} {page.mimetype}")
+            continue
+        # The home page is a document of its own; its RDF alternates are the catalogue's.
+        html_location = None if path == "/" else f"{path}.html"
+        if page.headers.get("Content-Location") != html_location or "Accept" not in page.headers.get("Vary", ""):
+            failures.append(f"GET {path} as a browser: Content-Location/Vary missing")
+        soup = BeautifulSoup(page.data, "html.parser")
+        alternates = {link.get("type"): link.get("href") for link in soup.select('link[rel="alternate"]')}
+        for accept, (_parser, suffix) in RDF_FORMATS.items():
+            if alternates.get(accept) != f"{_document(path)}.{suffix}":
+                failures.append(f"{_document(path)}.html: alternate {accept} is {alternates.get(accept)!r}")
+        by_suffix = client.get(f"{_document(path)}.html")  # for the home page: the catalogue's page
+        if by_suffix.status_code != 200 or by_suffix.mimetype != "text/html":
+            failures.append(f"GET {_document(path)}.html: {by_suffix.status_code}")
+        default = client.get(path)
+        if default.status_code != 200 or default.mimetype != "text/turtle":
+            failures.append(f"GET {path} without Accept: {default.status_code} {default.mimetype}")
+    assert not failures, "\n".join(failures)
+
+
+def test_head_answers_like_get_without_a_body(client: FlaskClient, release: Release,
+                                             sample: dict[str, str]) -> None:
+    """L8, for every kind and every format."""
+    failures: list[str] = []
+    for iri in sample.values():
+        path = _path(release, iri)
+        for accept in (*RDF_FORMATS, BROWSER):
+            get = client.get(path, headers={"Accept": accept})
+            head = client.head(path, headers={"Accept": accept})
+            if head.status_code != get.status_code or head.data:
+                failures.append(f"HEAD {path} Accept {accept}: {head.status_code}, {len(head.data)} body bytes")
+            for name in HEADERS_SHARED_BY_HEAD:
+                if head.headers.get(name) != get.headers.get(name):
+                    failures.append(f"HEAD {path} Accept {accept}: {name} {head.headers.get(name)!r} "
+                                    f"!= GET {get.headers.get(name)!r}")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("accept,expected", [
+    ("text/html;q=0.5, text/turtle", "text/turtle"),
+    ("application/rdf+xml;q=0.9, text/turtle;q=0.1", "application/rdf+xml"),
+    ("text/turtle;q=0, application/ld+json", "application/ld+json"),
+    ("*/*;q=0.1, application/n-triples", "application/n-triples"),
+    ("application/ld+json;q=0.2, text/html;q=0.8", "text/html"),
+    ("application/xhtml+xml", "text/html"),
+    ("text/*", "text/turtle"),
+    ("application/x-turtle", "text/turtle"),
+    ("text/plain", "application/n-triples"),
+])
+def test_q_values_are_honoured(client: FlaskClient, release: Release, sample: dict[str, str], accept: str,
+                               expected: str) -> None:
+    """L6 on kinds the other tests do not use for it: an observation and a code concept."""
+    for kind in ("id/dataset/*/obs/*", "code/func-N/*"):
+        response = client.get(_path(release, sample[kind]), headers={"Accept": accept})
+        assert response.status_code == 200 and response.mimetype == expected, (kind, accept, response.mimetype)
+
+
+def test_near_miss_iris_of_every_kind_are_404(client: FlaskClient, release: Release,
+                                              sample: dict[str, str]) -> None:
+    """L7: an unknown IRI next to a real one is 404 in every representation, never 200 or a redirect."""
+    failures: list[str] = []
+    for iri in sample.values():
+        path = _path(release, iri)
+        unknown = path.rstrip("/") + "-no-such-thing"
+        for request_path, accept in ((unknown, "text/turtle"), (unknown, BROWSER), (unknown + ".ttl", "*/*"),
+                                     (unknown + ".html", BROWSER), (path + ".nope", "*/*")):
+            response = client.get(request_path, headers={"Accept": accept})
+            if response.status_code != 404:
+                failures.append(f"GET {request_path} Accept {accept}: {response.status_code}")
+    assert not failures, "\n".join(failures)
+
+
+def test_thing_iris_are_clean(release: Release) -> None:
+    """L13: no query strings, ports, file extensions of server scripts or session ids in any subject IRI."""
+    base = release.manifest["base_iri"]
+    bad = re.compile(r"[?;]|\.(php|asp|aspx|jsp|cgi)\b|sessionid|jsessionid", re.IGNORECASE)
+    unclean: set[str] = set()
+    for quad in ox.parse(path=str(release.path / "kg.nq"), format=ox.RdfFormat.N_QUADS):
+        for term in (quad.subject, quad.graph_name):
+            if isinstance(term, ox.NamedNode) and term.value.startswith(base):
+                parts = urlsplit(term.value)
+                if parts.port is not None or bad.search(term.value[len(base):]):
+                    unclean.add(term.value)
+    assert not unclean, sorted(unclean)[:20]
+
+
+def test_organisations_and_code_lists_link_outside_our_namespace(client: FlaskClient, release: Release,
+                                                                 sample: dict[str, str]) -> None:
+    """L12 (5-star ★★★★★): things of ours point at something published by others."""
+    base = release.manifest["base_iri"]
+    for kind in ("id/org/*", "id/dataset/*", "id/dataset/*/obs/*"):
+        data = client.get(_path(release, sample[kind]) + ".nt").data
+        outside = {str(o) for s, _p, o in Graph().parse(data=data, format="nt")
+                   if str(s) == sample[kind] and isinstance(o, URIRef) and not str(o).startswith(base)}
+        vocabulary_free = {o for o in outside if not o.startswith("http://www.w3.org/")}
+        assert vocabulary_free, f"{sample[kind]} links to nothing outside {base} (other than W3C vocabularies)"
