@@ -140,6 +140,10 @@ class IriMinter:
     def vocabulary_graph(self) -> URIRef:
         return self._iri("graph/vocabulary")
 
+    def shapes_graph(self) -> URIRef:
+        """Named graph of the SHACL shapes the disclosures were validated with (``sh:sourceShape`` targets)."""
+        return self._iri("graph/shapes")
+
     def publisher(self) -> URIRef:
         """The catalogue's publisher (the ``publisher_name`` setting)."""
         return self._iri("id/agent/publisher")

@@ -83,8 +83,16 @@ def _observation_count(quads: Iterable[ox.Quad]) -> int:
 
 
 def write_release(release_dir: Path, disclosures: list[PublishedDisclosure], vocabulary: Graph,
-                  settings: Settings) -> dict[str, Any]:
-    """Write every file of a release into ``release_dir`` and return the manifest written there."""
+                  settings: Settings, shapes: Graph | None = None) -> dict[str, Any]:
+    """Write every file of a release into ``release_dir`` and return the manifest written there.
+
+    ``shapes`` (default: ``shapes/*.ttl``, what the build validates with) is published in its own graph, so
+    every ``sh:sourceShape`` of a quality report dereferences.
+    """
+    if shapes is None:
+        from ..validate import shapes_graph  # here, not at the top: the server reads releases without pyshacl
+
+        shapes = shapes_graph()
     if not disclosures:
         raise BuildError("Nothing to publish: no disclosure passed validation",
                          "Fix the violations listed in the build report, then build again.")
@@ -99,6 +107,7 @@ def write_release(release_dir: Path, disclosures: list[PublishedDisclosure], voc
         raw += _to_quads(item.graph, str(item.graph_name))
         raw += _to_quads(item.quality_graph, str(item.quality_graph_name))
     raw += _to_quads(vocabulary, str(minter.vocabulary_graph()))
+    raw += _to_quads(shapes, str(minter.shapes_graph()))
     data = _canonical(raw)
     by_graph: dict[str, list[ox.Quad]] = {}
     for quad in data:

@@ -9,8 +9,8 @@ suffix, with HEAD, q-values and near-miss IRIs that must be 404.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from urllib.parse import quote, urlsplit
+from collections import defaultdict, deque
+from urllib.parse import quote, urljoin, urlsplit
 
 import pyoxigraph as ox
 import pytest
@@ -212,3 +212,45 @@ def test_organisations_and_code_lists_link_outside_our_namespace(client: FlaskCl
                    if str(s) == sample[kind] and isinstance(o, URIRef) and not str(o).startswith(base)}
         vocabulary_free = {o for o in outside if not o.startswith("http://www.w3.org/")}
         assert vocabulary_free, f"{sample[kind]} links to nothing outside {base} (other than W3C vocabularies)"
+
+
+CRAWL_PAGES = 400
+LINK_ATTRIBUTES = (("a", "href"), ("link", "href"), ("script", "src"), ("img", "src"))
+
+
+def test_no_broken_internal_link(client: FlaskClient) -> None:
+    """L12: a crawler from ``/`` (breadth first, this host only, at most CRAWL_PAGES HTML pages read) finds every
+    link to this server answering 2xx/3xx: pages, RDF documents, dumps, static assets."""
+    host = "http://localhost"
+    queue: deque[str] = deque(["/"])
+    seen = {"/"}
+    linked_from: dict[str, str] = {}
+    broken: list[str] = []
+    pages = links = 0
+    while queue:
+        target = queue.popleft()
+        response = client.get(target, headers={"Accept": BROWSER})
+        if not 200 <= response.status_code < 400:
+            broken.append(f"{target} ({response.status_code}), linked from {linked_from.get(target)}")
+            continue
+        if response.mimetype != "text/html" or pages >= CRAWL_PAGES:
+            continue
+        pages += 1
+        soup = BeautifulSoup(response.data, "html.parser")
+        for tag, attribute in LINK_ATTRIBUTES:
+            for element in soup.find_all(tag):
+                value = element.get(attribute)
+                if not value:
+                    continue
+                url = urlsplit(urljoin(host + target, value))
+                if f"{url.scheme}://{url.netloc}" != host:
+                    continue  # another site (the licence, vocabularies not ours): not ours to check
+                links += 1
+                local = url.path + (f"?{url.query}" if url.query else "")
+                if local not in seen:
+                    seen.add(local)
+                    linked_from[local] = target
+                    queue.append(local)
+    print(f"\ncrawl: {pages} HTML pages read, {links} links to this server, {len(seen)} distinct URLs checked")
+    assert pages >= min(CRAWL_PAGES, 50), f"the crawl reached only {pages} pages"
+    assert not broken, "\n".join(broken[:50])
