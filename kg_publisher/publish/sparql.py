@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
+from urllib.parse import urljoin
 
 import pyoxigraph as ox
 
@@ -37,6 +38,7 @@ _PROLOGUE = r"(?:\s*(?:BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>))*\s*"
 _UPDATE = re.compile(_PROLOGUE + r"(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.I)
 _SERVICE = re.compile(r"(?<![?$\w:.-])SERVICE(?![\w:-])", re.I)
 _FROM = re.compile(r"(?<![?$\w:.-])FROM\s+(?:NAMED\s+)?(<[^>]*>)", re.I)
+_BASE = re.compile(r"(?<![?$\w:.-])BASE\s*<([^>]*)>", re.I)
 
 
 def _mask(query: str, keep_iris: bool) -> str:
@@ -91,8 +93,7 @@ def check_request(job: QueryJob, held_graphs: Iterable[str], max_query_bytes: in
     if _SERVICE.search(_mask(job.query, keep_iris=False)):
         raise RemoteAccessForbidden("The query uses SERVICE; this endpoint never queries other endpoints")
     held = set(held_graphs)
-    for match in _FROM.finditer(_mask(job.query, keep_iris=True)):
-        iri = match.group(1)[1:-1]
+    for iri in _from_graphs(_mask(job.query, keep_iris=True), job.base_iri):
         if iri not in held:
             raise RemoteAccessForbidden(
                 f"FROM <{iri}>: this endpoint holds no graph of that name and never fetches graphs from the web",
@@ -101,6 +102,20 @@ def check_request(job: QueryJob, held_graphs: Iterable[str], max_query_bytes: in
     for iri in (*job.default_graphs, *job.named_graphs):
         if iri not in held:
             raise DatasetNotAvailable(f"Graph <{iri}> (default-graph-uri/named-graph-uri) is not held here")
+
+
+def _from_graphs(masked_query: str, base_iri: str | None) -> list[str]:
+    """The graph IRIs of the query's FROM / FROM NAMED clauses, relative ones resolved as the parser does: against
+    the last BASE before them (itself resolved against the one before, then against the request's base)."""
+    graphs: list[str] = []
+    base = base_iri
+    for match in sorted([*_BASE.finditer(masked_query), *_FROM.finditer(masked_query)], key=lambda m: m.start()):
+        if match.re is _BASE:
+            base = urljoin(base, match.group(1)) if base else match.group(1)
+        else:
+            iri = match.group(1)[1:-1]
+            graphs.append(urljoin(base, iri) if base else iri)
+    return graphs
 
 
 def _term_json(term: Any) -> dict[str, Any]:
