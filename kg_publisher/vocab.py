@@ -35,6 +35,7 @@ EU_FILETYPE = Namespace("http://publications.europa.eu/resource/authority/file-t
 EU_THEME = Namespace("http://publications.europa.eu/resource/authority/data-theme/")
 EU_FREQ = Namespace("http://publications.europa.eu/resource/authority/frequency/")
 EU_COUNTRY = Namespace("http://publications.europa.eu/resource/authority/country/")
+EU_AVAILABILITY = Namespace("http://publications.europa.eu/resource/authority/planned-availability/")
 YEAR = Namespace("http://reference.data.gov.uk/id/year/")
 IANA_MEDIA = Namespace("http://www.iana.org/assignments/media-types/")
 

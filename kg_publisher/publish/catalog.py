@@ -18,7 +18,21 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, VOID, XSD
 
 from ..iris import IriMinter
 from ..settings import Settings
-from ..vocab import EU_COUNTRY, EU_FILETYPE, EU_FREQ, EU_LANG, EU_THEME, IANA_MEDIA, PREFIXES, SD, SPDX, VCARD
+from ..vocab import (
+    BGT,
+    DCATAP,
+    EU_AVAILABILITY,
+    EU_COUNTRY,
+    EU_FILETYPE,
+    EU_FREQ,
+    EU_LANG,
+    EU_THEME,
+    IANA_MEDIA,
+    PREFIXES,
+    SD,
+    SPDX,
+    VCARD,
+)
 from .formats import DUMP_SYNTAXES, GRAPH_SYNTAXES, RESULTS_SYNTAXES, RdfSyntax
 
 SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
@@ -31,6 +45,10 @@ _FORMAT_IRIS = {
 }
 KIND_TITLES = {"budget": ("部门预算", "departmental budget"), "final": ("部门决算", "departmental final accounts")}
 WHOLE_KEY = "all"
+#: Our vocabulary (ontology/budget.ttl, served at /def): the model every dataset's data follows.
+VOCABULARY_DOCUMENT = URIRef(str(BGT).rstrip("#"))
+#: Dumps stay at their URLs from release to release (their content follows the data).
+AVAILABILITY = EU_AVAILABILITY.STABLE
 
 
 @dataclass(frozen=True)
@@ -141,6 +159,7 @@ def catalog_graph(settings: Settings, datasets: list[DatasetEntry], whole_stats:
     g.add((catalog, DCTERMS.publisher, publisher))
     g.add((catalog, FOAF.homepage, base))
     g.add((catalog, DCTERMS.language, EU_LANG.ZHO))
+    g.add((catalog, DCTERMS.spatial, EU_COUNTRY.CHN))
     g.add((catalog, DCTERMS.license, licence))
     g.add((catalog, DCAT.themeTaxonomy, URIRef(str(EU_THEME).rstrip("/"))))
     g.add((catalog, DCAT.service, service))
@@ -212,6 +231,11 @@ def catalog_graph(settings: Settings, datasets: list[DatasetEntry], whole_stats:
     g.add((service, DCTERMS.conformsTo, SPARQL_PROTOCOL))
     g.add((service, DCTERMS.license, licence))
     g.add((service, DCAT.servesDataset, whole))
+    g.add((service, DCTERMS.publisher, publisher))
+    g.add((service, DCAT.contactPoint, contact))
+    g.add((service, DCAT.theme, EU_THEME.GOVE))
+    for keyword in (Literal("SPARQL"), Literal("部门预算", lang="zh"), Literal("budget", lang="en")):
+        g.add((service, DCAT.keyword, keyword))
     g.add((SPARQL_PROTOCOL, RDF.type, DCTERMS.Standard))
     _controlled_vocabulary_terms(g, licence, base)
     return g
@@ -230,6 +254,7 @@ def _dataset_common(g: Graph, minter: IriMinter, ds: URIRef, settings: Settings,
     g.add((ds, DCTERMS.license, licence))
     g.add((ds, DCAT.keyword, Literal("部门预算", lang="zh")))
     g.add((ds, DCAT.keyword, Literal("budget", lang="en")))
+    g.add((ds, DCTERMS.conformsTo, VOCABULARY_DOCUMENT))
     g.add((ds, VOID.sparqlEndpoint, minter.sparql_service()))
 
 
@@ -256,6 +281,13 @@ def _distributions(g: Graph, minter: IriMinter, ds: URIRef, key: str, dumps: tup
         g.add((ds, DCAT.distribution, dist))
         g.add((dist, RDF.type, DCAT.Distribution))
         g.add((dist, DCTERMS.title, Literal(f"{dump.syntax.label} dump ({key})", lang="en")))
+        subject = "全部数据" if key == WHOLE_KEY else key
+        g.add((dist, DCTERMS.description, Literal(
+            f"{subject} 的 {dump.syntax.label} 下载文件（另有 gzip 压缩版：下载地址加 .gz）。", lang="zh")))
+        g.add((dist, DCTERMS.description, Literal(
+            f"The {'whole release' if key == WHOLE_KEY else key} as one {dump.syntax.label} file (media type "
+            f"{dump.syntax.media_type}); the same bytes gzip-compressed at the download URL + .gz.", lang="en")))
+        g.add((dist, DCATAP.availability, AVAILABILITY))
         g.add((dist, DCAT.accessURL, download))
         g.add((dist, DCAT.downloadURL, download))
         g.add((dist, DCAT.mediaType, IANA_MEDIA[dump.syntax.media_type]))
@@ -270,6 +302,13 @@ def _distributions(g: Graph, minter: IriMinter, ds: URIRef, key: str, dumps: tup
     g.add((sparql, DCAT.accessURL, service))
     g.add((sparql, DCAT.accessService, service))
     g.add((sparql, DCTERMS.license, licence))
+    g.add((sparql, DCTERMS.description, Literal(
+        f"SPARQL 1.1 查询服务；{'全部数据' if key == WHOLE_KEY else '该数据集的数据在命名图 graph/' + key + ' 中'}。",
+        lang="zh")))
+    g.add((sparql, DCTERMS.description, Literal(
+        "SPARQL 1.1 Query endpoint over every graph of the release"
+        + ("." if key == WHOLE_KEY else f"; this dataset's data is the named graph graph/{key}."), lang="en")))
+    g.add((sparql, DCATAP.availability, AVAILABILITY))
 
 
 def _void(g: Graph, minter: IriMinter, ds: URIRef, stats: GraphStats, dumps: tuple[DumpFile, ...],
@@ -298,6 +337,7 @@ def _controlled_vocabulary_terms(g: Graph, licence: URIRef, homepage: URIRef) ->
         (EU_THEME.GOVE, None, "Government and public sector", EU_THEME),
         (EU_COUNTRY.CHN, DCTERMS.Location, "China", EU_COUNTRY),
         (EU_FREQ.ANNUAL, DCTERMS.Frequency, "annual", EU_FREQ),
+        (AVAILABILITY, None, "stable", EU_AVAILABILITY),
     )
     for concept, dct_class, label, namespace in concepts:
         scheme = URIRef(str(namespace).rstrip("/"))
@@ -317,6 +357,9 @@ def _controlled_vocabulary_terms(g: Graph, licence: URIRef, homepage: URIRef) ->
         g.add((file_type, SKOS.inScheme, URIRef(str(EU_FILETYPE).rstrip("/"))))
         g.add((IANA_MEDIA[syntax.media_type], RDF.type, DCTERMS.MediaType))
     g.add((licence, RDF.type, DCTERMS.LicenseDocument))
+    g.add((VOCABULARY_DOCUMENT, RDF.type, DCTERMS.Standard))
+    g.add((VOCABULARY_DOCUMENT, DCTERMS.title, Literal("部门预算知识图谱词表", lang="zh")))
+    g.add((VOCABULARY_DOCUMENT, DCTERMS.title, Literal("Budget knowledge graph vocabulary", lang="en")))
     g.add((homepage, RDF.type, FOAF.Document))
 
 

@@ -20,13 +20,13 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF
+from rdflib.namespace import DCTERMS, RDF, XSD
 
 from .. import __version__
 from ..errors import BuildError
@@ -98,6 +98,7 @@ def write_release(release_dir: Path, disclosures: list[PublishedDisclosure], voc
                          "Fix the violations listed in the build report, then build again.")
     release_dir = Path(release_dir)
     minter = IriMinter(settings.base_iri)
+    built = datetime.now(UTC).replace(microsecond=0)
     dumps_dir, sources_dir = release_dir / "dumps", release_dir / "sources"
     dumps_dir.mkdir(parents=True, exist_ok=True)
     sources_dir.mkdir(exist_ok=True)
@@ -146,11 +147,14 @@ def write_release(release_dir: Path, disclosures: list[PublishedDisclosure], voc
 
     catalog = catalog_graph(settings, entries, GraphStats.of(data), whole_dumps)
     catalog_quads = _to_quads(catalog, str(minter.catalog_graph()))
-    catalog.serialize(release_dir / "catalog.ttl", format="turtle", encoding="utf-8")
+    # The catalogue files harvesters fetch also say when this release was issued. Only the files: kg.nq (and so
+    # the version) stays free of dates, and a rebuild of the same data keeps the release, and the date, it had.
+    dated = _dated(catalog, minter.catalog(), built.date())
+    dated.serialize(release_dir / "catalog.ttl", format="turtle", encoding="utf-8")
     # The store gives literals back in canonical form (nonNegativeInteger → integer), which DCAT-AP refuses:
     # the catalogue is served from this file, exactly as written.
-    (release_dir / CATALOG_NT).write_bytes(ox.serialize(sorted({q.triple for q in catalog_quads}, key=str),
-                                                        format=ox.RdfFormat.N_TRIPLES))
+    dated_triples = {q.triple for q in _to_quads(dated, str(minter.catalog_graph()))}
+    (release_dir / CATALOG_NT).write_bytes(ox.serialize(sorted(dated_triples, key=str), format=ox.RdfFormat.N_TRIPLES))
 
     lines = _nquads_lines([*data, *catalog_quads])
     kg_bytes = b"".join(line + b"\n" for line in lines)
@@ -167,7 +171,7 @@ def write_release(release_dir: Path, disclosures: list[PublishedDisclosure], voc
     graph_sizes[str(minter.catalog_graph())] = len(set(catalog_quads))
     manifest: dict[str, Any] = {
         "version": version,
-        "build_time": datetime.now(UTC).replace(microsecond=0).isoformat(),
+        "build_time": built.isoformat(),
         "generator": f"kg-publisher {__version__}",
         "base_iri": settings.base_iri,
         "triples": len(lines),
@@ -248,6 +252,18 @@ class Release:
 
 
 __all__ = ["MANIFEST", "Release", "write_release"]
+
+
+def _dated(catalog: Graph, catalog_iri: URIRef, day: date) -> Graph:
+    """A copy of the catalogue stating ``day`` as the catalogue's issue and modification date (DCAT-AP recommends
+    both)."""
+    dated = Graph()
+    for prefix, namespace in catalog.namespaces():
+        dated.bind(prefix, namespace)
+    dated += catalog
+    dated.add((catalog_iri, DCTERMS.issued, Literal(day.isoformat(), datatype=XSD.date)))
+    dated.add((catalog_iri, DCTERMS.modified, Literal(day.isoformat(), datatype=XSD.date)))
+    return dated
 
 
 def _literals(graph: Graph, subject: URIRef, predicate: URIRef) -> tuple[Literal, ...]:
