@@ -274,7 +274,8 @@ def expected_answer(result_iri: str) -> Answer:
 
 #: Response media type → (rdflib results format | None, rdflib graph format | None).
 _RESPONSE_FORMATS = {
-    "application/sparql-results+json": ("json", None), "application/sparql-results+xml": ("xml", None),
+    "application/sparql-results+json": ("json", None), "application/json": ("json", None),
+    "application/sparql-results+xml": ("xml", None),
     "text/csv": ("csv", None), "text/tab-separated-values": ("tsv", None),
     "text/turtle": (None, "turtle"), "application/n-triples": (None, "nt"), "application/rdf+xml": (None, "xml"),
     "application/ld+json": (None, "json-ld"),
