@@ -34,7 +34,8 @@ from ..iris import IriMinter
 from ..settings import Settings
 from ..vocab import PREFIXES, QB
 from .catalog import WHOLE_KEY, DatasetEntry, DumpFile, GraphStats, catalog_graph
-from .formats import DUMP_SYNTAXES, RdfSyntax
+from .formats import DUMP_SYNTAXES, JSONLD, RdfSyntax
+from .jsonld import compact_jsonld
 from .model import PublishedDisclosure
 
 MANIFEST = "manifest.json"
@@ -63,7 +64,9 @@ def _nquads_lines(quads: Iterable[ox.Quad]) -> list[bytes]:
 
 
 def _write_dump(dumps_dir: Path, key: str, syntax: RdfSyntax, quads: list[ox.Quad]) -> DumpFile:
-    if syntax.holds_graph_names:
+    if syntax is JSONLD:
+        data = compact_jsonld(quads)
+    elif syntax.holds_graph_names:
         data = ox.serialize(quads, format=syntax.oxigraph, prefixes=_PREFIXES if syntax.name != "nq" else None)
     else:
         triples = sorted({q.triple for q in quads}, key=str)

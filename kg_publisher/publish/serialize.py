@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 
 import pyoxigraph as ox
@@ -10,6 +9,7 @@ from rdflib import Graph
 
 from ..vocab import PREFIXES
 from .formats import JSONLD, TURTLE, RdfSyntax
+from .jsonld import compact_jsonld
 
 _PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
 
@@ -25,11 +25,7 @@ def used_prefixes(triples: Iterable[ox.Triple]) -> dict[str, str]:
 def serialize_triples(triples: list[ox.Triple], syntax: RdfSyntax) -> bytes:
     """Turtle with prefixes, JSON-LD compacted with an embedded ``@context``, others as pyoxigraph writes them."""
     if syntax is JSONLD:
-        graph = Graph()
-        graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
-        context = used_prefixes(triples)
-        text = graph.serialize(format="json-ld", context=context, auto_compact=True)
-        return json.dumps(json.loads(text), ensure_ascii=False, indent=2).encode("utf-8")
+        return compact_jsonld(triples)
     prefixes = used_prefixes(triples) if syntax is TURTLE else None
     return ox.serialize(triples, format=syntax.oxigraph, prefixes=prefixes)
 

@@ -9,6 +9,7 @@ suffix, with HEAD, q-values and near-miss IRIs that must be 404.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections import Counter, defaultdict, deque
 from urllib.parse import quote, urljoin, urlsplit
@@ -18,9 +19,11 @@ import pyshacl
 import pytest
 from bs4 import BeautifulSoup
 from flask.testing import FlaskClient
-from rdflib import Graph, URIRef
+from rdflib import Dataset, Graph, URIRef
+from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, RDF, SH
 
+from kg_publisher.publish.jsonld import compact_jsonld
 from kg_publisher.publish.release import Release
 from kg_publisher.vocab import SPDX
 
@@ -334,3 +337,40 @@ def test_dcat_ap_recommended_properties_report(client: FlaskClient) -> None:
     lines = [f"  {count:4d} × {cls}: {path}" for (cls, path), count in sorted(counted.items())]
     print(f"\nDCAT-AP 3.0.1 recommended properties: {len(warnings)} warnings "
           f"({len(control)} on the control catalogue)\n" + "\n".join(lines))
+
+
+def test_jsonld_dumps_are_compacted_and_give_back_the_turtle_graph(client: FlaskClient, release: Release) -> None:
+    """Each disclosure's JSON-LD dump: an embedded @context of our prefixes, compact IRIs, and parsed by rdflib
+    the same graph as its Turtle dump; the whole-release dump: the same quads as its N-Quads dump."""
+    keys = sorted({dump["dataset"] for dump in release.manifest["dumps"]})
+    for key in keys:
+        response = client.get(f"/dumps/{key}.jsonld")
+        assert response.status_code == 200 and response.mimetype == "application/ld+json"
+        document = json.loads(response.data)
+        context = document["@context"]
+        assert context["qb"] == "http://purl.org/linked-data/cube#" and "@graph" in document
+        assert all(isinstance(ns, str) and ns[-1] in "/#" for ns in context.values())
+        if key == "all":  # 38k triples: compared as canonicalised quads (fast), graph names included
+            jsonld = ox.Dataset(ox.parse(response.data, format=ox.RdfFormat.JSON_LD))
+            nquads = ox.Dataset(ox.parse(client.get("/dumps/all.nq").data, format=ox.RdfFormat.N_QUADS))
+            for dataset in (jsonld, nquads):
+                dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+            assert set(jsonld) == set(nquads)
+            continue
+        parsed = Dataset()
+        parsed.parse(data=response.data, format="json-ld")
+        union = Graph()
+        for subject, predicate, obj, _graph in parsed.quads((None, None, None, None)):
+            union.add((subject, predicate, obj))
+        turtle = Graph().parse(data=client.get(f"/dumps/{key}.ttl").data, format="turtle")
+        assert len(union) == len(turtle) > 0 and isomorphic(union, turtle), key
+
+
+def test_jsonld_dumps_are_byte_deterministic(release: Release) -> None:
+    """The JSON-LD dump is what the writer makes of the same quads in any order (here: the N-Quads dump's)."""
+    key = release.manifest["datasets"][0]["key"]
+    quads = list(ox.parse(path=str(release.path / "dumps" / f"{key}.nq"), format=ox.RdfFormat.N_QUADS))
+    written = (release.path / "dumps" / f"{key}.jsonld").read_bytes()
+    assert compact_jsonld(quads) == written
+    assert compact_jsonld(list(reversed(quads))) == written
+    assert b'"@value": "' in written and b'"@type": "xsd:decimal"' in written  # amounts stay lexical strings
