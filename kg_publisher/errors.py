@@ -15,7 +15,8 @@
         ├── UpdateForbidden          any SPARQL Update: the endpoint is read-only
         ├── DatasetNotAvailable      default-graph-uri / named-graph-uri name a graph we do not hold
         ├── RemoteAccessForbidden    SERVICE or FROM <remote>: the endpoint never reaches the network
-        └── QueryTimeout             the query ran past the `query_timeout` setting and was stopped
+        ├── QueryTimeout             the query ran past the `query_timeout` setting and was stopped
+        └── QueryEngineFailure       the query engine's process died on this query (not the client's fault)
 
 Every error carries a message (what was wrong) and a hint (what to do about it).
 """
@@ -90,3 +91,8 @@ class RemoteAccessForbidden(QueryError):
 
 class QueryTimeout(QueryError):
     default_hint = "Make the query more selective (add a LIMIT or bind a subject) or raise query_timeout."
+
+
+class QueryEngineFailure(QueryError):
+    default_hint = ("The query engine stopped on this query; the data is intact. Try again, or rephrase the query "
+                    "(e.g. ORDER BY over values of mixed types); report it if it persists.")

@@ -19,7 +19,7 @@ import weakref
 from multiprocessing.connection import Connection
 from typing import Any
 
-from ..errors import QueryError, QuerySyntaxError, QueryTimeout, StoreError, UpdateForbidden
+from ..errors import QueryEngineFailure, QueryError, QuerySyntaxError, QueryTimeout, StoreError, UpdateForbidden
 from .sparql import QueryAnswer, QueryJob, execute, looks_like_update
 
 log = logging.getLogger(__name__)
@@ -154,7 +154,9 @@ class QueryPool:
             if worker is not None:
                 self._replace(worker)
                 worker = None
-            raise StoreError(f"The query worker failed ({exc.__class__.__name__})") from None
+            log.error("query worker died (%s) on: %.200r", exc.__class__.__name__, job.query)
+            raise QueryEngineFailure(f"The query engine stopped while answering ({exc.__class__.__name__}); "
+                                     "its process was replaced") from None
         finally:
             if worker is not None:
                 self._idle.put(worker)

@@ -24,6 +24,7 @@ STATUS: tuple[tuple[type[errors.KgPublisherError], int], ...] = (
     (errors.DatasetNotAvailable, 400),
     (errors.QuerySyntaxError, 400),
     (errors.QueryTimeout, 503),
+    (errors.QueryEngineFailure, 500),
     (errors.QueryError, 400),
     (errors.StoreError, 503),
     (errors.BuildError, 503),

@@ -53,3 +53,29 @@ def test_runaway_query_is_stopped_while_another_request_is_answered(slow_app: Fl
     assert all(worker.process.poll() is None for worker in pool._all)
     again = slow_app.test_client().get("/sparql", query_string={"query": "ASK {}"})
     assert again.status_code == 200
+
+
+def test_a_query_process_that_dies_is_an_honest_500_and_is_replaced(slow_app: Flask) -> None:
+    """If the engine's process dies mid-query (seen with pyoxigraph on some ORDER BYs), the client gets a
+    500 saying so — not a timeout, not 'rebuild the store' — and the pool heals."""
+    pool = slow_app.extensions["kg_publisher"].store._pool
+    outcome: dict[str, object] = {}
+
+    def doomed() -> None:
+        response = slow_app.test_client().get("/sparql", query_string={"query": RUNAWAY + " # doomed"})
+        outcome["status"] = response.status_code
+        outcome["error"] = response.get_json()["error"]
+
+    before = {worker.process.pid for worker in pool._all}
+    thread = threading.Thread(target=doomed)
+    thread.start()
+    time.sleep(0.3)
+    busy = [worker for worker in pool._all if worker not in list(pool._idle.queue)]
+    assert busy, "the query did not reach a worker"
+    busy[0].process.kill()  # the engine's process dies while answering
+    thread.join(30)
+    assert outcome["status"] == 500
+    error = outcome["error"]
+    assert isinstance(error, dict) and error["type"] == "QueryEngineFailure" and "data is intact" in error["hint"]
+    assert {worker.process.pid for worker in pool._all} != before
+    assert slow_app.test_client().get("/sparql", query_string={"query": "ASK {}"}).status_code == 200
