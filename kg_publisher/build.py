@@ -30,6 +30,7 @@ from .errors import BuildError, KgPublisherError, SourceError
 from .extract.readers import READERS, read_source
 from .extract.source import SourceText
 from .iris import IriMinter
+from .publish.catalog import KIND_TITLES
 from .publish.model import PublishedDisclosure
 from .publish.release import write_release
 from .rdf import disclosure_graph, vocabulary_graph
@@ -40,7 +41,6 @@ from .settings import Settings
 from .validate import ValidationOutcome, quality_graph, validate_graph
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-KIND_TITLES = {"budget": ("部门预算", "departmental budget"), "final": ("部门决算", "departmental final accounts")}
 
 
 @dataclass
@@ -155,8 +155,7 @@ class _Processed:
     classifications: Graph
 
 
-def _process(path: Path, settings: Settings, minter: IriMinter, registry: Registry, vocabulary: Graph,
-             cache_: _Cache) -> _Processed:
+def _process(path: Path, minter: IriMinter, registry: Registry, vocabulary: Graph, cache_: _Cache) -> _Processed:
     source = read_source(path)
     cached = cache_.load(source)
     if cached is not None:
@@ -219,7 +218,7 @@ def build(
     seen_keys: dict[str, Path] = {}
     for path in progress(paths) if progress else paths:
         try:
-            item = _process(path, settings, minter, registry, vocabulary, cache_)
+            item = _process(path, minter, registry, vocabulary, cache_)
         except KgPublisherError as exc:
             result.documents.append(DocumentResult(path, "failed", message=str(exc)))
             continue
