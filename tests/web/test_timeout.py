@@ -69,8 +69,11 @@ def test_a_query_process_that_dies_is_an_honest_500_and_is_replaced(slow_app: Fl
     before = {worker.process.pid for worker in pool._all}
     thread = threading.Thread(target=doomed)
     thread.start()
-    time.sleep(0.3)
-    busy = [worker for worker in pool._all if worker not in list(pool._idle.queue)]
+    deadline = time.monotonic() + 10
+    busy: list = []
+    while not busy and time.monotonic() < deadline:  # wait until the query has taken a worker
+        time.sleep(0.1)
+        busy = [worker for worker in pool._all if worker not in list(pool._idle.queue)]
     assert busy, "the query did not reach a worker"
     busy[0].process.kill()  # the engine's process dies while answering
     thread.join(30)
