@@ -50,6 +50,8 @@ class Finding:
     source_shape: str
     value: str | None = None
     path: str | None = None
+    #: True when ``value`` is an IRI (the node at fault), not a literal.
+    value_is_iri: bool = False
 
 
 @dataclass
@@ -179,6 +181,7 @@ def _findings(results: Graph) -> Iterable[Finding]:
             message_en=messages.get("en", zh),
             source_shape=_text(results.value(result, SH.sourceShape)) or "(anonymous shape)",
             value=_text(results.value(result, SH.value)),
+            value_is_iri=isinstance(results.value(result, SH.value), URIRef),
             path=_text(results.value(result, SH.resultPath)),
         )
 
@@ -225,7 +228,9 @@ def quality_graph(outcome: ValidationOutcome, dataset_iri: URIRef, checked_with:
         if finding.path:
             graph.add((annotation, SH.resultPath, URIRef(finding.path)))
         if finding.value is not None:
-            graph.add((annotation, SH.value, Literal(finding.value)))
+            # the node at fault (cross-checks report it as the value) stays a link
+            value_node = URIRef(finding.value) if finding.value_is_iri else Literal(finding.value)
+            graph.add((annotation, SH.value, value_node))
         graph.add((annotation, RDFS.comment, Literal(finding.message, lang="zh")))
     return graph
 

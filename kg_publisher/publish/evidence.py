@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
+from rdflib.namespace import SH
 
 from ..vocab import OA, PROV, SPDX
 
@@ -117,3 +118,35 @@ def _source_text(store: Store, source_iri: str) -> str | None:
         if source_iri.endswith(f"/source/{sha[:16]}"):
             return store.release.source_text(sha)
     return None
+
+
+@dataclass(frozen=True)
+class QualityFinding:
+    """A finding of the published quality report that concerns a resource (its focus node or its value)."""
+
+    iri: str
+    severity: str
+    message_zh: str
+    message_en: str
+
+
+_SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+
+
+def findings_about(store: Store, iri: str, limit: int) -> list[QualityFinding]:
+    """The report's findings whose ``sh:focusNode`` or ``sh:value`` is ``iri``, most severe first."""
+    out = []
+    for triple in store.incoming(iri, limit):
+        if triple.predicate.value not in (str(SH.focusNode), str(SH.value)):
+            continue
+        if not isinstance(triple.subject, ox.NamedNode):
+            continue
+        facts = _index(store.describe(triple.subject.value))[triple.subject]
+        severity = _first(facts.get(str(SH.resultSeverity), []))
+        if not isinstance(severity, ox.NamedNode):
+            continue
+        messages = {m.language: m.value for m in facts.get(str(SH.resultMessage), []) if isinstance(m, ox.Literal)}
+        out.append(QualityFinding(triple.subject.value, severity.value.rsplit("#", 1)[-1],
+                                  messages.get("zh", ""), messages.get("en", "")))
+    unique = {finding.iri: finding for finding in out}.values()
+    return sorted(unique, key=lambda f: (_SEVERITY_ORDER.get(f.severity, 3), f.message_zh))

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
 
 from ..errors import NotFound
-from ..publish.evidence import evidence_for
+from ..publish.evidence import evidence_for, findings_about
 from ..publish.formats import GRAPH_SYNTAXES, RdfSyntax, rdf_syntax
 from ..publish.serialize import serialize_triples
 from ..publish.store import best_label
@@ -78,6 +78,7 @@ def blueprint(services: Services) -> Blueprint:
             blanks={b: [(curie(p), vs) for p, vs in props.items()] for b, props in blanks.items()},
             incoming=incoming, incoming_limit=INCOMING_LIMIT,
             evidence=evidence_for(store, iri) if has_provenance else [],
+            findings=findings_about(store, iri, INCOMING_LIMIT),
             alternates=alternates(doc_path),
             services=services,
         )

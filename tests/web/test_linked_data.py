@@ -129,3 +129,17 @@ def test_public_url_rewrites_links(release: Release, release_dir: object) -> Non
         assert not any(h.startswith(release.manifest["base_iri"] + "id/") for h in hrefs)
     finally:
         app.extensions["kg_publisher"].store.close()
+
+
+def test_an_observation_page_shows_the_quality_findings_about_it(client: FlaskClient) -> None:
+    """The seed's 支出预算 819.82 ≠ 623.44 + 150.94: a reader of that figure's page is told, in zh and en."""
+    page = client.get("/id/dataset/panjin-xinglongtai-zwfwzx-2022-budget/obs/expenditure-total",
+                      headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    section = html[html.index("质量问题 Quality findings"):html.index("原文 Source text")]
+    assert "774.38" in section and "819.82" in section and "警告 Warning" in section
+    assert "is not the sum" in section  # the English message too
+    clean = client.get("/id/dataset/panjin-xinglongtai-zwfwzx-2022-budget/obs/expenditure-basic",
+                       headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "质量问题 Quality findings" not in clean
