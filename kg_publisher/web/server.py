@@ -78,6 +78,9 @@ def gunicorn_options(settings: Settings) -> dict[str, Any]:
         # Queries are stopped at query_timeout by their own worker process; this only catches a stuck worker.
         "timeout": int(settings.query_timeout) + 30,
         "graceful_timeout": 10,
+        # One shared control socket per user would make two servers (tests, side-by-side releases) collide;
+        # releases are followed by the watcher instead.
+        "control_socket_disable": True,
         "accesslog": None,  # requests are logged by the app (kg_publisher.web.access)
         "errorlog": "-",
         "loglevel": "info",
