@@ -26,7 +26,7 @@ from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.processor import SPARQLProcessor
 from rdflib.plugins.sparql.sparql import Query
-from rdflib.term import BNode, Node
+from rdflib.term import BNode, Identifier, Node
 
 from .errors import ShapesError, SourceError
 from .iris import IriMinter
@@ -169,13 +169,19 @@ def _language(message: str) -> str:
     return "zh" if letters and chinese / len(letters) >= 0.2 else "en"
 
 
+def _severity(node: Node | None) -> str:
+    """The name of an ``sh:resultSeverity``; a missing or unknown one counts as a violation."""
+    return SEVERITIES.get(node, "Violation") if isinstance(node, URIRef) else "Violation"
+
+
 def _findings(results: Graph) -> Iterable[Finding]:
     for result in results.subjects(RDF.type, SH.ValidationResult):
-        messages = {getattr(m, "language", None) or _language(m): str(m)
-                    for m in sorted(results.objects(result, SH.resultMessage))}
+        # Every object an rdflib graph holds is an Identifier (a str); the check only tells mypy so.
+        texts = [m for m in results.objects(result, SH.resultMessage) if isinstance(m, Identifier)]
+        messages = {getattr(m, "language", None) or _language(m): str(m) for m in sorted(texts)}
         zh = messages.get("zh") or next(iter(messages.values()), "")
         yield Finding(
-            severity=SEVERITIES.get(results.value(result, SH.resultSeverity), "Violation"),  # type: ignore[arg-type]
+            severity=_severity(results.value(result, SH.resultSeverity)),
             focus_node=str(results.value(result, SH.focusNode)),
             message=zh,
             message_en=messages.get("en", zh),

@@ -150,7 +150,11 @@ def read_grid_rows(source: SourceText, table: TextTable, stop: int) -> TextTable
     if sides is None:
         return None
     names = [side.name for side in sides]
-    rows = [replace(row, side=names[int(row.side)] if len(sides) == 2 else None) for row in rows]
+    named: list[TableRow] = []
+    for table_row in rows:
+        assert table_row.side is not None  # _read_row keeps the side's index there
+        named.append(replace(table_row, side=names[int(table_row.side)] if len(sides) == 2 else None))
+    rows = named
     end = max(table.span.end, *(row.span.end for row in rows))
     return replace(table, sides=sides, rows=tuple(rows), unaligned=(),
                    span=source.span(table.span.start, end))

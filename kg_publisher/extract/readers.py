@@ -82,11 +82,11 @@ def read_pdf(path: Path, data: bytes) -> Reading:
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             for page in pdf.pages:
-                text, grids = read_page(page)
+                text, page_grid = read_page(page)
                 # NFC per page, so that page offsets stay true after normalisation; a page whose length
                 # normalisation changes loses its grids (their offsets would no longer point right).
                 page_texts.append(_nfc(text))
-                page_grids.append(grids if len(page_texts[-1]) == len(text) else [])
+                page_grids.append(page_grid if len(page_texts[-1]) == len(text) else [])
     except (PdfminerException, PDFSyntaxError) as exc:
         raise SourceError(f"{path}: not a readable PDF ({exc.__class__.__name__}: {exc})",
                           "Check that the file is a complete, unencrypted PDF (open it in a viewer).") from None

@@ -252,8 +252,8 @@ def _segment(chunks: list[str]) -> tuple[list[str], list[str]]:
     keys = [_key(chunk) for chunk in chunks]
     text = "".join(keys)
     boundaries, position = {0}, 0
-    for key in keys:
-        position += len(key)
+    for piece in keys:
+        position += len(piece)
         boundaries.add(position)
     # best[i]: (unknown characters, cuts off a piece boundary, segments, previous position, label)
     best: list[tuple[int, int, int, int, str | None] | None] = [None] * (len(text) + 1)
@@ -262,7 +262,8 @@ def _segment(chunks: list[str]) -> tuple[list[str], list[str]]:
         here = best[start]
         if here is None:
             continue
-        steps = [(start + len(key), key) for key in _HEADER_KEYS if text.startswith(key, start)]
+        steps: list[tuple[int, str | None]] = [(start + len(key), key) for key in _HEADER_KEYS
+                                               if text.startswith(key, start)]
         steps.append((start + 1, None))
         for end, key in steps:
             cost = (here[0] + (key is None), here[1] + (end not in boundaries and key is not None),

@@ -33,7 +33,7 @@ from ..vocab import (
     SPDX,
     VCARD,
 )
-from .formats import DUMP_SYNTAXES, GRAPH_SYNTAXES, RESULTS_SYNTAXES, RdfSyntax
+from .formats import DUMP_SYNTAXES, GRAPH_SYNTAXES, RESULTS_SYNTAXES, RdfSyntax, ResultsSyntax
 
 SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
 FORMATS_NS = "http://www.w3.org/ns/formats/"
@@ -379,7 +379,8 @@ def service_description(endpoint: str, graph_names: Iterable[str], whole_dataset
         "Read-only SPARQL 1.1 Query endpoint. The default graph is the union of all named graphs. Updates, "
         "SERVICE and FROM of graphs not listed here are refused; queries are stopped at the time limit and "
         "results are cut at the row limit (header X-Result-Truncated).", lang="en")))
-    for syntax in (*RESULTS_SYNTAXES, *GRAPH_SYNTAXES):
+    served: tuple[ResultsSyntax | RdfSyntax, ...] = (*RESULTS_SYNTAXES, *GRAPH_SYNTAXES)
+    for syntax in served:
         name = _FORMAT_IRIS.get(syntax.media_type)
         if name:
             g.add((service, SD.resultFormat, URIRef(FORMATS_NS + name)))

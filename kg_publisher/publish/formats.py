@@ -26,6 +26,12 @@ class RdfSyntax:
         return bool(self.oxigraph.supports_datasets)
 
 
+def written(data: bytes | None) -> bytes:
+    """The bytes of a pyoxigraph ``serialize`` called without ``output`` (its stubs say ``bytes | None``)."""
+    assert data is not None, "pyoxigraph serialize without output returns bytes"
+    return data
+
+
 TURTLE = RdfSyntax("ttl", "text/turtle", "ttl", RdfFormat.TURTLE, "Turtle", "RDF_TURTLE", ("application/x-turtle",))
 NTRIPLES = RdfSyntax("nt", "application/n-triples", "nt", RdfFormat.N_TRIPLES, "N-Triples", "RDF_N_TRIPLES")
 NQUADS = RdfSyntax("nq", "application/n-quads", "nq", RdfFormat.N_QUADS, "N-Quads", "RDF_N_QUADS")

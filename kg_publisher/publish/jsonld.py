@@ -26,7 +26,8 @@ _PREFIXABLE = {prefix: str(ns) for prefix, ns in PREFIXES.items() if str(ns)[-1]
 #: Longest namespace first, so ``obeu-dimension:`` wins over ``obeu:``.
 _BY_LENGTH = sorted(((ns, prefix) for prefix, ns in _PREFIXABLE.items()), key=lambda item: -len(item[0]))
 
-Term = ox.NamedNode | ox.BlankNode | ox.Literal
+#: An object position can also hold an RDF-star triple; ``node_id`` refuses those (we never publish any).
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 
 class _Compactor:

@@ -34,7 +34,7 @@ from ..iris import IriMinter
 from ..settings import Settings
 from ..vocab import PREFIXES, QB
 from .catalog import WHOLE_KEY, DatasetEntry, DumpFile, GraphStats, catalog_graph
-from .formats import DUMP_SYNTAXES, JSONLD, RdfSyntax
+from .formats import DUMP_SYNTAXES, JSONLD, RdfSyntax, written
 from .jsonld import compact_jsonld
 from .model import PublishedDisclosure
 
@@ -59,7 +59,7 @@ def _canonical(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
 
 
 def _nquads_lines(quads: Iterable[ox.Quad]) -> list[bytes]:
-    text = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+    text = written(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
     return sorted(set(text.splitlines()))
 
 
@@ -67,11 +67,11 @@ def _write_dump(dumps_dir: Path, key: str, syntax: RdfSyntax, quads: list[ox.Qua
     if syntax is JSONLD:
         data = compact_jsonld(quads)
     elif syntax.holds_graph_names:
-        data = ox.serialize(quads, format=syntax.oxigraph, prefixes=_PREFIXES if syntax.name != "nq" else None)
+        data = written(ox.serialize(quads, format=syntax.oxigraph, prefixes=_PREFIXES if syntax.name != "nq" else None))
     else:
         triples = sorted({q.triple for q in quads}, key=str)
-        data = ox.serialize(triples, format=syntax.oxigraph,
-                            prefixes=_PREFIXES if syntax.name == "ttl" else None)
+        data = written(ox.serialize(triples, format=syntax.oxigraph,
+                                    prefixes=_PREFIXES if syntax.name == "ttl" else None))
     path = dumps_dir / f"{key}.{syntax.extension}"
     path.write_bytes(data)
     zipped = gzip.compress(data, compresslevel=9, mtime=0)  # mtime 0: same bytes on every build
@@ -82,7 +82,8 @@ def _write_dump(dumps_dir: Path, key: str, syntax: RdfSyntax, quads: list[ox.Qua
 
 def _observation_count(quads: Iterable[ox.Quad]) -> int:
     rdf_type, observation = str(RDF.type), str(QB.Observation)
-    return sum(1 for q in quads if q.predicate.value == rdf_type and q.object.value == observation)
+    return sum(1 for q in quads if q.predicate.value == rdf_type
+               and isinstance(q.object, ox.NamedNode) and q.object.value == observation)
 
 
 def write_release(release_dir: Path, disclosures: list[PublishedDisclosure], vocabulary: Graph,
@@ -115,7 +116,9 @@ def write_release(release_dir: Path, disclosures: list[PublishedDisclosure], voc
     data = _canonical(raw)
     by_graph: dict[str, list[ox.Quad]] = {}
     for quad in data:
-        by_graph.setdefault(quad.graph_name.value, []).append(quad)
+        graph_name = quad.graph_name
+        assert not isinstance(graph_name, ox.DefaultGraph), "every quad of a release is in a named graph"
+        by_graph.setdefault(graph_name.value, []).append(quad)
 
     entries: list[DatasetEntry] = []
     dataset_rows: list[dict[str, Any]] = []
@@ -157,7 +160,8 @@ def write_release(release_dir: Path, disclosures: list[PublishedDisclosure], voc
     # The store gives literals back in canonical form (nonNegativeInteger → integer), which DCAT-AP refuses:
     # the catalogue is served from this file, exactly as written.
     dated_triples = {q.triple for q in _to_quads(dated, str(minter.catalog_graph()))}
-    (release_dir / CATALOG_NT).write_bytes(ox.serialize(sorted(dated_triples, key=str), format=ox.RdfFormat.N_TRIPLES))
+    (release_dir / CATALOG_NT).write_bytes(
+        written(ox.serialize(sorted(dated_triples, key=str), format=ox.RdfFormat.N_TRIPLES)))
 
     lines = _nquads_lines([*data, *catalog_quads])
     kg_bytes = b"".join(line + b"\n" for line in lines)

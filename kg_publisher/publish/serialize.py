@@ -8,7 +8,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from ..vocab import PREFIXES
-from .formats import JSONLD, TURTLE, RdfSyntax
+from .formats import JSONLD, TURTLE, RdfSyntax, written
 from .jsonld import compact_jsonld
 
 _PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
@@ -27,7 +27,7 @@ def serialize_triples(triples: list[ox.Triple], syntax: RdfSyntax) -> bytes:
     if syntax is JSONLD:
         return compact_jsonld(triples)
     prefixes = used_prefixes(triples) if syntax is TURTLE else None
-    return ox.serialize(triples, format=syntax.oxigraph, prefixes=prefixes)
+    return written(ox.serialize(triples, format=syntax.oxigraph, prefixes=prefixes))
 
 
 def graph_triples(graph: Graph) -> list[ox.Triple]:

@@ -20,7 +20,7 @@ import pyoxigraph as ox
 
 from ..errors import DatasetNotAvailable, QueryTooLarge, RemoteAccessForbidden, UpdateForbidden
 from ..vocab import PREFIXES
-from .formats import RESULTS_JSON, RESULTS_XML, rdf_syntax, results_syntax
+from .formats import RESULTS_JSON, RESULTS_XML, rdf_syntax, results_syntax, written
 
 #: Where the row cap is documented; named in result bodies that were cut (SPARQL JSON/XML ``link``).
 TRUNCATION_NOTE = "urn:kg-publisher:result-truncated"
@@ -197,7 +197,7 @@ def execute(store: ox.Store, job: QueryJob) -> QueryAnswer:
             if truncated:
                 del document["head"]["link"]
             parsed = ox.parse_query_results(json.dumps(document).encode("utf-8"), format=RESULTS_JSON.oxigraph)
-            body = parsed.serialize(format=syntax.oxigraph)
+            body = written(parsed.serialize(format=syntax.oxigraph))
             if truncated and syntax is RESULTS_XML:
                 body = _xml_with_link(body)
         return QueryAnswer("select", body, syntax.media_type, len(rows), truncated)
@@ -208,7 +208,7 @@ def execute(store: ox.Store, job: QueryJob) -> QueryAnswer:
     if graph_syntax is None:
         return QueryAnswer("graph", b"", None, len(triples), truncated)
     prefixes = {p: str(ns) for p, ns in PREFIXES.items()} if graph_syntax.name == "ttl" else None
-    body = ox.serialize(triples, format=graph_syntax.oxigraph, prefixes=prefixes)
+    body = written(ox.serialize(triples, format=graph_syntax.oxigraph, prefixes=prefixes))
     if truncated:
         body = _graph_comment(body, graph_syntax.media_type, len(triples))
     return QueryAnswer("graph", body, graph_syntax.media_type, len(triples), truncated)
@@ -221,5 +221,5 @@ def _boolean(value: bool, job: QueryJob) -> QueryAnswer:
     document = json.dumps({"head": {}, "boolean": value}).encode()
     if syntax is RESULTS_JSON:
         return QueryAnswer("ask", document, syntax.media_type, 1, False)
-    body = ox.parse_query_results(document, format=RESULTS_JSON.oxigraph).serialize(format=syntax.oxigraph)
+    body = written(ox.parse_query_results(document, format=RESULTS_JSON.oxigraph).serialize(format=syntax.oxigraph))
     return QueryAnswer("ask", body, syntax.media_type, 1, False)

@@ -37,8 +37,8 @@ def _forbid_network() -> None:
     def refuse(*_args: Any, **_kwargs: Any) -> Any:
         raise PermissionError("query workers may not open network connections")
 
-    socket.socket.connect = guarded  # type: ignore[method-assign]
-    socket.socket.connect_ex = guarded  # type: ignore[method-assign]
+    socket.socket.connect = guarded  # type: ignore[method-assign, assignment]
+    socket.socket.connect_ex = guarded  # type: ignore[method-assign, assignment]
     socket.create_connection = refuse  # type: ignore[assignment]
     socket.getaddrinfo = refuse  # type: ignore[assignment]
 
@@ -136,6 +136,7 @@ class QueryPool:
 
     def run(self, job: QueryJob) -> QueryAnswer:
         self._ensure_started()
+        worker: _Worker | None
         try:
             worker = self._idle.get(timeout=self.timeout)
         except queue.Empty:

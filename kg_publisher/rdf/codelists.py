@@ -13,6 +13,8 @@ from collections.abc import Iterable, Mapping
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
+from rdflib.query import ResultRow
+from rdflib.term import Identifier, Node
 
 from ..codelists import LEVELS, CodeList
 from ..iris import code, code_scheme
@@ -52,7 +54,7 @@ def add_scheme(graph: Graph, key: str, year: int, codes: CodeList) -> URIRef:
     graph.add((scheme, DCTERMS.temporal, Literal(str(year), datatype=XSD.gYear)))
     depths = sorted({c.depth for c in valid.codes.values()})
     graph.add((scheme, XKOS.numberOfLevels, Literal(len(depths))))
-    levels = [level_iri(scheme_key, depth) for depth in depths]
+    levels: list[Node] = [level_iri(scheme_key, depth) for depth in depths]
     levels_list = BNode()
     Collection(graph, levels_list, levels)
     graph.add((scheme, XKOS.levels, levels_list))
@@ -118,8 +120,9 @@ _PRINTED_CODES = """
 def printed_codes(disclosure: Graph) -> dict[str, list[tuple[str, str]]]:
     """The (code, row label) pairs a disclosure graph's observations use, per classification key,
     so the year's schemes can be extended by what the document prints."""
-    keys = {BGT.functionalClassification: "func", BGT.economicClassification: "econ-dept"}
+    keys: dict[Identifier, str] = {BGT.functionalClassification: "func", BGT.economicClassification: "econ-dept"}
     printed: dict[str, list[tuple[str, str]]] = {"func": [], "econ-dept": []}
     for row in disclosure.query(_PRINTED_CODES, initNs={"qb": QB, "bgt": BGT, "skos": SKOS}):
-        printed[keys[row.property]].append((str(row.notation), str(row.label)))  # type: ignore[union-attr]
+        assert isinstance(row, ResultRow)  # a SELECT gives rows
+        printed[keys[row.property]].append((str(row.notation), str(row.label)))
     return {key: sorted(set(pairs)) for key, pairs in printed.items()}

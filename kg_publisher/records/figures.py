@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 from ..codelists import CodeList
 from ..extract.source import SourceText, Span
@@ -236,7 +237,7 @@ def _fund_figures(book: FactBook, section: Section, *, revenue_total: bool, expe
             continue
         code = fund_source(match.group("fund")) or "_T"
         side = "revenue" if revenue else "expenditure"
-        dimensions = {"expenditure_type": "_T"} if not revenue else {}
+        dimensions: dict[str, Any] = {"expenditure_type": "_T"} if not revenue else {}  # Any: forwarded as **
         fact = book.add(f"{side}-{_FUND_SLUGS[code]}", match, section, operation=side, indicator="TOTAL",
                         fund_source=code, **dimensions)
         if revenue:

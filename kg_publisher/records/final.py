@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from ..extract.source import SourceText
 from .changes import compared_year, read_clause, read_reason, to_statement
@@ -32,6 +33,9 @@ from .flow import Flowed
 from .model import Amount, AmountFact, ChangeStatement, Percent, RatioStatement, Section, TextDefect, UnparsedSpan
 from .sections import innermost
 
+#: Codes of a figure, forwarded as ``**codes`` to :meth:`_Reader.fact` (Any: mypy would match them to its
+#: other parameters too).
+_Codes = dict[str, Any]
 _NUMBER = r"(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>万元|亿元|元)"
 _PERCENT = r"(?P<pct>\d+(?:\.\d+)?)\s*[%％]"
 
@@ -216,7 +220,7 @@ class _Reader:
                       part_of=total.key)
 
     def subject_codes(self, subject: str, flow: Flowed, before: int, section: Section,
-                      parent: dict[str, object] | None) -> dict[str, object] | None:
+                      parent: _Codes | None) -> _Codes | None:
         """Codes of what a phase statement is about, or None when it cannot be named."""
         subject = subject.strip()
         for word, item in _SANGONG:
@@ -251,7 +255,7 @@ class _Reader:
 
     def phase_statements(self, flow: Flowed, section: Section) -> None:
         text = flow.text
-        previous: dict[str, object] | None = None  # codes of the last whole (e.g. 三公 total) for its parts
+        previous: _Codes | None = None  # codes of the last whole (e.g. 三公 total) for its parts
         wholes: dict[tuple[str, str], AmountFact] = {}
         taken: set[int] = set()
         for match in _PHASE.finditer(text):

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..extract.source import SourceText
 from ..extract.tables import TableRow, TextTable
@@ -213,8 +214,8 @@ class _TableReader:
                                    Amount.parse(cell.number.printed, self.table.unit)))
             if not row.complete:
                 self.unparsed(row, f"some numbers of row {row.label!r} could not be tied to a column")
-        for row in self.table.unaligned:
-            self.out.unparsed.append(UnparsedSpan(row.span, row.reason, self.context))
+        for unaligned in self.table.unaligned:
+            self.out.unparsed.append(UnparsedSpan(unaligned.span, unaligned.reason, self.context))
         return self.publish(cells, rows, parents, totals)
 
     def publish(self, cells: list[_Cell], rows: list[TableRow], parents: dict[int, int | None],
@@ -251,7 +252,8 @@ class _TableReader:
         for cell in by_position.values():
             parent_row = parent_of(cell.row_index)
             parent = by_position.get((parent_row, cell.column)) if parent_row is not None else None
-            fields = {k: v for k, v in cell.codes.items() if k in AmountFact.__dataclass_fields__}
+            # Any: the codes fill str fields only, which mypy cannot tell from the keys.
+            fields: dict[str, Any] = {k: v for k, v in cell.codes.items() if k in AmountFact.__dataclass_fields__}
             self.out.facts.append(AmountFact(
                 key=cell.fact_key, label=f"{cell.row.label} / {cell.column}", amount=cell.amount,
                 span=self.source_span(cell), context=self.context,

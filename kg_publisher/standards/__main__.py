@@ -15,8 +15,8 @@ from pathlib import Path
 from rdflib import Dataset
 
 from ..errors import BuildError, KgPublisherError
-from .datacube import check_normalised, normalised_copy
-from .skos import check_skos
+from .datacube import ICResult, check_normalised, normalised_copy
+from .skos import SkosResult, check_skos
 
 FORMATS = {".nq": "nquads", ".trig": "trig", ".ttl": "turtle", ".nt": "nt"}
 
@@ -64,10 +64,11 @@ def main(argv: list[str] | None = None) -> int:
     done = time.perf_counter()
     print(f"{path}: {len(copy)} triples, loaded in {loaded - started:.2f} s")
     print(f"{'ok  ' if added == 0 else 'FAIL'} normalisation adds {added} triples ({normalised - loaded:.2f} s)")
-    for result in [*cube, *skos]:
+    results: list[ICResult | SkosResult] = [*cube, *skos]
+    for result in results:
         print(f"{'ok  ' if result.passed else 'FAIL'} {result.message}")
     print(f"Data Cube IC-1…IC-21: {checked - normalised:.2f} s; SKOS: {done - checked:.2f} s")
-    failed = added != 0 or any(not result.passed for result in [*cube, *skos])
+    failed = added != 0 or any(not result.passed for result in results)
     return 1 if failed else 0
 
 

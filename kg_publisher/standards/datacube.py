@@ -26,6 +26,7 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import OWL
 from rdflib.plugins.sparql import prepareUpdate
 from rdflib.plugins.sparql.sparql import Update
+from rdflib.query import ResultRow
 from rdflib.term import Node
 
 from ..vocab import QB
@@ -365,11 +366,11 @@ def hierarchy_constraints(graph: Graph) -> dict[str, list[Constraint]]:
     """IC-20 and IC-21 instantiated for each parent-child property of a ``qb:HierarchicalCodeList``."""
     direct: set[URIRef] = set()
     inverse: set[URIRef] = set()
-    for link in graph.objects(None, QB.parentChildProperty):
-        if isinstance(link, URIRef):
-            direct.add(link)
-        elif isinstance(link, BNode):
-            inverse.update(p for p in graph.objects(link, OWL.inverseOf) if isinstance(p, URIRef))
+    for declared in graph.objects(None, QB.parentChildProperty):
+        if isinstance(declared, URIRef):
+            direct.add(declared)
+        elif isinstance(declared, BNode):
+            inverse.update(p for p in graph.objects(declared, OWL.inverseOf) if isinstance(p, URIRef))
     found: dict[str, list[Constraint]] = {"IC-20": [], "IC-21": []}
     for ic, properties, link, path in (("IC-20", direct, "{p}", "{p}*"), ("IC-21", inverse, "[ owl:inverseOf {p} ]",
                                                                       "(^{p})*")):
@@ -394,6 +395,7 @@ def _offenders(graph: Graph, constraint: Constraint) -> list[str]:
     rows = graph.query(prepared_query(constraint.select(MAX_OFFENDERS)))
     found = []
     for row in rows:
+        assert isinstance(row, ResultRow)  # a SELECT gives rows
         parts = [f"{name}={_describe(value, graph)}" for name, value in zip(constraint.report, row, strict=True)
                  if value is not None]
         found.append(" ".join(parts))

@@ -161,7 +161,10 @@ def concepts_per_scheme(graph: Graph, schemes: Iterable[URIRef]) -> dict[URIRef,
         VALUES ?scheme {{ {values} }}
         ?concept skos:inScheme|skos:topConceptOf|^skos:hasTopConcept ?scheme ; a/rdfs:subClassOf* skos:Concept .
     }} GROUP BY ?scheme"""
-    for scheme, count in graph.query(prepared_query(query)):  # type: ignore[misc]
+    for row in graph.query(prepared_query(query)):
+        assert isinstance(row, ResultRow)  # a SELECT gives rows
+        scheme, count = row
+        assert isinstance(scheme, URIRef)  # bound by VALUES to one of ``chosen``
         counts[scheme] = int(count)
     return counts
 

@@ -33,9 +33,6 @@ def blueprint(services: Services) -> Blueprint:
         mimetype = "application/gzip" if zipped_file else row["media_type"]
         response = send_file(path, mimetype=mimetype, etag=entry["sha256"], last_modified=release.build_time,
                              conditional=True, max_age=3600)
-        if mimetype.startswith("text/") or mimetype in ("application/n-triples", "application/n-quads",
-                                                         "application/trig", "application/ld+json"):
-            response.charset = "utf-8"
         if wants_gzip:
             response.headers["Content-Encoding"] = "gzip"
         if not zipped_file:

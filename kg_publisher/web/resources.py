@@ -113,8 +113,6 @@ def blueprint(services: Services) -> Blueprint:
             syntax = rdf_syntax(media_type)
             assert syntax is not None
             response = Response(rdf_document(iri, syntax), mimetype=syntax.media_type)
-            if syntax.media_type != "application/rdf+xml":
-                response.charset = "utf-8"
         extension = next(ext for ext, mt in SUFFIXES.items() if mt == media_type)
         if negotiated:
             response.headers["Vary"] = "Accept"

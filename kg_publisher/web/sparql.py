@@ -147,8 +147,6 @@ def blueprint(services: Services) -> Blueprint:
         # A client that asked for an alias (application/json) gets the type it named.
         mimetype = results_type if answer.kind != "graph" and results_type else answer.media_type
         response = Response(answer.body, mimetype=mimetype)
-        if mimetype.startswith("text/") or "json" in mimetype or "xml" in mimetype:
-            response.charset = "utf-8"
         response.headers["Vary"] = "Accept"
         response.headers["X-Result-Rows"] = str(answer.rows)
         if answer.truncated:
