@@ -71,7 +71,7 @@ def build(ctx: click.Context, sources: tuple[Path, ...], out_dir: Path | None, b
     progress = None if quiet else (lambda paths: tqdm(paths, desc="documents", unit="doc", file=sys.stderr,
                                                      disable=len(paths) < 2))
     try:
-        result = run_build(inputs, out, settings, progress)  # type: ignore[arg-type]
+        result = run_build(inputs, out, settings, progress)
     except KgPublisherError as exc:
         _fail(exc)
     for doc in result.documents:

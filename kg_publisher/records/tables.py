@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..extract.source import SourceText
+from ..extract.source import SourceText, Span
 from ..extract.tables import TableRow, TextTable
 from .classification import PrintedCodes, scheme_of_table
 from .model import Amount, AmountFact, Section, UnparsedSpan
@@ -261,7 +261,7 @@ class _TableReader:
                 breakdown_complete=(cell.row_index, cell.column) not in partial, **fields))
         return self.out
 
-    def source_span(self, cell: _Cell):  # type: ignore[no-untyped-def]
+    def source_span(self, cell: _Cell) -> Span:
         printed = cell.row.cell(cell.column)
         assert printed is not None
         return printed.span
