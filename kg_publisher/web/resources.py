@@ -17,6 +17,7 @@ from flask import Blueprint, Response, render_template, request
 
 from ..errors import NotFound
 from ..publish.evidence import evidence_for, findings_about
+from ..publish.figures import FIGURES_LIMIT, figures_of
 from ..publish.formats import GRAPH_SYNTAXES, RdfSyntax, rdf_syntax
 from ..publish.serialize import serialize_triples
 from ..publish.store import best_label
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 SUFFIXES: dict[str, str] = {**{s.extension: s.media_type for s in GRAPH_SYNTAXES}, "html": HTML}
 INCOMING_LIMIT = 200
+QB_DATASET = ox.NamedNode("http://purl.org/linked-data/cube#DataSet")
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,9 @@ def blueprint(services: Services) -> Blueprint:
             incoming=incoming, incoming_limit=INCOMING_LIMIT,
             evidence=evidence_for(store, iri) if has_provenance else [],
             findings=findings_about(store, iri, INCOMING_LIMIT),
+            figures=[(f, label_of(f.section) or f.section) for f in figures_of(store, iri)]
+            if any(t.subject == node and t.object == QB_DATASET for t in triples) else [],
+            figures_limit=FIGURES_LIMIT,
             alternates=alternates(doc_path),
             services=services,
         )

@@ -143,3 +143,22 @@ def test_an_observation_page_shows_the_quality_findings_about_it(client: FlaskCl
     clean = client.get("/id/dataset/panjin-xinglongtai-zwfwzx-2022-budget/obs/expenditure-basic",
                        headers={"Accept": "text/html"}).get_data(as_text=True)
     assert "质量问题 Quality findings" not in clean
+
+
+def test_a_dataset_page_lists_its_figures_in_document_order(client: FlaskClient) -> None:
+    page = client.get("/id/dataset/panjin-xinglongtai-zwfwzx-2022-budget", headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    soup = BeautifulSoup(page.get_data(as_text=True), "html.parser")
+    section = soup.find("section", class_="figures")
+    assert section is not None
+    rows = [[cell.get_text(strip=True) for cell in row.find_all("td")] for row in section.find_all("tr")[1:]]
+    assert len(rows) == 45  # the seed's 45 printed figures
+    items = [row[0] for row in rows]
+    # as printed: 收入预算 before its lines, 支出预算 before 基本支出, 资产总额 late in the document
+    assert items.index("收入预算") < items.index("一般公共预算收入") < items.index("支出预算") < items.index("基本支出")
+    assert items.index("基本支出") < items.index("资产总额")
+    assert ["支出预算", "819.82万元"] == rows[items.index("支出预算")][:2]
+    # an observation's page has no figures table
+    obs = client.get("/id/dataset/panjin-xinglongtai-zwfwzx-2022-budget/obs/expenditure-basic",
+                     headers={"Accept": "text/html"})
+    assert 'class="figures"' not in obs.get_data(as_text=True)
