@@ -133,11 +133,16 @@ class QualityFinding:
 _SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 
 
+#: A finding concerns a node it is about (focus node, value at fault) or, for a data set, its target.
+_CONCERNS = (str(SH.focusNode), str(SH.value), str(OA.hasTarget))
+
+
 def findings_about(store: Store, iri: str, limit: int) -> list[QualityFinding]:
-    """The report's findings whose ``sh:focusNode`` or ``sh:value`` is ``iri``, most severe first."""
+    """The report's findings about ``iri`` (its ``sh:focusNode``, ``sh:value`` or, for a data set, the
+    ``oa:hasTarget`` of its whole quality report), most severe first."""
     out = []
     for triple in store.incoming(iri, limit):
-        if triple.predicate.value not in (str(SH.focusNode), str(SH.value)):
+        if triple.predicate.value not in _CONCERNS:
             continue
         if not isinstance(triple.subject, ox.NamedNode):
             continue

@@ -32,6 +32,8 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 SUFFIXES: dict[str, str] = {**{s.extension: s.media_type for s in GRAPH_SYNTAXES}, "html": HTML}
 INCOMING_LIMIT = 200
 QB_DATASET = ox.NamedNode("http://purl.org/linked-data/cube#DataSet")
+#: Enough links to hold a data set's whole quality report (hundreds of findings) besides its figures.
+FINDINGS_LIMIT = 5000
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,7 @@ def blueprint(services: Services) -> Blueprint:
             blanks={b: [(curie(p), vs) for p, vs in props.items()] for b, props in blanks.items()},
             incoming=incoming, incoming_limit=INCOMING_LIMIT,
             evidence=evidence_for(store, iri) if has_provenance else [],
-            findings=findings_about(store, iri, INCOMING_LIMIT),
+            findings=findings_about(store, iri, FINDINGS_LIMIT),
             figures=[(f, label_of(f.section) or f.section) for f in figures_of(store, iri)]
             if any(t.subject == node and t.object == QB_DATASET for t in triples) else [],
             figures_limit=FIGURES_LIMIT,
