@@ -17,24 +17,19 @@ codes a document prints are added at run time with :meth:`CodeList.extend_with_p
 
 from __future__ import annotations
 
-import csv
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
+from .datafiles import normalize_name, read_csv_rows
 from .errors import SettingsError
 
 CODELIST_DIR = Path(__file__).resolve().parent.parent / "data" / "codelists"
 #: Level names by number of digits (类 3, 款 5, 项 7).
 LEVELS = {3: "类", 5: "款", 7: "项"}
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
-
-
-def _norm(name: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", name).split())
 
 
 def parent_of(code: str) -> str | None:
@@ -82,17 +77,13 @@ class CodeList:
         self._names: dict[str, Code] = {}
         for code in codes:
             for name in (code.name, *code.aliases):
-                self._names.setdefault(_norm(name), code)
+                self._names.setdefault(normalize_name(name), code)
 
     @classmethod
     @cache
     def load(cls, scheme: str) -> CodeList:
         path = CODELIST_DIR / f"{scheme}.csv"
-        try:
-            with path.open(encoding="utf-8", newline="") as handle:
-                rows = list(csv.DictReader(handle))
-        except OSError as exc:
-            raise SettingsError(f"Code list {path} cannot be read: {exc.strerror}") from None
+        rows = read_csv_rows(path, "Code list")
         codes = []
         for line, row in enumerate(rows, start=2):
             code = (row.get("code") or "").strip()
@@ -112,7 +103,7 @@ class CodeList:
         return self.codes.get(code)
 
     def by_name(self, name: str) -> Code | None:
-        return self._names.get(_norm(name))
+        return self._names.get(normalize_name(name))
 
     def for_year(self, year: int) -> CodeList:
         """The codes valid in ``year``."""
@@ -138,7 +129,7 @@ class CodeList:
             known = codes.get(code)
             if known is None:
                 codes[code] = Code(code, name, parent_of(code), certainty="printed", evidence="printed in a disclosure")
-            elif _norm(name) not in {_norm(n) for n in (known.name, *known.aliases)}:
+            elif normalize_name(name) not in {normalize_name(n) for n in (known.name, *known.aliases)}:
                 codes[code] = replace(known, aliases=(*known.aliases, name))
         return CodeList(self.scheme, sorted(codes.values(), key=lambda c: c.code))
 
@@ -154,7 +145,7 @@ class CodeList:
 
 
 def _name_variants(name: str) -> set[str]:
-    base = _norm(name)
+    base = normalize_name(name)
     stems = {base, base.removesuffix("类"), base.removesuffix("支出")}
     return {stem for stem in stems if stem} | {stem + "支出" for stem in stems if stem}
 
@@ -169,7 +160,7 @@ def match_glossary_term(term: str, year: int, scheme: str = "func") -> str | Non
     Each level is matched below the one before it, so a name shared by several 款/项 (行政运行)
     resolves only inside its own parent; None when a level is missing, out of order or unknown.
     """
-    parts = _LEVEL_PART.findall(_norm(term).replace("“", "").replace("”", ""))
+    parts = _LEVEL_PART.findall(normalize_name(term).replace("“", "").replace("”", ""))
     if not parts or [level for _, level in parts] != ["类", "款", "项"][:len(parts)]:
         return None
     codes = CodeList.load(scheme).for_year(year)

@@ -7,24 +7,14 @@ registered gets a slug derived from its normalised name, so it is still stable.
 
 from __future__ import annotations
 
-import csv
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from .datafiles import normalize_name, read_csv_rows
 from .errors import SettingsError
 from .iris import short_hash
 
 DEFAULT_REGISTRY = Path(__file__).resolve().parent.parent / "data" / "registry" / "organizations.csv"
-
-
-def normalize_name(name: str) -> str:
-    """NFKC and no whitespace: ``"上海市普陀区 财政局"`` → ``"上海市普陀区财政局"``.
-
-    >>> normalize_name("上海市普陀区\u3000财政局 ")
-    '上海市普陀区财政局'
-    """
-    return "".join(unicodedata.normalize("NFKC", name).split())
 
 
 @dataclass(frozen=True)
@@ -54,11 +44,7 @@ class Registry:
 
     @classmethod
     def load(cls, path: Path = DEFAULT_REGISTRY) -> Registry:
-        try:
-            with path.open(encoding="utf-8", newline="") as handle:
-                rows = list(csv.DictReader(handle))
-        except OSError as exc:
-            raise SettingsError(f"Organisation registry {path} cannot be read: {exc.strerror}") from None
+        rows = read_csv_rows(path, "Organisation registry")
         orgs = []
         for line, row in enumerate(rows, start=2):
             if not row.get("slug") or not row.get("name"):

@@ -61,6 +61,8 @@ class QueryJob:
     """One query to run, with everything the worker needs to answer it."""
 
     query: str
+    #: The ``max_rows`` setting (its default lives in the settings registry only).
+    max_rows: int
     #: Protocol dataset (``default-graph-uri``/``named-graph-uri``); empty = the store's (union default graph).
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
@@ -68,7 +70,6 @@ class QueryJob:
     #: None when the client accepts none of ours for that kind.
     results_media_type: str | None = RESULTS_JSON.media_type
     graph_media_type: str | None = "text/turtle"
-    max_rows: int = 10000
     base_iri: str | None = None
 
 
