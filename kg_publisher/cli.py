@@ -133,8 +133,11 @@ def extract(document: Path) -> None:
 @click.argument("build_dir", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--host", help="Interface to bind (default: the host setting, 127.0.0.1).")
 @click.option("--port", help="TCP port (default: the port setting, 8000).")
+@click.option("--public-url", help="Where clients reach the server, e.g. https://data.example.org/kg/ "
+              "(default: the public_url setting; empty = the request's host, if in allowed_hosts).")
 @click.pass_context
-def serve(ctx: click.Context, build_dir: Path | None, host: str | None, port: str | None) -> None:
+def serve(ctx: click.Context, build_dir: Path | None, host: str | None, port: str | None,
+          public_url: str | None) -> None:
     """Serve BUILD_DIR/current (default: the build_dir setting) with gunicorn: SPARQL endpoint, linked-data
     pages, dumps and the DCAT catalogue.
 
@@ -142,7 +145,7 @@ def serve(ctx: click.Context, build_dir: Path | None, host: str | None, port: st
     """
     from .web.server import serve as run_server
 
-    settings = _settings(ctx, build_dir=build_dir, host=host, port=port)
+    settings = _settings(ctx, build_dir=build_dir, host=host, port=port, public_url=public_url)
     try:
         run_server(settings)
     except KgPublisherError as exc:

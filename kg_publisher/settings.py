@@ -16,6 +16,7 @@ of the value and what is accepted.
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from collections.abc import Callable, Mapping
@@ -26,49 +27,92 @@ from urllib.parse import urlsplit
 
 from .errors import SettingsError
 
+#: Characters RFC 3987 excludes from IRIs (besides control characters): a value holding one would break the
+#: HTML, Turtle and headers it is written into.
+_NOT_IN_IRIS = frozenset(' "<>{}|\\^`')
+
+
+def _http_iri(value: Any, what: str) -> str:
+    if not isinstance(value, str):
+        raise ValueError(what)
+    text = value.strip()
+    bad = next((ch for ch in text if ch in _NOT_IN_IRIS or ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F), None)
+    if bad is not None:
+        raise ValueError(f"{what}, without spaces, quotes, angle brackets or control characters "
+                         f"(found {bad!r})")
+    parts = urlsplit(text)
+    try:
+        port = parts.port  # ValueError for a port that is not a number in 0–65535
+    except ValueError:
+        port = -1
+    if parts.scheme not in ("http", "https") or not parts.hostname or port == -1 or port == 0:
+        raise ValueError(what)
+    if parts.query or parts.fragment or "#" in text:
+        raise ValueError(f"{what}, without query string or fragment")
+    return text
+
 
 def _iri(value: Any) -> str:
-    text = str(value).strip()
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.netloc or not text.endswith("/"):
-        raise ValueError("an absolute http(s) IRI ending with '/' (e.g. https://example.org/budget/)")
-    if parts.query or parts.fragment:
-        raise ValueError("an IRI without query string or fragment")
+    """A base IRI: data IRIs and URLs are made by appending paths, so it must end with '/'."""
+    what = "an absolute http(s) IRI ending with '/' (e.g. https://example.org/budget/)"
+    text = _http_iri(value, what)
+    if not text.endswith("/"):
+        raise ValueError(what)
     return text
 
 
 def _optional_iri(value: Any) -> str:
-    return "" if str(value).strip() == "" else _iri(value)
+    return "" if isinstance(value, str) and value.strip() == "" else _iri(value)
 
 
-def _positive_float(value: Any) -> float:
+def _licence_iri(value: Any) -> str:
+    return _http_iri(value, "an absolute http(s) IRI (e.g. http://creativecommons.org/licenses/by/4.0/)")
+
+
+def _number(value: Any, kind: type[int] | type[float], low: float, high: float, what: str = "") -> float:
+    """``value`` as a finite ``kind`` in [low, high] (floats: above 0); booleans and non-numbers are refused."""
+    what = what or (f"a whole number from {int(low)} to {int(high)}" if kind is int
+                    else f"a number greater than 0, at most {high:g}")
+    if isinstance(value, bool):
+        raise ValueError(what)
     try:
-        number = float(value)
-    except ValueError:
-        raise ValueError("a number greater than 0") from None
-    if not number > 0:
-        raise ValueError("a number greater than 0")
+        number = kind(value.strip() if isinstance(value, str) else value)
+    except (ValueError, TypeError, OverflowError):
+        raise ValueError(what) from None
+    if kind is int and isinstance(value, float) and not value.is_integer():
+        raise ValueError(what)
+    if not math.isfinite(number) or not low <= number <= high or (kind is float and number <= 0):
+        raise ValueError(what)
     return number
 
 
-def _positive_int(value: Any) -> int:
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        raise ValueError("a whole number greater than 0") from None
-    if isinstance(value, bool) or number <= 0:
-        raise ValueError("a whole number greater than 0")
-    return number
+def _bounded_int(low: int, high: int, what: str = "") -> Callable[[Any], int]:
+    def parse(value: Any) -> int:
+        return int(_number(value, int, low, high, what))
+    return parse
 
 
-def _port(value: Any) -> int:
+def _seconds(high: float) -> Callable[[Any], float]:
+    def parse(value: Any) -> float:
+        return float(_number(value, float, 0, high))
+    return parse
+
+
+_port = _bounded_int(1, 65535, "a TCP port between 1 and 65535")
+
+
+def _host_name(value: Any) -> str:
+    """A host name or IP address (``[…]`` for IPv6), as a Host header or ``bind`` gives it, without port."""
+    text = value.strip() if isinstance(value, str) else ""
+    parts = urlsplit(f"//{text}")
     try:
-        number = int(str(value).strip())
-    except ValueError:
-        raise ValueError("a TCP port between 1 and 65535") from None
-    if not 0 < number < 65536:
-        raise ValueError("a TCP port between 1 and 65535")
-    return number
+        valid = bool(text) and parts.hostname is not None and parts.port is None and parts.netloc == text \
+            and "@" not in text and bool(text.encode("idna"))
+    except (ValueError, UnicodeError):
+        valid = False
+    if not valid or any(ch in _NOT_IN_IRIS or ord(ch) < 0x21 for ch in text):
+        raise ValueError("a host name or IP address without port (e.g. 127.0.0.1, data.example.org, [::1])")
+    return text
 
 
 def _path(value: Any) -> Path:
@@ -93,23 +137,25 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("base_iri", "https://w3id.org/cn-budget-kg/", "Base IRI under which all data IRIs are minted.",
             _iri),
-    Setting("public_url", "", "Where the server is reached (e.g. http://127.0.0.1:8000/). Empty: the "
-            "request's own host. IRIs under base_iri are rewritten to it in HTML links.", _optional_iri),
+    Setting("public_url", "", "Where the server is reached (e.g. https://data.example.org/kg/). Every absolute "
+            "URL the server writes (links, sitemap, service description, catalogue downloads) starts with it, "
+            "whatever Host a client sends. Empty: the request's own host.",
+            _optional_iri),
     Setting("data_dir", "data", "Folder of source disclosures that `make run` builds.", _path),
     Setting("build_dir", "build", "Output folder of `kg-publisher build` and input of `serve`.", _path),
-    Setting("host", "127.0.0.1", "Interface the web server binds to.", _text),
+    Setting("host", "127.0.0.1", "Interface the web server binds to.", _host_name),
     Setting("port", 8000, "TCP port of the web server.", _port),
-    Setting("workers", 2, "Number of gunicorn worker processes.", _positive_int),
-    Setting("query_timeout", 10.0, "Seconds a SPARQL query may run before it is stopped (HTTP 503).",
-            _positive_float),
-    Setting("query_workers", 2, "SPARQL worker processes per server process; a query past query_timeout is "
-            "stopped by ending its worker, which is then replaced.", _positive_int),
-    Setting("max_rows", 10000, "Most result rows (or triples) a query returns; more are cut and flagged.",
-            _positive_int),
-    Setting("max_query_bytes", 65536, "Longest SPARQL query text accepted, in bytes (HTTP 413 beyond).",
-            _positive_int),
+    Setting("workers", 2, "Number of gunicorn worker processes (1–64).", _bounded_int(1, 64)),
+    Setting("query_timeout", 10.0, "Seconds a SPARQL query may run before it is stopped (HTTP 503); "
+            "more than 0, at most 3600.", _seconds(3600)),
+    Setting("query_workers", 2, "SPARQL worker processes per server process (1–64); a query past "
+            "query_timeout is stopped by ending its worker, which is then replaced.", _bounded_int(1, 64)),
+    Setting("max_rows", 10000, "Most result rows (or triples) a query returns (1–10,000,000); more are cut "
+            "and flagged.", _bounded_int(1, 10_000_000)),
+    Setting("max_query_bytes", 65536, "Longest SPARQL query text accepted, in bytes (1–16,777,216; HTTP 413 "
+            "beyond).", _bounded_int(1, 1 << 24)),
     Setting("licence", "http://creativecommons.org/licenses/by/4.0/",
-            "Licence IRI stated on the catalogue, datasets and distributions.", _iri),
+            "Licence IRI stated on the catalogue, datasets and distributions.", _licence_iri),
     Setting("publisher_name", "kg-publisher", "Name of the catalogue's publisher.", _text),
     Setting("contact_email", "opendata@example.org", "Contact e-mail of the catalogue.", _text),
 )
