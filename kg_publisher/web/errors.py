@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadHost, HTTPException, SecurityError
 
 from .. import errors
 
@@ -77,6 +77,24 @@ def register_error_handlers(app: Flask) -> None:
         if status == 405 and exc.get_response().headers.get("Allow"):
             response.headers["Allow"] = exc.get_response().headers["Allow"]
         return response
+
+    @app.errorhandler(BadHost)
+    @app.errorhandler(SecurityError)
+    def bad_host(exc: HTTPException) -> Response:
+        # Raised while the request is bound, before routing: a Host that is no host name, or (with the
+        # TRUSTED_HOSTS of the allowed_hosts setting) one this server does not answer for.
+        host = request.headers.get("Host", "")
+        shown = repr(host[:100] + ("…" if len(host) > 100 else ""))
+        allowed = app.config.get("TRUSTED_HOSTS") or []
+        if isinstance(exc, SecurityError) and allowed:
+            message = f"This server does not answer for the Host header {shown}: it is not one of its allowed hosts"
+            hint = (f"Use one of {', '.join(allowed)}; the publisher lists more names in the allowed_hosts setting "
+                    "or sets public_url.")
+        else:
+            message = (f"The Host header {shown} is not a host name (labels of at most 63 letters, digits or "
+                       "'-', separated by '.', an optional :port)")
+            hint = "Send the host name of the URL you are fetching."
+        return error_response(400, "BadHost", message, hint)
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> Response:

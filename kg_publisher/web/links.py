@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
+import pyoxigraph as ox
 from flask import request
 
+from ..errors import NotFound
 from ..vocab import PREFIXES
 
 _NAMESPACES = sorted(((str(ns), prefix) for prefix, ns in PREFIXES.items()), key=lambda item: -len(item[0]))
@@ -19,8 +23,17 @@ class IriMapper:
         return self.public_url or request.host_url
 
     def iri(self, path: str) -> str:
-        """The IRI a request path stands for (``id/org/x`` → ``{base}id/org/x``)."""
-        return self.base + path.lstrip("/")
+        """The IRI a request path stands for (``id/org/x`` → ``{base}id/org/x``); 404 when the decoded path
+        cannot be part of an IRI (spaces, quotes, angle brackets, control characters, bad escapes)."""
+        iri = self.base + path.lstrip("/")
+        try:
+            ox.NamedNode(iri)  # the store's own IRI parser decides (RFC 3987)
+        except ValueError as exc:
+            raise NotFound(f"Nothing is published at {quote(request.path, safe='/')}: the decoded path is not "
+                           f"part of a valid IRI ({exc})",
+                           "Paths of this server are IRIs below the base IRI; characters such as spaces, "
+                           "quotes and angle brackets are never in them. Browse /catalog for real ones.") from None
+        return iri
 
     def href(self, iri: str) -> str:
         """A link that works on this server for an IRI (ours are mapped, others kept)."""

@@ -1,0 +1,176 @@
+"""Hostile paths, query strings and headers against every route family: never a 5xx, always the one error shape.
+
+Issue 7's examples (``/id/a%20b``, ``%3C``, ``%22``, ``%7B``, ``%00``, ``/\\evil.example``, a 64-character Host
+label with ``Accept: text/html``) were 500s, the last one with an error page that failed too.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import unquote_to_bytes
+
+import pytest
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+DATASET = "/id/dataset/panjin-xinglongtai-zwfwzx-2022-budget"
+
+#: One working URL of each route family (home, catalogue, VoID, robots, sitemap, SPARQL, dumps, linked data,
+#: the vocabulary document, static files).
+ROUTES = {
+    "home": "/",
+    "catalogue": "/catalog",
+    "catalogue document": "/catalog.ttl",
+    "void": "/.well-known/void",
+    "robots": "/robots.txt",
+    "sitemap": "/sitemap.xml",
+    "service description": "/sparql",
+    "service document": "/sparql.ttl",
+    "query": "/sparql?query=ASK%7B%7D",
+    "dump": "/dumps/all.ttl",
+    "resource": DATASET,
+    "resource document": f"{DATASET}.ttl",
+    "vocabulary": "/def",
+    "static": "/static/style.css",
+}
+
+#: Appended to each route's path: bad percent-encoding, IRIs with spaces, quotes, angle brackets, braces, control
+#: characters, header injection, traversal, a backslash, a very long segment.
+PATH_SUFFIXES = ["%20b", "%3C", "%22", "%7B%7D", "%00", "%01%7F", "%ZZ", "%E4%B8", "%0D%0ASet-Cookie:%20x=1",
+                 "/..%2F..%2Fetc%2Fpasswd", "\\evil.example", "/" + "a" * 5000, ";x=1", "%25", "<script>", "%C0%AF"]
+
+#: Whole paths from issue 7 and their relatives.
+PATHS = ["/id/a%20b", "/id/%3C", "/id/%22", "/id/%7B", "/id/%00", "/\\evil.example", "//evil.example",
+         "/%5Cevil.example", "/id/a%0Ab", "/id/%E2%80%AE", "/id/" + "%F0%9F" * 100, "/def%23x", "/%2e%2e/%2e%2e/"]
+
+#: Appended to each route's URL as (extra) query parameters.
+QUERY_STRINGS = ["format=%00", "format=" + "x" * 5000, "format=%3Cscript%3E", "format=ttl&format=html",
+                 "%ZZ=%ZZ", "query=%00", "default-graph-uri=%20", "named-graph-uri=%3C%3E"]
+
+LONG_ACCEPT = ",".join(f"text/x-{i};q=0.{i % 10}" for i in range(2000))
+HEADERS: list[dict[str, str]] = [
+    {"Accept": "text/html;q=abc"},
+    {"Accept": "*/*;q=2"},
+    {"Accept": ";;;,,,="},
+    {"Accept": LONG_ACCEPT},
+    {"Accept": "text/html\x00"},
+    {"Accept": 'application/ld+json;profile="\x7f'},
+    {"Accept": "text/*;q=0.5, */*;q=NaN"},
+    {"Accept": "text/html;q=inf"},
+    {"Accept-Language": "zh-CN;q=nan,*;q=-1"},
+    {"Accept-Language": "x" * 10000},
+    {"Accept-Language": ",".join(["zh"] * 3000)},
+    {"Accept-Encoding": "gzip;q=abc, br;q=-1, *;q=0"},
+    {"If-None-Match": '"x", garbage, W/'},
+    {"If-Modified-Since": "Thu, 01 Jan 99999 00:00:00 GMT"},
+    {"If-Modified-Since": "garbage"},
+    {"If-Unmodified-Since": "Mon, 31 Feb 2022 99:99:99 GMT"},
+    {"Range": "bytes=abc"},
+    {"Range": "bytes=99999999999999999999-"},
+    {"If-Range": "garbage", "Range": "bytes=0-1"},
+    {"Host": "a" * 64 + ".example", "Accept": "text/html"},
+    {"Host": "a" * 64 + ".example"},
+    {"Host": "a" * 300},
+    {"Host": "[::1"},
+    {"Host": "localhost:99999"},
+    {"Host": "a b", "Accept": "text/html"},
+    {"Host": "evil.example/x?y#z"},
+    {"Host": ""},
+    {"X-Huge": "x" * 100_000},
+    {"Cookie": "a=" + "b" * 10000},
+    {"Content-Type": "application/sparql-query; charset=\x00"},
+    {"X-Forwarded-Host": "evil.example", "Forwarded": "host=evil.example"},
+]
+
+POSTS: list[tuple[str, bytes]] = [
+    ("application/sparql-query; charset=\x00", b"ASK {}"),
+    ("application/sparql-query", b"\xff\xfe"),
+    ("application/x-www-form-urlencoded", b"%ZZ=%ZZ&query=ASK%7B%7D"),
+    ("application/x-www-form-urlencoded; charset=utf-7", b"query=ASK%7B%7D"),
+    ("multipart/form-data; boundary=", b"--\r\n"),
+    ("text/plain;;;", b"ASK {}"),
+]
+
+
+def check(response: TestResponse, what: str) -> str | None:
+    """None when the answer is a non-5xx and, if an error, the one JSON/HTML error shape; else a complaint."""
+    status = response.status_code
+    if status >= 500:
+        return f"{what}: {status}"
+    if status < 400:
+        return None
+    if response.mimetype == "application/json":
+        error = json.loads(response.data)["error"]
+        if error["status"] != status or not error["message"] or not {"type", "hint"} <= set(error):
+            return f"{what}: {status} with a malformed JSON error {error}"
+    elif response.mimetype == "text/html":
+        if f"<h1>{status} · ".encode() not in response.data or b'class="message"' not in response.data:
+            return f"{what}: {status} with an HTML page that is not the error page"
+    else:
+        return f"{what}: {status} as {response.mimetype}, not the error shape"
+    return None
+
+
+def _join(url: str, suffix: str) -> str:
+    path, sep, query = url.partition("?")
+    return f"{path}{suffix}{sep}{query}"
+
+
+def raw_get(client: FlaskClient, url: str, headers: dict[str, str]) -> TestResponse:
+    """GET ``url`` exactly as a server such as gunicorn hands it over: PATH_INFO is the percent-decoded bytes
+    (as latin-1), the query string is untouched. (The test client's own URL parsing would read ``//x`` as a
+    host, and refuses some of these URLs before the app sees them.)"""
+    path, _, query = url.partition("?")
+    environ = {"PATH_INFO": unquote_to_bytes(path).decode("latin-1"), "QUERY_STRING": query, "RAW_URI": url}
+    return client.get("/", headers=headers, environ_overrides=environ)
+
+
+def _failures(client: FlaskClient, requests: list[tuple[str, dict[str, str]]]) -> list[str]:
+    failures = []
+    for url, headers in requests:
+        for accept in ("application/json", "text/html"):
+            sent = {"Accept": accept, **headers}
+            complaint = check(raw_get(client, url, sent), f"GET {url[:80]} {str(sent)[:120]}")
+            if complaint:
+                failures.append(complaint)
+    return failures
+
+
+@pytest.mark.parametrize("suffix", PATH_SUFFIXES)
+def test_hostile_paths_on_every_route_family(client: FlaskClient, suffix: str) -> None:
+    failures = _failures(client, [(_join(url, suffix), {}) for url in ROUTES.values()])
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_issue_7_paths_are_404_in_the_error_shape(client: FlaskClient, path: str) -> None:
+    for accept in ("application/json", "text/html"):
+        response = raw_get(client, path, {"Accept": accept})
+        assert response.status_code == 404, (path, response.status_code)
+        assert check(response, path) is None
+
+
+@pytest.mark.parametrize("query", QUERY_STRINGS)
+def test_hostile_query_strings_on_every_route_family(client: FlaskClient, query: str) -> None:
+    urls = [f"{url}{'&' if '?' in url else '?'}{query}" for url in ROUTES.values()]
+    failures = _failures(client, [(url, {}) for url in urls])
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("headers", HEADERS, ids=[f"{i}-{next(iter(h))}" for i, h in enumerate(HEADERS)])
+def test_hostile_headers_on_every_route_family(client: FlaskClient, headers: dict[str, str]) -> None:
+    failures = _failures(client, [(url, headers) for url in ROUTES.values()])
+    assert not failures, "\n".join(failures)
+
+
+def test_a_64_character_host_label_is_a_400_error_page(client: FlaskClient) -> None:
+    response = client.get("/", headers={"Host": "a" * 64 + ".example", "Accept": "text/html"})
+    assert response.status_code == 400 and check(response, "64-character label") is None
+    assert b"The Host header" in response.data and b"is not a host name" in response.data
+
+
+@pytest.mark.parametrize(("content_type", "body"), POSTS)
+def test_hostile_posts_to_the_endpoint(client: FlaskClient, content_type: str, body: bytes) -> None:
+    for accept in ("application/json", "text/html"):
+        response = client.post("/sparql", data=body, headers={"Content-Type": content_type, "Accept": accept})
+        assert check(response, f"POST {content_type!r}") is None
