@@ -13,12 +13,14 @@ keyed by the SHA-256 of its bytes and a fingerprint of everything that shapes th
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -26,9 +28,10 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 
 from . import __version__
-from .errors import BuildError, KgPublisherError, SourceError
+from .errors import BuildError, KgPublisherError, OutputError, SourceError
 from .extract.readers import READERS, read_source
 from .extract.source import SourceText
+from .files import write_bytes_atomic, writing
 from .iris import IriMinter
 from .publish.catalog import KIND_TITLES
 from .publish.model import PublishedDisclosure
@@ -39,6 +42,7 @@ from .records.parse import parse_disclosure
 from .registry import Registry
 from .settings import Settings
 from .validate import ValidationOutcome, quality_graph, validate_graph
+from .vocab import bind_prefixes
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -55,6 +59,8 @@ class DocumentResult:
     notes: int = 0
     cached: bool = False
     message: str = ""
+    #: Why the cached result could not be used (it was rebuilt from source); empty when it was fine or absent.
+    cache_damage: str = ""
 
 
 @dataclass
@@ -104,44 +110,97 @@ def _fingerprint(base_iri: str) -> str:
     return digest.hexdigest()[:16]
 
 
+class _DamagedEntry(Exception):
+    """A cache entry that exists but cannot be trusted (truncated, edited, unreadable): rebuild from source."""
+
+
+@dataclass(frozen=True)
+class _Cached:
+    meta: dict[str, object]
+    records_json: str
+    graph: Graph
+    quality: Graph
+
+
 class _Cache:
-    """Per-document results on disk: graph and quality report as N-Triples, metadata as JSON."""
+    """Per-document results on disk: graph and quality report as N-Triples, metadata as JSON.
+
+    An entry is a folder written whole (a temporary folder renamed into place) holding ``entry.json``: the byte
+    size and SHA-256 of every other file in it. An entry that fails these checks, or does not parse, is never
+    used: the document is rebuilt from source and the entry replaced.
+    """
+
+    FILES = ("graph.nt", "quality.nt", "meta.json")
+    INDEX = "entry.json"
+    #: Metadata every entry must hold (what ``_process`` reads back).
+    META_KEYS = ("key", "dataset", "organization", "title", "department", "year", "kind", "region",
+                 "violations", "warnings", "notes", "records_json")
 
     def __init__(self, out_dir: Path, base_iri: str) -> None:
         self.dir = out_dir / "cache"
         self.fingerprint = _fingerprint(base_iri)
 
-    def _entry(self, sha256: str) -> Path:
+    def entry(self, sha256: str) -> Path:
         return self.dir / f"{sha256[:32]}-{self.fingerprint}"
 
-    def load(self, source: SourceText) -> tuple[dict[str, object], Graph, Graph] | None:
-        entry = self._entry(source.sha256)
-        try:
-            meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
-            graph = Graph().parse(entry / "graph.nt", format="nt")
-            quality = Graph().parse(entry / "quality.nt", format="nt")
-        except (OSError, ValueError):
+    def load(self, source: SourceText) -> _Cached | None:
+        """The cached result of ``source``; None when there is none; :class:`_DamagedEntry` when it is damaged."""
+        entry = self.entry(source.sha256)
+        if not entry.is_dir():
             return None
-        return meta, graph, quality
+        try:
+            index = json.loads((entry / self.INDEX).read_bytes())
+            data = {name: (entry / name).read_bytes() for name in self.FILES}
+        except (OSError, ValueError) as exc:
+            raise _DamagedEntry(f"unreadable ({exc.__class__.__name__}: {exc})") from None
+        for name, content in data.items():
+            expected = index.get(name) if isinstance(index, dict) else None
+            if not isinstance(expected, dict) or not isinstance(expected.get("bytes"), int):
+                raise _DamagedEntry(f"{name}: not listed in {self.INDEX}")
+            if expected["bytes"] != len(content):
+                change = "truncated" if len(content) < expected["bytes"] else "grown"
+                raise _DamagedEntry(f"{name}: {change} ({len(content)} bytes where {expected['bytes']} were written)")
+            if expected.get("sha256") != hashlib.sha256(content).hexdigest():
+                raise _DamagedEntry(f"{name}: checksum mismatch")
+        try:
+            meta = json.loads(data["meta.json"])
+            missing = [key for key in self.META_KEYS if key not in meta]
+            if missing:
+                raise ValueError(f"meta.json lacks {', '.join(missing)}")
+            graph = Graph().parse(data=data["graph.nt"], format="nt")
+            quality = Graph().parse(data=data["quality.nt"], format="nt")
+        except Exception as exc:  # rdflib raises several unrelated types for bad syntax
+            raise _DamagedEntry(f"does not parse ({exc.__class__.__name__}: {exc})") from None
+        records_json = str(meta.pop("records_json"))
+        return _Cached(meta, records_json, graph, quality)
 
     def store(self, source: SourceText, meta: dict[str, object], graph: Graph, quality: Graph) -> None:
-        entry = self._entry(source.sha256)
-        staging = Path(tempfile.mkdtemp(prefix=".entry-", dir=self._ensure()))
-        graph.serialize(staging / "graph.nt", format="nt", encoding="utf-8")
-        quality.serialize(staging / "quality.nt", format="nt", encoding="utf-8")
-        (staging / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-        shutil.rmtree(entry, ignore_errors=True)
-        os.replace(staging, entry)
-
-    def _ensure(self) -> Path:
+        entry = self.entry(source.sha256)
+        data = {
+            "graph.nt": graph.serialize(format="nt", encoding="utf-8"),
+            "quality.nt": quality.serialize(format="nt", encoding="utf-8"),
+            "meta.json": json.dumps(meta, ensure_ascii=False).encode("utf-8"),
+        }
+        index = {name: {"bytes": len(content), "sha256": hashlib.sha256(content).hexdigest()}
+                 for name, content in data.items()}
         self.dir.mkdir(parents=True, exist_ok=True)
-        return self.dir
+        staging = Path(tempfile.mkdtemp(prefix=".entry-", dir=self.dir))
+        try:
+            for name, content in data.items():
+                write_bytes_atomic(staging / name, content)
+            write_bytes_atomic(staging / self.INDEX, json.dumps(index, indent=1).encode("utf-8"))
+            shutil.rmtree(entry, ignore_errors=True)
+            os.replace(staging, entry)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
 
     def prune(self) -> None:
-        """Drop entries made by other code or settings (another fingerprint): they can never be hit."""
+        """Drop entries made by other code or settings (another fingerprint): they can never be hit. Also drops
+        ``.entry-*`` folders an interrupted build left half-written."""
         if self.dir.is_dir():
             for entry in self.dir.iterdir():
-                if not entry.name.endswith(f"-{self.fingerprint}"):
+                if not entry.name.endswith(f"-{self.fingerprint}") or entry.name.startswith("."):
                     shutil.rmtree(entry, ignore_errors=True)
 
 
@@ -157,10 +216,13 @@ class _Processed:
 
 def _process(path: Path, minter: IriMinter, registry: Registry, vocabulary: Graph, cache_: _Cache) -> _Processed:
     source = read_source(path)
-    cached = cache_.load(source)
+    damage = ""
+    try:
+        cached = cache_.load(source)
+    except _DamagedEntry as exc:
+        cached, damage = None, f"{cache_.entry(source.sha256)}: {exc}"
     if cached is not None:
-        meta, graph, quality = cached
-        records_json = str(meta.pop("records_json"))
+        meta, records_json, graph, quality = cached.meta, cached.records_json, cached.graph, cached.quality
         classifications = classification_graph(int(meta["year"]), printed_codes(graph))  # type: ignore[call-overload]
     else:
         disclosure = parse_disclosure(source)
@@ -184,7 +246,8 @@ def _process(path: Path, minter: IriMinter, registry: Registry, vocabulary: Grap
     key = str(meta["key"])
     violations, warnings = int(meta["violations"]), int(meta["warnings"])  # type: ignore[call-overload]
     result = DocumentResult(path, "published" if violations == 0 else "rejected", key, violations, warnings,
-                            int(meta.get("notes", 0)), cached is not None)  # type: ignore[call-overload]
+                            int(meta.get("notes", 0)), cached is not None,  # type: ignore[call-overload]
+                            cache_damage=damage)
     published = None
     if violations == 0:
         published = PublishedDisclosure(
@@ -204,11 +267,27 @@ def build(
     settings: Settings,
     progress: Callable[[Iterable[Path]], Iterable[Path]] | None = None,
 ) -> BuildResult:
-    """Build every source into a new release under ``out_dir`` and make it current."""
+    """Build every source into a new release under ``out_dir`` and make it current.
+
+    A failure to write (disk full, no permission …) raises :class:`OutputError` and leaves ``out_dir/current``
+    as it was; so does any other failure.
+    """
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise BuildError(f"{out}: exists and is not a folder", "Give a folder for --out (it is created if missing).")
     paths = discover_sources(sources)
+    unchanged = _unchanged_note(out)
+    with writing(out, unchanged):
+        out.mkdir(parents=True, exist_ok=True)
+    # Every read of the build turns its OSError into a SourceError/ShapesError/SettingsError: an OSError that
+    # reaches here comes from writing.
+    with writing(out, unchanged), _exclusive(out):
+        _remove_leftovers(out)
+        return _build(paths, out, settings, progress)
+
+
+def _build(paths: list[Path], out: Path, settings: Settings,
+           progress: Callable[[Iterable[Path]], Iterable[Path]] | None) -> BuildResult:
     minter = IriMinter(settings.base_iri)
     registry = Registry.load()
     vocabulary = vocabulary_graph()
@@ -219,6 +298,8 @@ def build(
     for path in progress(paths) if progress else paths:
         try:
             item = _process(path, minter, registry, vocabulary, cache_)
+        except OutputError:
+            raise  # the build stops: publishing the other documents would publish the release in part
         except KgPublisherError as exc:
             result.documents.append(DocumentResult(path, "failed", message=str(exc)))
             continue
@@ -231,7 +312,6 @@ def build(
         result.documents.append(item.result)
         processed.append(item)
 
-    out.mkdir(parents=True, exist_ok=True)
     cache_.prune()
     _write_rejected(out, processed)
     published = [item for item in processed if item.published is not None]
@@ -241,16 +321,59 @@ def build(
     return result
 
 
+def _unchanged_note(out: Path) -> str:
+    """What a failed build leaves as it was, said in its message."""
+    link = out / "current"
+    if link.is_symlink():
+        return f"{link} is unchanged (still {os.readlink(link)})."
+    return f"Nothing was published ({link} does not exist yet)."
+
+
+@contextmanager
+def _exclusive(out: Path) -> Iterator[None]:
+    """Hold ``OUT/.lock`` for the build: a second build into the same folder would remove this one's staging."""
+    with open(out / ".lock", "a+b") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildError(f"{out}: another build is writing to this folder",
+                             "Wait for it to finish, or build into another folder with --out.") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _remove_leftovers(out: Path) -> None:
+    """Delete what an interrupted build (killed, or out of disk) left half-written: staging folders of releases
+    and cache entries, the temporary ``current`` link, temporary report files."""
+    leftovers = [*(out / "releases").glob(".staging-*"), *(out / "cache").glob(".entry-*"),
+                 *(out / "rejected").glob("*.tmp"), *(out / "rejected").glob(".*.tmp")]
+    for path in leftovers:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+    (out / ".current.tmp").unlink(missing_ok=True)
+
+
 def _write_rejected(out: Path, processed: list[_Processed]) -> None:
     """Reports of documents not published, so their violations can be read."""
     rejected_dir = out / "rejected"
     for item in processed:
         if item.result.status == "rejected":
             rejected_dir.mkdir(exist_ok=True)
-            target = rejected_dir / f"{item.result.key}.report.ttl"
-            tmp = target.with_suffix(".tmp")
-            item.report.serialize(tmp, format="turtle", encoding="utf-8")
-            os.replace(tmp, target)
+            write_bytes_atomic(rejected_dir / f"{item.result.key}.report.ttl", _turtle([item.report]))
+
+
+def _turtle(graphs: Iterable[Graph]) -> bytes:
+    """Graphs merged and written as Turtle with our prefixes: the same bytes whether the graphs were just built
+    (prefixes bound) or read back from the cache (none bound; rdflib would invent ``ns1:`` … in triple order)."""
+    merged = Graph()
+    bind_prefixes(merged)
+    for graph in graphs:
+        merged += graph
+    return merged.serialize(format="turtle", encoding="utf-8")
 
 
 def _release(out: Path, items: list[_Processed], vocabulary: Graph,
@@ -265,19 +388,19 @@ def _release(out: Path, items: list[_Processed], vocabulary: Graph,
         manifest = write_release(staging, disclosures, vocabulary, settings)
         records_dir = staging / "records"
         records_dir.mkdir(exist_ok=True)
-        report = Graph()
         for item in items:
             (records_dir / f"{item.result.key}.json").write_text(item.records_json or "", encoding="utf-8")
-            report += item.report
-        report.serialize(staging / "report.ttl", format="turtle", encoding="utf-8")
+        (staging / "report.ttl").write_bytes(_turtle([item.report for item in items]))
         version = str(manifest["version"])
         final = releases / version
         if final.exists():
             shutil.rmtree(staging)  # identical content already released
         else:
             os.replace(staging, final)
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(exc, OSError) and exc.filename is None:
+            exc.filename = str(staging)  # the store (pyoxigraph) does not say which file
         raise
     link_tmp = out / ".current.tmp"
     if link_tmp.is_symlink() or link_tmp.exists():

@@ -75,6 +75,9 @@ def build(ctx: click.Context, sources: tuple[Path, ...], out_dir: Path | None, b
     except KgPublisherError as exc:
         _fail(exc)
     for doc in result.documents:
+        if doc.cache_damage:
+            click.echo(f"rebuilt    {doc.path}: cached result damaged ({doc.cache_damage}); rebuilt from source",
+                       err=True)
         if doc.status == "failed":
             click.echo(f"FAILED     {doc.path}: {doc.message}", err=True)
         else:

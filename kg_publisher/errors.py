@@ -7,6 +7,7 @@
     ├── SourceError                  a document cannot be read as a budget disclosure
     ├── ShapesError                  the SHACL shapes or ontology files cannot be loaded
     ├── BuildError                   a build output directory is missing or incomplete
+    │   └── OutputError              a build output cannot be written (disk full, no permission, read-only)
     ├── StoreError                   the published store cannot be opened
     ├── NotFound                     an IRI or dump we do not hold
     └── QueryError                   a SPARQL request that we refuse
@@ -55,6 +56,12 @@ class ShapesError(KgPublisherError):
 
 class BuildError(KgPublisherError):
     default_hint = "Run `kg-publisher build --out DIR` first, then serve that DIR."
+
+
+class OutputError(BuildError):
+    """A file or folder of the build output cannot be written; the message names it, the hint says what to do."""
+
+    default_hint = "Check the disk and the folder given to --out, then build again."
 
 
 class StoreError(KgPublisherError):

@@ -78,8 +78,25 @@ def _shapes(directory: Path) -> Graph:
 
 
 def shapes_graph(directory: Path = SHAPES_DIR) -> Graph:
-    """All ``shapes/*.ttl`` in one graph (parsed once per process)."""
-    return _shapes(directory.resolve())
+    """All ``shapes/*.ttl`` in one graph, exactly as written (parsed once per process; each call gets its own
+    copy, so what a caller does to it is not seen by the next)."""
+    return _copy(_shapes(directory.resolve()))
+
+
+@cache
+def _validation_shapes() -> Graph:
+    """The shapes graph handed to pyshacl, which adds its own "system triples" to it (``owl:Class rdfs:subClassOf
+    rdfs:Class`` …). A copy of its own, so the shapes the build publishes stay the files' triples: a release built
+    after a validation in the same process (cold) and one built from the cache alone are the same."""
+    return shapes_graph()
+
+
+def _copy(graph: Graph) -> Graph:
+    copy = Graph()
+    for prefix, namespace in graph.namespaces():
+        copy.bind(prefix, namespace, override=True)
+    copy += graph
+    return copy
 
 
 @cache
@@ -129,7 +146,7 @@ def _needed_vocabulary(data: Graph, vocabulary: Graph) -> Graph:
 def validate_graph(data: Graph, vocabulary: Graph | None = None, shapes: Graph | None = None) -> ValidationOutcome:
     """Validate one disclosure graph with the shapes; the vocabulary supplies the code lists."""
     vocabulary = _default_vocabulary() if vocabulary is None else vocabulary
-    shapes = shapes_graph() if shapes is None else shapes
+    shapes = _validation_shapes() if shapes is None else _copy(shapes)  # pyshacl writes into the graph it is given
     work = Graph()
     for triple in data:
         work.add(triple)

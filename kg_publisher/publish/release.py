@@ -102,7 +102,7 @@ def write_release(release_dir: Path, disclosures: list[PublishedDisclosure], voc
                          "Fix the violations listed in the build report, then build again.")
     release_dir = Path(release_dir)
     minter = IriMinter(settings.base_iri)
-    built = datetime.now(UTC).replace(microsecond=0)
+    built = build_time()
     dumps_dir, sources_dir = release_dir / "dumps", release_dir / "sources"
     dumps_dir.mkdir(parents=True, exist_ok=True)
     sources_dir.mkdir(exist_ok=True)
@@ -195,6 +195,11 @@ def write_release(release_dir: Path, disclosures: list[PublishedDisclosure], voc
     }
     (release_dir / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     return manifest
+
+
+def build_time() -> datetime:
+    """When this release is built (UTC, whole seconds): the manifest's ``build_time``, the catalogue's dates."""
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 @dataclass(frozen=True)
