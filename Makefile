@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 BIN    := $(VENV)/bin
 
-.PHONY: run build test lint clean
+.PHONY: run build test lint browser clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +24,12 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-test: lint
+# Debian's chromium for tests/web/browser/ (installed when absent; the tests skip without it).
+browser:
+	bash scripts/install-browser.sh
+
+test: lint browser
 	$(BIN)/pytest
 
 clean:
-	rm -rf build .pytest_cache
+	rm -rf build .pytest_cache tests/artefacts
