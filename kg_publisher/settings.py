@@ -115,6 +115,23 @@ def _host_name(value: Any) -> str:
     return text
 
 
+def _allowed_host(value: Any) -> str:
+    text = _host_name(value)
+    if text.startswith("["):
+        # Werkzeug's trusted-host check compares what comes before the first ':', so an IPv6 literal can never
+        # match; public_url is the way to serve one.
+        raise ValueError("a host name or IPv4 address (IPv6 literals cannot be listed: set public_url instead)")
+    return text
+
+
+def _host_names(value: Any) -> tuple[str, ...]:
+    """A list of host names (TOML array, or comma-separated in environment variables and options)."""
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, (list, tuple)):
+        raise ValueError("a list of host names (comma-separated, e.g. data.example.org,localhost)")
+    return tuple(_allowed_host(item) for item in items if not (isinstance(item, str) and item.strip() == ""))
+
+
 def _path(value: Any) -> Path:
     text = str(value).strip()
     if not text:
@@ -139,8 +156,11 @@ SETTINGS: tuple[Setting, ...] = (
             _iri),
     Setting("public_url", "", "Where the server is reached (e.g. https://data.example.org/kg/). Every absolute "
             "URL the server writes (links, sitemap, service description, catalogue downloads) starts with it, "
-            "whatever Host a client sends. Empty: the request's own host.",
+            "whatever Host a client sends. Empty: the request's own host, if it is one of allowed_hosts.",
             _optional_iri),
+    Setting("allowed_hosts", (), "Host names a request's Host header may name when public_url is empty (others "
+            "get HTTP 400); the port is not compared. Empty: the host setting plus localhost and 127.0.0.1.",
+            _host_names),
     Setting("data_dir", "data", "Folder of source disclosures that `make run` builds.", _path),
     Setting("build_dir", "build", "Output folder of `kg-publisher build` and input of `serve`.", _path),
     Setting("host", "127.0.0.1", "Interface the web server binds to.", _host_name),

@@ -3,7 +3,8 @@ description.
 
 The catalogue and VoID go into the named graph ``{base}graph/catalog``. No blank nodes and no build time are
 written, so the same data gives the same catalogue (and the release version, a hash of ``kg.nq``, stays stable).
-The service description is made per request, because ``sd:endpoint`` must name the URL the client used.
+The service description is made per request, because ``sd:endpoint`` names where the server is reached
+(``public_url``, or the allowed host the client used).
 """
 
 from __future__ import annotations
@@ -365,7 +366,7 @@ def _controlled_vocabulary_terms(g: Graph, licence: URIRef, homepage: URIRef) ->
 
 def service_description(endpoint: str, graph_names: Iterable[str], whole_dataset: str,
                         stats: dict[str, int] | None = None) -> Graph:
-    """SPARQL 1.1 Service Description of the read-only endpoint at ``endpoint`` (the URL the client used)."""
+    """SPARQL 1.1 Service Description of the read-only endpoint at ``endpoint`` (where it is reached)."""
     g = Graph()
     for prefix in ("sd", "void", "dct", "rdfs"):
         g.bind(prefix, PREFIXES[prefix])

@@ -17,7 +17,7 @@ from ..settings import Settings, load_settings
 from .links import IriMapper
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: per-app caches are keyed by it
 class Services:
     """What every blueprint needs, built once by the factory."""
 
@@ -28,6 +28,15 @@ class Services:
     @property
     def release(self) -> Release | None:
         return self.store.release
+
+
+def allowed_hosts(settings: Settings) -> tuple[str, ...]:
+    """Host names a request may name when ``public_url`` is empty: ``allowed_hosts``, else the bound host and
+    the loopback names (an IPv6 literal cannot be matched by Werkzeug's check: serve one with public_url)."""
+    if settings.allowed_hosts:
+        return tuple(settings.allowed_hosts)
+    names = [settings.host] if not settings.host.startswith("[") else []
+    return tuple(dict.fromkeys([*names, "localhost", "127.0.0.1"]))
 
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> Flask:
@@ -55,6 +64,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             "application/sparql-results+json", "application/sparql-results+xml", "application/xml",
         ],
     )
+    if not settings.public_url:
+        # Absolute URLs follow the request's Host only when it names this server: Werkzeug refuses others
+        # (400, web/errors.py) when the request is bound, before any view runs.
+        app.config["TRUSTED_HOSTS"] = list(allowed_hosts(settings))
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions["kg_publisher"] = services
     Compress(app)
@@ -67,4 +80,4 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     return app
 
 
-__all__ = ["Services", "create_app"]
+__all__ = ["Services", "allowed_hosts", "create_app"]

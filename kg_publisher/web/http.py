@@ -41,7 +41,9 @@ def install(app: Flask, services: Services) -> None:
         elif request.method in ("GET", "HEAD") and response.status_code == 200 \
                 and "no-store" not in (response.headers.get("Cache-Control") or ""):
             if response.get_etag()[0] is None:
-                key = f"{request.full_path}|{response.mimetype}|{response.headers.get('Content-Encoding', '')}"
+                # The root is part of the key: without public_url, absolute URLs in the body follow the Host.
+                key = (f"{services.links.root()}|{request.full_path}|{response.mimetype}|"
+                       f"{response.headers.get('Content-Encoding', '')}")
                 response.set_etag(f"{version}-{hashlib.sha1(key.encode()).hexdigest()[:16]}")
             if last_modified is not None and response.last_modified is None:
                 response.last_modified = last_modified

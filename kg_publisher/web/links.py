@@ -19,7 +19,8 @@ class IriMapper:
         self.public_url = public_url
 
     def root(self) -> str:
-        """Where this server is reached: the ``public_url`` setting, else the request's own host."""
+        """Where this server is reached: the ``public_url`` setting, else the request's own host (which Flask's
+        ``TRUSTED_HOSTS``, set from ``allowed_hosts``, has checked before the request reached a view)."""
         return self.public_url or request.host_url
 
     def iri(self, path: str) -> str:
@@ -35,10 +36,11 @@ class IriMapper:
                            "quotes and angle brackets are never in them. Browse /catalog for real ones.") from None
         return iri
 
-    def href(self, iri: str) -> str:
-        """A link that works on this server for an IRI (ours are mapped, others kept)."""
+    def href(self, iri: str, root: str | None = None) -> str:
+        """A link that works on this server (at ``root``, default :meth:`root`) for an IRI (ours are mapped,
+        others kept)."""
         if iri.startswith(self.base):
-            return self.root() + iri[len(self.base):]
+            return (root or self.root()) + iri[len(self.base):]
         return iri
 
     def local_path(self, iri: str) -> str | None:

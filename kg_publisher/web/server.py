@@ -94,4 +94,8 @@ def serve(settings: Settings) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("kg_publisher").info("serving release %s from %s on http://%s:%s/", release.version,
                                            release.path, settings.host, settings.port)
+    if not settings.public_url and not settings.allowed_hosts and settings.host in ("0.0.0.0", "[::]"):
+        logging.getLogger("kg_publisher").warning(
+            "bound to %s without public_url or allowed_hosts: only requests naming localhost or 127.0.0.1 are "
+            "answered (others get 400); set public_url to where clients reach this server", settings.host)
     _Gunicorn(settings, gunicorn_options(settings)).run()

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, render_template
+from rdflib.namespace import DCAT, VOID
 
 from ..errors import NotFound
 from ..iris import IriMinter
 from ..publish.formats import GRAPH_SYNTAXES, RdfSyntax, rdf_syntax
 from ..publish.serialize import serialize_triples
+from .links import IriMapper
 from .negotiation import HTML, alternates, document_links, graph_type_for, requested_format
 
 if TYPE_CHECKING:
@@ -19,25 +23,40 @@ if TYPE_CHECKING:
 SITEMAP_LIMIT = 50000  # the sitemap protocol's maximum per file
 
 
-#: Serialised catalogues per store and syntax: the release never changes under a running server.
-_CATALOGUES: dict[tuple[int, str], bytes] = {}
+#: Objects that say where to fetch something: in the served catalogue they name this server (public_url, or
+#: the allowed host the client used), not the base IRI's host, so a harvester fetches from where it harvested.
+#: The things themselves (datasets, distributions, the service) keep their IRIs under base_iri.
+ACCESS_PREDICATES = frozenset(str(p) for p in (DCAT.accessURL, DCAT.downloadURL, DCAT.endpointURL,
+                                               VOID.dataDump, VOID.sparqlEndpoint))
+#: Serialised catalogues kept per (root, syntax): a few hosts × five syntaxes, never one per Host sent.
+CATALOGUE_CACHE = 32
 
 
-def _catalog_bytes(services: Services, syntax: RdfSyntax) -> bytes:
-    key = (id(services.store), syntax.name)
-    if key not in _CATALOGUES:
-        _CATALOGUES[key] = _serialise_catalog(services, syntax)
-    return _CATALOGUES[key]
+def served_catalogue(triples: list[ox.Triple], links: IriMapper, root: str) -> list[ox.Triple]:
+    """The catalogue with its access/download URLs under ``root`` (other IRIs unchanged)."""
+    served = []
+    for triple in triples:
+        target = triple.object
+        if triple.predicate.value in ACCESS_PREDICATES and isinstance(target, ox.NamedNode):
+            triple = ox.Triple(triple.subject, triple.predicate, ox.NamedNode(links.href(target.value, root)))
+        served.append(triple)
+    return served
 
 
-def _serialise_catalog(services: Services, syntax: RdfSyntax) -> bytes:
+@lru_cache(maxsize=CATALOGUE_CACHE)
+def catalogue_bytes(services: Services, root: str, syntax: RdfSyntax) -> bytes:
+    """The served catalogue in ``syntax`` for clients that reach this server at ``root``."""
+    return serialize_triples(served_catalogue(_catalogue_triples(services), services.links, root), syntax)
+
+
+def _catalogue_triples(services: Services) -> list[ox.Triple]:
     release = services.release
     triples = release.catalog_triples() if release is not None else []
     if not triples:
         triples = services.store.graph(str(IriMinter(services.settings.base_iri).catalog_graph()))
     if not triples:
         raise NotFound("This store holds no catalogue graph", "Serve a release written by `kg-publisher build`.")
-    return serialize_triples(triples, syntax)
+    return triples
 
 
 def catalogue_response(services: Services, media_type: str, negotiated: bool, path: str) -> Response:
@@ -48,7 +67,7 @@ def catalogue_response(services: Services, media_type: str, negotiated: bool, pa
     else:
         syntax = rdf_syntax(media_type)
         assert syntax is not None
-        response = Response(_catalog_bytes(services, syntax), mimetype=syntax.media_type)
+        response = Response(catalogue_bytes(services, services.links.root(), syntax), mimetype=syntax.media_type)
     if negotiated:
         response.headers["Vary"] = "Accept"
         extension = "html" if media_type == HTML else rdf_syntax(media_type).extension  # type: ignore[union-attr]

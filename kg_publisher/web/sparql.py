@@ -17,6 +17,7 @@ from ..publish.formats import GRAPH_SYNTAXES, rdf_syntax
 from ..publish.serialize import graph_triples, serialize_triples
 from ..publish.sparql import QueryAnswer, QueryJob
 from .negotiation import HTML, alternates, document_links, graph_type_for, query_types, requested_format
+from .site import served_catalogue
 
 if TYPE_CHECKING:
     from . import Services
@@ -96,7 +97,7 @@ def blueprint(services: Services) -> Blueprint:
 
     def describe_service(media_type: str, negotiated: bool) -> Response:
         """The service description, plus what the catalogue says about the service's IRI ``{base}sparql``."""
-        endpoint = request.url_root + "sparql"  # sd:endpoint names the URL the client used
+        endpoint = services.links.root() + "sparql"  # public_url, else the (allowed) host the client used
         if media_type == HTML:
             response = Response(render_template("sparql.html", endpoint=endpoint, services=services,
                                                 graphs=sorted(store.graph_sizes().items()),
@@ -107,7 +108,9 @@ def blueprint(services: Services) -> Blueprint:
                 raise NotAcceptable(f"{media_type} is not an RDF syntax")
             sd = service_description(endpoint, store.graph_sizes(), str(minter.whole_dataset()),
                                      store.graph_sizes())
-            triples = graph_triples(sd) + store.describe(str(minter.sparql_service()))
+            described = served_catalogue(store.describe(str(minter.sparql_service())), services.links,
+                                         services.links.root())
+            triples = graph_triples(sd) + described
             response = Response(serialize_triples(triples, syntax), mimetype=syntax.media_type)
         if negotiated:
             response.headers["Vary"] = "Accept"
@@ -134,7 +137,7 @@ def blueprint(services: Services) -> Blueprint:
         results_type, graph_type = query_types(requested_format())
         job = QueryJob(query=query, default_graphs=tuple(default_graphs), named_graphs=tuple(named_graphs),
                        results_media_type=results_type, graph_media_type=graph_type, max_rows=settings.max_rows,
-                       base_iri=request.base_url)
+                       base_iri=services.links.root() + "sparql")
         key = hashlib.sha256(repr(job).encode("utf-8")).hexdigest()
         answer = cache.get(key)
         if answer is None:

@@ -44,7 +44,7 @@ def test_bad_values_name_the_setting_and_the_source(name: str, value: str, expec
 def test_unknown_setting_in_file_is_refused(tmp_path: Path) -> None:
     file = tmp_path / "s.toml"
     file.write_text("bse_iri = 'https://x/'\n", encoding="utf-8")
-    with pytest.raises(SettingsError, match=r"Unknown setting 'bse_iri'.*Known settings: base_iri"):
+    with pytest.raises(SettingsError, match=r"Unknown setting 'bse_iri'.*Known settings: allowed_hosts, base_iri"):
         load_settings(file, environ={})
 
 
@@ -87,6 +87,9 @@ BAD_VALUES = [
     ("port", "70000", "a TCP port between 1 and 65535"),
     ("host", "0.0.0.0 evil", "a host name or IP address"),
     ("host", "a" * 64 + ".example", "a host name or IP address"),
+    ("allowed_hosts", "localhost,evil host", "a host name or IP address"),
+    ("allowed_hosts", "localhost:8000", "without port"),
+    ("allowed_hosts", "[::1]", "IPv6 literals cannot be listed"),
 ]
 
 
@@ -146,6 +149,16 @@ def test_bad_values_on_the_command_line_exit_2(tmp_path: Path, name: str, value:
     ("max_rows", "10000000", 10_000_000),
     ("port", "65535", 65535),
     ("host", "[::1]", "[::1]"),
+    ("allowed_hosts", "data.example.org, localhost", ("data.example.org", "localhost")),
 ])
 def test_values_at_the_bounds_are_accepted(name: str, value: str, parsed: object) -> None:
     assert getattr(load_settings(environ={f"KGP_{name.upper()}": value}), name) == parsed
+
+
+def test_allowed_hosts_from_a_toml_array(tmp_path: Path) -> None:
+    file = tmp_path / "s.toml"
+    file.write_text('allowed_hosts = ["data.example.org", "127.0.0.1"]\n', encoding="utf-8")
+    assert load_settings(file, environ={}).allowed_hosts == ("data.example.org", "127.0.0.1")
+    file.write_text("allowed_hosts = 5\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match="a list of host names"):
+        load_settings(file, environ={})

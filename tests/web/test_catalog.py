@@ -57,9 +57,12 @@ def test_catalogue_describes_every_dataset_and_dump(client: FlaskClient, release
     datasets = set(catalogue.subjects(RDF.type, DCAT.Dataset))
     assert {URIRef(row["dataset"]) for row in release.manifest["datasets"]} < datasets
     for dump in release.manifest["dumps"]:
-        url = URIRef(release.manifest["base_iri"] + dump["path"])
+        # Downloads are fetched from where the catalogue was (the test client's http://localhost/); the
+        # distribution itself keeps its IRI under the base IRI.
+        url = URIRef("http://localhost/" + dump["path"])
         distribution = catalogue.value(None, DCAT.downloadURL, url)
         assert distribution is not None, url
+        assert str(distribution).startswith(release.manifest["base_iri"] + "id/distribution/")
         assert catalogue.value(distribution, DCAT.byteSize) == Literal(dump["bytes"], datatype=XSD.nonNegativeInteger)
         checksum = catalogue.value(distribution, SPDX.checksum)
         assert str(catalogue.value(checksum, SPDX.checksumValue)) == dump["sha256"]

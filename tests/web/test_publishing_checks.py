@@ -281,7 +281,7 @@ def test_harvested_distributions_answer_with_their_declared_bytes(client: FlaskC
     """MQA accessibility: every access/download URL on this server answers 200 with the declared media type,
     and a download's bytes have the declared dcat:byteSize and SPDX SHA-256."""
     catalogue = _harvest(client)
-    base = release.manifest["base_iri"]
+    base = "http://localhost/"  # where the harvest was made: every access/download URL must point here
     failures: list[str] = []
     checked = downloads = 0
     for distribution in sorted(set(catalogue.subjects(RDF.type, DCAT.Distribution))):
@@ -291,6 +291,7 @@ def test_harvested_distributions_answer_with_their_declared_bytes(client: FlaskC
         for prop in (DCAT.accessURL, DCAT.downloadURL):
             for url in catalogue.objects(distribution, prop):
                 if not str(url).startswith(base):
+                    failures.append(f"{distribution} {prop.fragment} {url}: not on the server harvested ({base})")
                     continue
                 checked += 1
                 response = client.get("/" + str(url)[len(base):])
