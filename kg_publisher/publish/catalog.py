@@ -374,10 +374,12 @@ def service_description(endpoint: str, graph_names: Iterable[str], whole_dataset
     g.add((service, RDF.type, SD.Service))
     g.add((service, SD.endpoint, service))
     g.add((service, SD.supportedLanguage, SD.SPARQL11Query))
-    # The default graph of a query is the union of all named graphs (pyoxigraph use_default_graph_as_union).
+    # The default graph of a query is the RDF merge of all named graphs (stored as such: release.load_store).
     g.add((service, SD.feature, SD.UnionDefaultGraph))
     g.add((service, RDFS.comment, Literal(
-        "Read-only SPARQL 1.1 Query endpoint. The default graph is the union of all named graphs. Updates, "
+        "Read-only SPARQL 1.1 Query endpoint. The default graph is the RDF merge of all named graphs (each "
+        "triple once, so COUNT and SUM count it once). Amounts: bgt:amountInYuan is every amount in yuan; "
+        "observations with bgt:reprintOf print again a figure printed earlier, leave them out of sums. Updates, "
         "SERVICE and FROM of graphs not listed here are refused; queries are stopped at the time limit and "
         "results are cut at the row limit (header X-Result-Truncated).", lang="en")))
     served: tuple[ResultsSyntax | RdfSyntax, ...] = (*RESULTS_SYNTAXES, *GRAPH_SYNTAXES)

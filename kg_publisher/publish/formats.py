@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from pyoxigraph import QueryResultsFormat, RdfFormat
+from pyoxigraph import Literal, QueryResultsFormat, RdfFormat, Triple
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,33 @@ def written(data: bytes | None) -> bytes:
     """The bytes of a pyoxigraph ``serialize`` called without ``output`` (its stubs say ``bytes | None``)."""
     assert data is not None, "pyoxigraph serialize without output returns bytes"
     return data
+
+
+#: What XML 1.0 cannot carry, not even as a character reference: C0 controls but tab, LF and CR; U+FFFE, U+FFFF.
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` as XML 1.0 can carry it: a page break (U+000C, how PDF pages are joined in our source texts)
+    becomes a line feed, any other forbidden character U+FFFD. Only the XML formats (RDF/XML, SPARQL XML results)
+    need this; every other format carries the text exactly."""
+    if not _NOT_IN_XML.search(text):
+        return text
+    return _NOT_IN_XML.sub(lambda m: "\n" if m.group() == "\x0c" else "\ufffd", text)
+
+
+def xml_safe_triples(triples: Iterable[Triple]) -> list[Triple]:
+    """``triples`` with every literal made :func:`xml_safe` (IRIs never hold such characters)."""
+    safe = []
+    for triple in triples:
+        value = triple.object
+        if isinstance(value, Literal) and _NOT_IN_XML.search(value.value):
+            clean = xml_safe(value.value)
+            value = (Literal(clean, language=value.language) if value.language
+                     else Literal(clean, datatype=value.datatype))
+            triple = Triple(triple.subject, triple.predicate, value)
+        safe.append(triple)
+    return safe
 
 
 TURTLE = RdfSyntax("ttl", "text/turtle", "ttl", RdfFormat.TURTLE, "Turtle", "RDF_TURTLE", ("application/x-turtle",))

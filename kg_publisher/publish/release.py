@@ -168,11 +168,7 @@ def write_release(release_dir: Path, disclosures: list[PublishedDisclosure], voc
     (release_dir / "kg.nq").write_bytes(kg_bytes)
     version = hashlib.sha256(kg_bytes).hexdigest()[:16]
 
-    store = ox.Store(str(release_dir / "store"))
-    store.bulk_load(path=str(release_dir / "kg.nq"), format=ox.RdfFormat.N_QUADS)
-    store.optimize()
-    store.flush()
-    del store
+    load_store(release_dir / "store", release_dir / "kg.nq")
 
     graph_sizes: dict[str, int] = {name: len(quads) for name, quads in sorted(by_graph.items())}
     graph_sizes[str(minter.catalog_graph())] = len(set(catalog_quads))
@@ -200,6 +196,24 @@ def write_release(release_dir: Path, disclosures: list[PublishedDisclosure], voc
 def build_time() -> datetime:
     """When this release is built (UTC, whole seconds): the manifest's ``build_time``, the catalogue's dates."""
     return datetime.now(UTC).replace(microsecond=0)
+
+
+def load_store(store_dir: Path, nquads: Path) -> None:
+    """Load a release's N-Quads into a pyoxigraph store whose default graph is the RDF merge of its named graphs.
+
+    Engines that offer a "union default graph" (pyoxigraph's ``use_default_graph_as_union``, Oxigraph server's
+    ``--union-default-graph``, Fuseki's ``unionDefaultGraph``) answer a triple once per graph holding it, so
+    ``COUNT(*)`` and ``SUM`` over the default graph count shared triples (code lists, organisations, the
+    catalogue's copy of a dataset's title) twice. Stating the default graph as its own set of triples gives
+    set semantics on every engine; a store is a set, so each triple is kept once whatever graphs repeat it.
+    """
+    store = ox.Store(str(store_dir))
+    store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+                      for q in ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS))
+    store.optimize()
+    store.flush()
+    del store
 
 
 @dataclass(frozen=True)

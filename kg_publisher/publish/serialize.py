@@ -8,7 +8,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from ..vocab import PREFIXES
-from .formats import JSONLD, TURTLE, RdfSyntax, written
+from .formats import JSONLD, RDFXML, TURTLE, RdfSyntax, written, xml_safe_triples
 from .jsonld import compact_jsonld
 
 _PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
@@ -27,6 +27,8 @@ def serialize_triples(triples: list[ox.Triple], syntax: RdfSyntax) -> bytes:
     if syntax is JSONLD:
         return compact_jsonld(triples)
     prefixes = used_prefixes(triples) if syntax is TURTLE else None
+    if syntax is RDFXML:
+        triples = xml_safe_triples(triples)
     return written(ox.serialize(triples, format=syntax.oxigraph, prefixes=prefixes))
 
 

@@ -20,7 +20,7 @@ import pyoxigraph as ox
 
 from ..errors import DatasetNotAvailable, QueryTooLarge, RemoteAccessForbidden, UpdateForbidden
 from ..vocab import PREFIXES
-from .formats import RESULTS_JSON, RESULTS_XML, rdf_syntax, results_syntax, written
+from .formats import RDFXML, RESULTS_JSON, RESULTS_XML, rdf_syntax, results_syntax, written, xml_safe, xml_safe_triples
 
 #: Where the row cap is documented; named in result bodies that were cut (SPARQL JSON/XML ``link``).
 TRUNCATION_NOTE = "urn:kg-publisher:result-truncated"
@@ -99,7 +99,7 @@ def check_request(job: QueryJob, held_graphs: Iterable[str], max_query_bytes: in
             raise RemoteAccessForbidden(
                 f"FROM <{iri}>: this endpoint holds no graph of that name and never fetches graphs from the web",
                 "Use FROM only with graph IRIs listed in the service description (GET /sparql), or leave it "
-                "out: the default graph is the union of all graphs.")
+                "out: the default graph is the merge of all named graphs (each triple once).")
     for iri in (*job.default_graphs, *job.named_graphs):
         if iri not in held:
             raise DatasetNotAvailable(f"Graph <{iri}> (default-graph-uri/named-graph-uri) is not held here")
@@ -177,9 +177,8 @@ def execute(store: ox.Store, job: QueryJob) -> QueryAnswer:
     if job.default_graphs or job.named_graphs:
         kwargs["default_graph"] = [ox.NamedNode(iri) for iri in job.default_graphs]
         kwargs["named_graphs"] = [ox.NamedNode(iri) for iri in job.named_graphs]
-    elif not _FROM.search(_mask(job.query, keep_iris=True)):
-        # The query's own FROM/FROM NAMED choose its dataset; otherwise the default graph is the union.
-        kwargs["use_default_graph_as_union"] = True
+    # Otherwise the query's own FROM/FROM NAMED choose its dataset, or the store's default graph answers: the
+    # RDF merge of the named graphs, stored as such (release.load_store), so each triple counts once.
     result = store.query(job.query, **kwargs)
     if isinstance(result, ox.QueryBoolean):
         return _boolean(bool(result), job)
@@ -197,6 +196,10 @@ def execute(store: ox.Store, job: QueryJob) -> QueryAnswer:
         else:
             if truncated:
                 del document["head"]["link"]
+            if syntax is RESULTS_XML:
+                for row in document["results"]["bindings"]:
+                    for cell in row.values():
+                        cell["value"] = xml_safe(cell["value"])
             parsed = ox.parse_query_results(json.dumps(document).encode("utf-8"), format=RESULTS_JSON.oxigraph)
             body = written(parsed.serialize(format=syntax.oxigraph))
             if truncated and syntax is RESULTS_XML:
@@ -209,6 +212,8 @@ def execute(store: ox.Store, job: QueryJob) -> QueryAnswer:
     if graph_syntax is None:
         return QueryAnswer("graph", b"", None, len(triples), truncated)
     prefixes = {p: str(ns) for p, ns in PREFIXES.items()} if graph_syntax.name == "ttl" else None
+    if graph_syntax is RDFXML:
+        triples = xml_safe_triples(triples)
     body = written(ox.serialize(triples, format=graph_syntax.oxigraph, prefixes=prefixes))
     if truncated:
         body = _graph_comment(body, graph_syntax.media_type, len(triples))

@@ -31,7 +31,7 @@ LABEL_PREDICATES = (
 
 
 class Store(Protocol):
-    """What the web layer needs from a store. The default graph of queries is the union of the named graphs."""
+    """What the web layer needs from a store. The default graph of queries is the RDF merge of the named graphs."""
 
     #: Data version (the release version): ETags and caches are keyed by it.
     version: str

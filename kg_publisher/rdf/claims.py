@@ -10,6 +10,7 @@ from ..iris import code
 from ..records.model import ChangeStatement, CountStatement, RatioStatement
 from ..vocab import BGT, SDMX_ATTR, YEAR
 from .context import MappingContext, canonical_decimal, zh
+from .observations import in_yuan
 from .provenance import derive
 
 #: Direction words as printed → direction code. Words not listed are kept as text only.
@@ -30,6 +31,7 @@ def add_change(ctx: MappingContext, change: ChangeStatement) -> None:
         g.add((claim, BGT.comparedWithYear, YEAR[str(change.compared_year)]))
     if change.change is not None:
         g.add((claim, BGT.reportedChange, canonical_decimal(change.change.value)))
+        g.add((claim, BGT.reportedChangeInYuan, canonical_decimal(in_yuan(change.change))))
         g.add((claim, BGT.reportedChangeDecimals, Literal(change.change.decimals)))
         g.add((claim, SDMX_ATTR.unitMult, Literal(change.change.unit_multiplier)))
         g.add((claim, BGT.printedValue, Literal(change.change.printed)))

@@ -1,13 +1,18 @@
 """Printed money figures → ``qb:Observation``s in normalised form (every dimension and required
-attribute on each observation), amounts exactly as printed."""
+attribute on each observation): each amount exactly as printed (``obeu-measure:amount`` in the printed unit,
+``sdmx-attribute:unitMult``) and in yuan (``bgt:amountInYuan``), so amounts of any table or document add up;
+a figure printed in several places is one figure, its later printings marked ``bgt:reprintOf`` the first."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 from ..iris import IriMinter, code, code_scheme, short_hash
-from ..records.model import AmountFact, NoneStatement
+from ..records.model import Amount, AmountFact, NoneStatement
+from ..records.repeats import first_printings
 from ..vocab import BGT, CNY, OBEU_ATTR, OBEU_DIM, OBEU_MEASURE, OBEU_PHASE, QB, SDMX_ATTR, YEAR
 from .context import MappingContext, canonical_decimal, zh
 from .provenance import derive
@@ -63,7 +68,12 @@ def line_item(ctx: MappingContext, notation: str, label: str) -> URIRef:
     return concept
 
 
-def add_observation(ctx: MappingContext, fact: AmountFact, totals: set[str]) -> None:
+def in_yuan(amount: Amount) -> Decimal:
+    """The amount in 元, exactly (819.82 万元 → 8198200)."""
+    return amount.value.scaleb(amount.unit_multiplier)
+
+
+def add_observation(ctx: MappingContext, fact: AmountFact, totals: set[str], first_printing: str | None) -> None:
     g, obs = ctx.graph, ctx.obs(fact.key)
     g.add((obs, RDF.type, QB.Observation))
     g.add((obs, QB.dataSet, ctx.dataset))
@@ -71,6 +81,7 @@ def add_observation(ctx: MappingContext, fact: AmountFact, totals: set[str]) -> 
                    expenditure_type=fact.expenditure_type, economic=fact.economic, functional=fact.functional,
                    item=fact.item, phase=fact.phase, context=fact.context, label=fact.label)
     g.add((obs, OBEU_MEASURE.amount, canonical_decimal(fact.amount.value)))
+    g.add((obs, BGT.amountInYuan, canonical_decimal(in_yuan(fact.amount))))
     g.add((obs, OBEU_ATTR.currency, CNY))
     g.add((obs, SDMX_ATTR.unitMult, Literal(fact.amount.unit_multiplier)))
     g.add((obs, SDMX_ATTR.decimals, Literal(fact.amount.decimals)))
@@ -81,6 +92,8 @@ def add_observation(ctx: MappingContext, fact: AmountFact, totals: set[str]) -> 
     g.add((obs, RDFS.label, zh(f"{fact.label} {fact.amount.printed}{fact.amount.unit}")))
     if fact.part_of is not None:
         g.add((obs, BGT.partOf, ctx.obs(fact.part_of)))
+    if first_printing is not None:
+        g.add((obs, BGT.reprintOf, ctx.obs(first_printing)))
     if fact.key in totals:
         g.add((obs, BGT.breakdownComplete, Literal(fact.breakdown_complete)))
     if fact.as_of is not None:
@@ -92,8 +105,9 @@ def add_observations(ctx: MappingContext) -> None:
     # A part_of naming no fact still becomes a link: the shapes report it (bad records are a result).
     facts = ctx.disclosure.facts
     totals = {fact.part_of for fact in facts if fact.part_of is not None}
+    reprints = first_printings(facts)
     for fact in facts:
-        add_observation(ctx, fact, totals)
+        add_observation(ctx, fact, totals, reprints.get(fact.key))
 
 
 def add_none_statement(ctx: MappingContext, statement: NoneStatement) -> None:

@@ -15,9 +15,31 @@ from dataclasses import replace
 from .model import AmountFact, TextDefect
 
 
-def dimension_key(fact: AmountFact) -> tuple[object, ...]:
+def figure_key(fact: AmountFact) -> tuple[object, ...]:
+    """What a figure is, wherever it is printed: every dimension value but the reporting context."""
     return (fact.operation, fact.indicator, fact.fund_source, fact.expenditure_type, fact.economic,
-            fact.functional, fact.item, fact.phase, fact.context, fact.as_of)
+            fact.functional, fact.item, fact.phase, fact.as_of)
+
+
+def dimension_key(fact: AmountFact) -> tuple[object, ...]:
+    """What identifies an observation (qb IC-12): the figure and the place it is printed in."""
+    return (*figure_key(fact), fact.context)
+
+
+def first_printings(facts: Iterable[AmountFact]) -> dict[str, str]:
+    """Map each figure printed again in another table or section to the key of its first printing.
+
+    One figure (支出合计 of a 类) is often printed in three tables; each printing stays an observation (its
+    place is a dimension and its span is evidence), but a sum over figures must count it once. The first
+    printing in reading order is the figure; the later ones are marked as reprints of it.
+    """
+    first: dict[tuple[object, ...], AmountFact] = {}
+    reprints: dict[str, str] = {}
+    for fact in sorted(facts, key=lambda f: (f.span.start, f.key)):
+        earlier = first.setdefault(figure_key(fact), fact)
+        if earlier is not fact:
+            reprints[fact.key] = earlier.key
+    return reprints
 
 
 def drop_repeats(facts: Iterable[AmountFact]) -> tuple[list[AmountFact], list[TextDefect], dict[str, str]]:

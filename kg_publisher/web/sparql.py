@@ -16,6 +16,7 @@ from ..publish.catalog import service_description
 from ..publish.formats import GRAPH_SYNTAXES, rdf_syntax
 from ..publish.serialize import graph_triples, serialize_triples
 from ..publish.sparql import QueryAnswer, QueryJob
+from ..queries import example_queries
 from .negotiation import HTML, alternates, document_links, graph_type_for, query_types, requested_format
 from .site import served_catalogue
 
@@ -101,6 +102,7 @@ def blueprint(services: Services) -> Blueprint:
         if media_type == HTML:
             response = Response(render_template("sparql.html", endpoint=endpoint, services=services,
                                                 graphs=sorted(store.graph_sizes().items()),
+                                                examples=example_queries(),
                                                 alternates=alternates("/sparql")), mimetype=HTML)
         else:
             syntax = rdf_syntax(media_type)
