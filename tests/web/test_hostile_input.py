@@ -7,11 +7,15 @@ label with ``Accept: text/html``) were 500s, the last one with an error page tha
 from __future__ import annotations
 
 import json
-from urllib.parse import unquote_to_bytes
+import socket
+from pathlib import Path
+from urllib.parse import unquote_to_bytes, urlsplit
 
 import pytest
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
+
+from .test_gunicorn import serving
 
 DATASET = "/id/dataset/panjin-xinglongtai-zwfwzx-2022-budget"
 
@@ -174,3 +178,38 @@ def test_hostile_posts_to_the_endpoint(client: FlaskClient, content_type: str, b
     for accept in ("application/json", "text/html"):
         response = client.post("/sparql", data=body, headers={"Content-Type": content_type, "Accept": accept})
         assert check(response, f"POST {content_type!r}") is None
+
+
+#: Raw request targets and Host values sent to the real server (gunicorn parses them before Flask sees them).
+RAW_TARGETS = [b"/id/a%20b", b"/id/%3C", b"/id/%22", b"/id/%7B", b"/id/%00", b"/\\evil.example", b"//evil.example",
+               b"/id/a b", b"/id/\x01", b"/id/%ZZ", b"*", b"/sparql?query=%00"]
+RAW_HOSTS = [b"a" * 64 + b".example", b"evil.example", b"", b"a b", b"[::1"]
+
+
+def _raw(port: int, request: bytes) -> tuple[int, bytes]:
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
+        connection.sendall(request)
+        data = b""
+        while chunk := connection.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    return int(head.split(b" ", 2)[1]), body
+
+
+def test_through_gunicorn_malformed_targets_and_hosts_are_4xx(release_dir: Path) -> None:
+    """The same examples on the wire: what gunicorn itself refuses (a space or control character in the request
+    line, ``*``) is its own 400; everything that reaches the app is our 4xx error page, never a 5xx."""
+    with serving(release_dir) as url:
+        port = urlsplit(url).port
+        assert port is not None
+        for target in RAW_TARGETS:
+            status, body = _raw(port, b"GET " + target + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/html\r\n"
+                                      b"Connection: close\r\n\r\n")
+            assert 400 <= status < 500, (target, status)
+        for host in RAW_HOSTS:
+            status, body = _raw(port, b"GET / HTTP/1.1\r\nHost: " + host + b"\r\nAccept: text/html\r\n"
+                                      b"Connection: close\r\n\r\n")
+            assert status == 400 and b"<h1>400 \xc2\xb7 BadHost</h1>" in body, (host, status)
+        status, _ = _raw(port, b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"x" * 20000 +
+                         b"\r\nConnection: close\r\n\r\n")
+        assert status == 431
