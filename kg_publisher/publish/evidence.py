@@ -3,6 +3,7 @@ to the characters of the source text, and cut out the sentence around them."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -128,6 +129,9 @@ class QualityFinding:
     severity: str
     message_zh: str
     message_en: str
+    #: The shape that found it (its kind) and the node at fault.
+    shape: str = ""
+    focus: str = ""
 
 
 _SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
@@ -151,7 +155,43 @@ def findings_about(store: Store, iri: str, limit: int) -> list[QualityFinding]:
         if not isinstance(severity, ox.NamedNode):
             continue
         messages = {m.language: m.value for m in facts.get(str(SH.resultMessage), []) if isinstance(m, ox.Literal)}
+        shape, focus = _first(facts.get(str(SH.sourceShape), [])), _first(facts.get(str(SH.focusNode), []))
         out.append(QualityFinding(triple.subject.value, severity.value.rsplit("#", 1)[-1],
-                                  messages.get("zh", ""), messages.get("en", "")))
+                                  messages.get("zh", ""), messages.get("en", ""),
+                                  shape.value if isinstance(shape, ox.NamedNode) else "",
+                                  focus.value if isinstance(focus, ox.NamedNode) else ""))
     unique = {finding.iri: finding for finding in out}.values()
     return sorted(unique, key=lambda f: (_SEVERITY_ORDER.get(f.severity, 3), f.message_zh))
+
+
+@dataclass(frozen=True)
+class FindingGroup:
+    """Findings of one kind (one shape), for a report read kind by kind."""
+
+    shape: str
+    title: str
+    severity: str
+    findings: list[QualityFinding]
+
+
+def group_findings(findings: list[QualityFinding]) -> list[FindingGroup]:
+    """Findings by the shape that found them, most severe kind first, then the largest.
+
+    >>> [g.title for g in group_findings([QualityFinding("f1", "Warning", "", "", "s#UnparsedTextShape")])]
+    ['Unparsed text']
+    """
+    by_shape: dict[str, list[QualityFinding]] = defaultdict(list)
+    for finding in findings:
+        by_shape[finding.shape].append(finding)
+    groups = [FindingGroup(shape, _shape_title(shape), min((f.severity for f in members),
+                                                            key=lambda s: _SEVERITY_ORDER.get(s, 3)), members)
+              for shape, members in by_shape.items()]
+    return sorted(groups, key=lambda g: (_SEVERITY_ORDER.get(g.severity, 3), -len(g.findings), g.title))
+
+
+def _shape_title(shape: str) -> str:
+    """``…#ParentSumShape`` → ``Parent sum``: the shape's name, which says what it checks."""
+    name = shape.rsplit("#", 1)[-1].rsplit("/", 1)[-1].removesuffix("Shape") or "Other"
+    words = re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+", name)
+    text = " ".join(words) if words else name
+    return text[:1].upper() + text[1:].lower()

@@ -16,9 +16,10 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
 
 from ..errors import NotFound
-from ..publish.evidence import evidence_for, findings_about
+from ..publish.evidence import evidence_for, findings_about, group_findings
 from ..publish.figures import FIGURES_LIMIT, figures_of
 from ..publish.formats import GRAPH_SYNTAXES, RdfSyntax, rdf_syntax
+from ..publish.overview import dataset_overview, wan, yuan_text
 from ..publish.serialize import serialize_triples
 from ..publish.store import best_label
 from ..vocab import PROV
@@ -46,6 +47,8 @@ class Value:
 
 def blueprint(services: Services) -> Blueprint:
     bp = Blueprint("resources", __name__)
+    bp.add_app_template_filter(wan, "wan")
+    bp.add_app_template_filter(yuan_text, "yuan")
     store, links = services.store, services.links
 
     def label_of(iri: str) -> str | None:
@@ -76,15 +79,21 @@ def blueprint(services: Services) -> Blueprint:
         incoming = [(value(t.subject), Value(curie(t.predicate.value), links.href(t.predicate.value)))
                     for t in store.incoming(iri, INCOMING_LIMIT)]
         has_provenance = any(t.subject == node and t.predicate.value == str(PROV.wasDerivedFrom) for t in triples)
+        is_dataset = any(t.subject == node and t.object == QB_DATASET for t in triples)
+        figures = figures_of(store, iri) if is_dataset else []
+        findings = findings_about(store, iri, FINDINGS_LIMIT)
         return render_template(
             "resource.html", iri=iri, title=zh or curie(iri), english=en if en != zh else None,
             rows=[(Value(curie(p), links.href(p)), values) for p, values in ordered],
             blanks={b: [(curie(p), vs) for p, vs in props.items()] for b, props in blanks.items()},
             incoming=incoming, incoming_limit=INCOMING_LIMIT,
             evidence=evidence_for(store, iri) if has_provenance else [],
-            findings=findings_about(store, iri, FINDINGS_LIMIT),
-            figures=[(f, label_of(f.section) or f.section) for f in figures_of(store, iri)]
-            if any(t.subject == node and t.object == QB_DATASET for t in triples) else [],
+            findings=findings,
+            # a data set's page leads with its money and reads its quality report kind by kind
+            overview=dataset_overview(store, iri, figures) if is_dataset else None,
+            finding_groups=group_findings(findings) if is_dataset else [],
+            focus_labels={f.focus: label_of(f.focus) or curie(f.focus) for f in findings} if is_dataset else {},
+            figures=[(f, label_of(f.section) or f.section) for f in figures],
             figures_limit=FIGURES_LIMIT,
             alternates=alternates(doc_path),
             services=services,

@@ -35,3 +35,36 @@ def test_page_loads_clean_and_fits(visit: Any, release: Release, name: str, view
     assert seen.errors == [], f"console errors on {name}"
     assert seen.outside == [], f"{name} asked other hosts"
     assert seen.overflow() <= 0, f"{name} is {seen.overflow()} px wider than a {viewport['width']} px screen"
+
+
+def _dataset_path(release: Release, key: str) -> str:
+    base = release.manifest["base_iri"]
+    return next(d for d in release.manifest["datasets"] if d["key"] == key)["dataset"].removeprefix(base)
+
+
+@pytest.mark.parametrize("key", [SEED_KEY, "shanghai-putuo-czj-2025-budget"])
+def test_the_total_is_on_the_first_screen(visit: Any, release: Release, key: str) -> None:
+    seen = visit(_dataset_path(release, key), viewport=DESKTOP)
+    seen.screenshot(f"first-screen-{key}")
+    for card in ("#headline-revenue", "#headline-expenditure"):
+        box = seen.page.locator(f"{card} .amount").bounding_box()
+        assert box is not None and seen.page.locator(card).is_visible()
+        assert box["y"] + box["height"] <= DESKTOP["height"], f"{card} starts {box['y']} px down"
+
+
+def test_the_chart_has_one_bar_per_function_class(visit: Any, release: Release) -> None:
+    seen = visit(_dataset_path(release, "shanghai-putuo-czj-2025-budget"), viewport=DESKTOP)
+    seen.page.wait_for_selector("#function-chart[data-rendered]")
+    classes = seen.page.locator("#function-table tbody tr.level-1").count()
+    bars = seen.page.locator("#function-chart svg .mark-rect path").count()
+    assert classes == 4 and bars == classes
+    seen.page.locator("#function-chart").scroll_into_view_if_needed()
+    seen.screenshot("function-chart")
+    assert seen.errors == []
+
+
+def test_without_javascript_the_figures_are_in_tables(visit: Any, release: Release) -> None:
+    seen = visit(_dataset_path(release, "shanghai-putuo-czj-2025-budget"), javascript=False)
+    assert seen.page.locator("#function-chart svg").count() == 0
+    assert seen.page.locator("#function-table tbody tr.level-1").count() == 4
+    assert seen.page.locator("#headline-expenditure .amount").inner_text() == "3,121.42"
