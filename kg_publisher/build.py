@@ -33,6 +33,7 @@ from .extract.readers import READERS, read_source
 from .extract.source import SourceText
 from .files import write_bytes_atomic, writing
 from .iris import IriMinter
+from .package_data import fingerprint_files
 from .publish.catalog import KIND_TITLES
 from .publish.model import PublishedDisclosure
 from .publish.release import write_release
@@ -43,8 +44,6 @@ from .registry import Registry
 from .settings import Settings
 from .validate import ValidationOutcome, quality_graph, validate_graph
 from .vocab import bind_prefixes
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass
@@ -102,11 +101,9 @@ def discover_sources(paths: Sequence[str | Path]) -> list[Path]:
 def _fingerprint(base_iri: str) -> str:
     """Everything besides the source bytes that shapes a document's result."""
     digest = hashlib.sha256(f"{__version__}|{base_iri}".encode())
-    for folder, pattern in (("kg_publisher", "**/*.py"), ("ontology", "**/*.ttl"), ("shapes", "**/*.ttl"),
-                            ("data/registry", "*"), ("data/codelists", "*")):
-        for path in sorted((PROJECT_ROOT / folder).glob(pattern)):
-            digest.update(str(path.relative_to(PROJECT_ROOT)).encode())
-            digest.update(path.read_bytes())
+    for name, path in fingerprint_files():
+        digest.update(name.encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -49,25 +49,29 @@ def main(ctx: click.Context, settings_file: str | None) -> None:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Build folder (default: the build_dir setting, 'build'). The release is DIR/current.")
 @click.option("--base-iri", help="Base IRI for minted IRIs (default: the base_iri setting).")
+@click.option("--example", is_flag=True,
+              help="Build the example disclosure shipped with the package (with SOURCES, if any, instead of "
+                   "DATA_DIR/disclosures).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.pass_context
 def build(ctx: click.Context, sources: tuple[Path, ...], out_dir: Path | None, base_iri: str | None,
-          quiet: bool) -> None:
+          example: bool, quiet: bool) -> None:
     """Extract, build and validate SOURCES (files or folders; default: DATA_DIR/disclosures) and publish
     the result as DIR/current.
 
     Writes DIR/current/kg.nq (all named graphs, N-Quads), DIR/current/report.ttl (SHACL quality report),
     DIR/current/records/*.json, dumps, the catalogue and the query store.
 
-    Example: kg-publisher build data/disclosures --out build
+    Example: kg-publisher build data/disclosures --out build (or, installed anywhere: kg-publisher build --example)
     """
     from tqdm import tqdm
 
     from .build import build as run_build
+    from .package_data import example_disclosure
 
     settings = _settings(ctx, base_iri=base_iri)
     out = out_dir or settings.build_dir
-    inputs = list(sources) or [settings.data_dir / "disclosures"]
+    inputs = [example_disclosure(), *sources] if example else list(sources) or [settings.data_dir / "disclosures"]
     progress = None if quiet else (lambda paths: tqdm(paths, desc="documents", unit="doc", file=sys.stderr,
                                                      disable=len(paths) < 2))
     try:

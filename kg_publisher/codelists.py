@@ -25,8 +25,8 @@ from pathlib import Path
 
 from .datafiles import normalize_name, read_csv_rows
 from .errors import SettingsError
+from .package_data import codelist_dir
 
-CODELIST_DIR = Path(__file__).resolve().parent.parent / "data" / "codelists"
 #: Level names by number of digits (类 3, 款 5, 项 7).
 LEVELS = {3: "类", 5: "款", 7: "项"}
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
@@ -82,7 +82,7 @@ class CodeList:
     @classmethod
     @cache
     def load(cls, scheme: str) -> CodeList:
-        path = CODELIST_DIR / f"{scheme}.csv"
+        path = codelist_dir() / f"{scheme}.csv"
         rows = read_csv_rows(path, "Code list")
         codes = []
         for line, row in enumerate(rows, start=2):

@@ -13,8 +13,7 @@ from pathlib import Path
 from .datafiles import normalize_name, read_csv_rows
 from .errors import SettingsError
 from .iris import short_hash
-
-DEFAULT_REGISTRY = Path(__file__).resolve().parent.parent / "data" / "registry" / "organizations.csv"
+from .package_data import registry_file
 
 
 @dataclass(frozen=True)
@@ -43,7 +42,9 @@ class Registry:
                 self._index.setdefault(normalize_name(name), org)
 
     @classmethod
-    def load(cls, path: Path = DEFAULT_REGISTRY) -> Registry:
+    def load(cls, path: Path | None = None) -> Registry:
+        """The registry in ``path`` (default: the one shipped with the package)."""
+        path = path or registry_file()
         rows = read_csv_rows(path, "Organisation registry")
         orgs = []
         for line, row in enumerate(rows, start=2):

@@ -30,10 +30,10 @@ from rdflib.term import BNode, Identifier, Node
 
 from .errors import ShapesError, SourceError
 from .iris import IriMinter
+from .package_data import shapes_dir
 from .rdf.vocabulary import load_turtle, vocabulary_graph
 from .vocab import BGT, DQV, OA, QB, bind_prefixes
 
-SHAPES_DIR = Path(__file__).resolve().parent.parent / "shapes"
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _QUOTED = re.compile(r'"[^"]*"|“[^”]*”|‘[^’]*’|(?<![A-Za-z])\'[^\']*\'|https?://\S+|[0-9.%,:/_-]+')
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
@@ -77,10 +77,10 @@ def _shapes(directory: Path) -> Graph:
     return load_turtle(paths, Graph())
 
 
-def shapes_graph(directory: Path = SHAPES_DIR) -> Graph:
+def shapes_graph(directory: Path | None = None) -> Graph:
     """All ``shapes/*.ttl`` in one graph, exactly as written (parsed once per process; each call gets its own
     copy, so what a caller does to it is not seen by the next)."""
-    return _copy(_shapes(directory.resolve()))
+    return _copy(_shapes((directory or shapes_dir()).resolve()))
 
 
 @cache

@@ -9,9 +9,8 @@ from pathlib import Path
 from rdflib import Graph
 
 from ..errors import ShapesError
+from ..package_data import ontology_dir
 from ..vocab import bind_prefixes
-
-ONTOLOGY_DIR = Path(__file__).resolve().parent.parent.parent / "ontology"
 
 
 def load_turtle(paths: list[Path], into: Graph) -> Graph:
@@ -24,8 +23,10 @@ def load_turtle(paths: list[Path], into: Graph) -> Graph:
     return into
 
 
-def vocabulary_graph(directory: Path = ONTOLOGY_DIR) -> Graph:
-    """Every ``*.ttl`` file under ``directory`` in one graph (sorted file order)."""
+def vocabulary_graph(directory: Path | None = None) -> Graph:
+    """Every ``*.ttl`` file under ``directory`` (default: the ontology shipped with the package) in one graph
+    (sorted file order)."""
+    directory = directory or ontology_dir()
     paths = sorted(directory.rglob("*.ttl"))
     if not paths:
         raise ShapesError(f"{directory}: holds no ontology files (*.ttl)")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from flask import Flask
 
+from ..package_data import static_dir, templates_dir
 from ..publish.release import Release
 from ..publish.store import OxigraphStore, Store
 from ..settings import Settings, load_settings
@@ -51,7 +52,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         store = OxigraphStore.from_release(Release.open(settings.build_dir), settings)
     services = Services(settings, store, IriMapper(settings.base_iri, settings.public_url))
 
-    app = Flask(__name__)
+    app = Flask(__name__, template_folder=templates_dir(), static_folder=static_dir())
     app.config.update(
         JSON_AS_ASCII=False,
         MAX_CONTENT_LENGTH=max(4 * settings.max_query_bytes, 1 << 20),
