@@ -57,6 +57,11 @@ def example_disclosure() -> Path:
     return package_dir() / "data" / "disclosures" / EXAMPLE_NAME
 
 
+def queries_dir() -> Path:
+    """The example SPARQL queries (``*.rq``) the README, the /sparql page and the tests share."""
+    return package_dir() / "queries"
+
+
 def templates_dir() -> Path:
     """Jinja templates of the web pages."""
     return package_dir() / "web" / "templates"

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+
+from ..package_data import queries_dir
 
 _TITLE = re.compile(r"^# title@(zh|en): (.+)$", re.M)
 
@@ -28,7 +29,7 @@ class ExampleQuery:
 def example_queries() -> tuple[ExampleQuery, ...]:
     """Every example, in file-name order."""
     examples = []
-    for entry in sorted(resources.files(__name__).iterdir(), key=lambda e: e.name):
+    for entry in sorted(queries_dir().iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".rq"):
             continue
         text = entry.read_text(encoding="utf-8")

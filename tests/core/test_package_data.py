@@ -24,7 +24,8 @@ def test_every_data_file_is_found_from_the_package() -> None:
     root = package_data.package_dir()
     assert (root / "__init__.py").is_file()
     for folder, pattern in ((package_data.ontology_dir(), "*.ttl"), (package_data.shapes_dir(), "*.ttl"),
-                            (package_data.codelist_dir(), "*.csv"), (package_data.templates_dir(), "*.html")):
+                            (package_data.codelist_dir(), "*.csv"), (package_data.templates_dir(), "*.html"),
+                            (package_data.queries_dir(), "*.rq")):
         assert list(folder.glob(pattern)), folder
     assert package_data.registry_file().is_file()
     assert package_data.example_disclosure().read_bytes() == (ROOT / "data" / "disclosures" /
