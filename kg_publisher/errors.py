@@ -13,11 +13,14 @@
     └── QueryError                   a SPARQL request that we refuse
         ├── QuerySyntaxError         the query does not parse (message carries the parser's text)
         ├── QueryTooLarge            the query text is longer than the `max_query_bytes` setting
+        ├── QueryTooComplex          the query nests too deep or has too many tokens/patterns for the engine
         ├── UpdateForbidden          any SPARQL Update: the endpoint is read-only
         ├── DatasetNotAvailable      default-graph-uri / named-graph-uri name a graph we do not hold
         ├── RemoteAccessForbidden    SERVICE or FROM <remote>: the endpoint never reaches the network
         ├── QueryTimeout             the query ran past the `query_timeout` setting and was stopped
-        └── QueryEngineFailure       the query engine's process died on this query (not the client's fault)
+        ├── QueryOverload            every query process this query's cost class may use is taken: try later
+        ├── QueryEngineFailure       the query engine's process died on this query (not the client's fault)
+        └── QueryIsolationFailure    query processes cannot be cut off from the network here, so none run
 
 Every error carries a message (what was wrong) and a hint (what to do about it).
 """
@@ -84,6 +87,11 @@ class QueryTooLarge(QueryError):
     default_hint = "Shorten the query or raise the max_query_bytes setting."
 
 
+class QueryTooComplex(QueryError):
+    default_hint = ("Flatten the query: fewer nested {…}, (…), OPTIONAL or ! levels, fewer triple patterns; "
+                    "the limits are in kg_publisher/publish/query_analysis.py.")
+
+
 class UpdateForbidden(QueryError):
     default_hint = "This endpoint is read-only; download a dump from /catalog and update a local copy instead."
 
@@ -100,6 +108,22 @@ class QueryTimeout(QueryError):
     default_hint = "Make the query more selective (add a LIMIT or bind a subject) or raise query_timeout."
 
 
+class QueryOverload(QueryError):
+    """Refused before running; ``retry_after`` says in how many seconds a try is likely to be admitted."""
+
+    default_hint = ("Try again after the Retry-After delay; expensive queries (cartesian products, scans that "
+                    "sort or aggregate every triple) share fewer query processes than lookups.")
+
+    def __init__(self, message: str, hint: str | None = None, retry_after: float = 1.0) -> None:
+        super().__init__(message, hint)
+        self.retry_after = retry_after
+
+
 class QueryEngineFailure(QueryError):
     default_hint = ("The query engine stopped on this query; the data is intact. Try again, or rephrase the query "
                     "(e.g. ORDER BY over values of mixed types); report it if it persists.")
+
+
+class QueryIsolationFailure(QueryError):
+    default_hint = ("Run the server as root, or where unprivileged user namespaces are allowed "
+                    "(sysctl kernel.unprivileged_userns_clone=1), on Linux; pages and dumps are still served.")

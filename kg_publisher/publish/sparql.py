@@ -1,59 +1,36 @@
 """SPARQL requests against the read-only store: what we refuse before running a query, and how a query runs
 and is serialised (inside a query worker process, see :mod:`kg_publisher.publish.workers`).
 
-Refused before running: texts over ``max_query_bytes``; every SPARQL Update; ``SERVICE`` (we never call other
-endpoints); ``FROM``/``FROM NAMED`` and protocol dataset IRIs that name a graph we do not hold (we never fetch
-graphs from the web). Results are cut after ``max_rows`` rows or triples and flagged.
+Refused before running (the query read by :mod:`~kg_publisher.publish.query_analysis`): texts over
+``max_query_bytes``; nesting or size past the engine's safe bounds; every SPARQL Update; ``SERVICE`` (we never
+call other endpoints); ``FROM``/``FROM NAMED`` and protocol dataset IRIs that name a graph we do not hold (we
+never fetch graphs from the web). Results are cut after ``max_rows`` rows or triples and flagged.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
-from urllib.parse import urljoin
 
 import pyoxigraph as ox
 
-from ..errors import DatasetNotAvailable, QueryTooLarge, RemoteAccessForbidden, UpdateForbidden
+from ..errors import DatasetNotAvailable, QueryError, QueryTooLarge, RemoteAccessForbidden, UpdateForbidden
 from ..vocab import PREFIXES
 from .formats import RDFXML, RESULTS_JSON, RESULTS_XML, rdf_syntax, results_syntax, written, xml_safe, xml_safe_triples
+from .query_analysis import QueryShape, analyse
 
 #: Where the row cap is documented; named in result bodies that were cut (SPARQL JSON/XML ``link``).
 TRUNCATION_NOTE = "urn:kg-publisher:result-truncated"
 
-# Strings, comments and IRIs, so keywords are only looked for in the query's own syntax.
-_LEXEMES = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n]|\\.)*"'
-    r"|'(?:[^'\\\n]|\\.)*'"
-    r'|<[^<>"{}|^`\\\s]*>'
-    r"|#[^\n]*",
-)
-_PROLOGUE = r"(?:\s*(?:BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>))*\s*"
-_UPDATE = re.compile(_PROLOGUE + r"(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.I)
-_SERVICE = re.compile(r"(?<![?$\w:.-])SERVICE(?![\w:-])", re.I)
-_FROM = re.compile(r"(?<![?$\w:.-])FROM\s+(?:NAMED\s+)?(<[^>]*>)", re.I)
-_BASE = re.compile(r"(?<![?$\w:.-])BASE\s*<([^>]*)>", re.I)
-
-
-def _mask(query: str, keep_iris: bool) -> str:
-    """The query with strings and comments blanked (and IRIs too unless ``keep_iris``)."""
-    def blank(match: re.Match[str]) -> str:
-        text = match.group(0)
-        if keep_iris and text.startswith("<"):
-            return text
-        return " " * len(text)
-    return _LEXEMES.sub(blank, query)
-
-
 def looks_like_update(text: str) -> bool:
     """True for SPARQL Update requests (``INSERT DATA …``, ``PREFIX … DELETE WHERE …``, ``LOAD <…>`` …)."""
-    return bool(_UPDATE.match(_mask(text, keep_iris=True)))
+    try:
+        return analyse(text).is_update
+    except QueryError:
+        return False
 
 
 @dataclass(frozen=True)
@@ -84,17 +61,19 @@ class QueryAnswer:
     truncated: bool
 
 
-def check_request(job: QueryJob, held_graphs: Iterable[str], max_query_bytes: int) -> None:
-    """Refuse what this endpoint never runs; raises a :class:`~kg_publisher.errors.QueryError` subclass."""
+def check_request(job: QueryJob, held_graphs: Iterable[str], max_query_bytes: int) -> QueryShape:
+    """Refuse what this endpoint never runs (raises a :class:`~kg_publisher.errors.QueryError` subclass); returns
+    the query's shape (its cost class decides which query processes may take it)."""
     size = len(job.query.encode("utf-8"))
     if size > max_query_bytes:
         raise QueryTooLarge(f"The query is {size} bytes long; this endpoint accepts at most {max_query_bytes}")
-    if looks_like_update(job.query):
+    shape = analyse(job.query, job.base_iri)
+    if shape.is_update:
         raise UpdateForbidden("SPARQL Update is not accepted: this endpoint is read-only")
-    if _SERVICE.search(_mask(job.query, keep_iris=False)):
+    if shape.uses_service:
         raise RemoteAccessForbidden("The query uses SERVICE; this endpoint never queries other endpoints")
     held = set(held_graphs)
-    for iri in _from_graphs(_mask(job.query, keep_iris=True), job.base_iri):
+    for iri in shape.from_graphs:
         if iri not in held:
             raise RemoteAccessForbidden(
                 f"FROM <{iri}>: this endpoint holds no graph of that name and never fetches graphs from the web",
@@ -103,20 +82,7 @@ def check_request(job: QueryJob, held_graphs: Iterable[str], max_query_bytes: in
     for iri in (*job.default_graphs, *job.named_graphs):
         if iri not in held:
             raise DatasetNotAvailable(f"Graph <{iri}> (default-graph-uri/named-graph-uri) is not held here")
-
-
-def _from_graphs(masked_query: str, base_iri: str | None) -> list[str]:
-    """The graph IRIs of the query's FROM / FROM NAMED clauses, relative ones resolved as the parser does: against
-    the last BASE before them (itself resolved against the one before, then against the request's base)."""
-    graphs: list[str] = []
-    base = base_iri
-    for match in sorted([*_BASE.finditer(masked_query), *_FROM.finditer(masked_query)], key=lambda m: m.start()):
-        if match.re is _BASE:
-            base = urljoin(base, match.group(1)) if base else match.group(1)
-        else:
-            iri = match.group(1)[1:-1]
-            graphs.append(urljoin(base, iri) if base else iri)
-    return graphs
+    return shape
 
 
 def _term_json(term: Any) -> dict[str, Any]:
@@ -173,13 +139,15 @@ def _graph_comment(body: bytes, media_type: str, rows: int) -> bytes:
 
 def execute(store: ox.Store, job: QueryJob) -> QueryAnswer:
     """Run ``job`` on ``store`` and serialise the answer (raises SyntaxError with the parser's message)."""
+    # The engine runs the text as the checks read it (escapes applied, comments blanked).
+    shape = analyse(job.query, job.base_iri)
     kwargs: dict[str, Any] = {"base_iri": job.base_iri}
     if job.default_graphs or job.named_graphs:
         kwargs["default_graph"] = [ox.NamedNode(iri) for iri in job.default_graphs]
         kwargs["named_graphs"] = [ox.NamedNode(iri) for iri in job.named_graphs]
     # Otherwise the query's own FROM/FROM NAMED choose its dataset, or the store's default graph answers: the
     # RDF merge of the named graphs, stored as such (release.load_store), so each triple counts once.
-    result = store.query(job.query, **kwargs)
+    result = store.query(shape.text, **kwargs)
     if isinstance(result, ox.QueryBoolean):
         return _boolean(bool(result), job)
     if isinstance(result, ox.QuerySolutions):

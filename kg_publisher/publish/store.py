@@ -88,8 +88,8 @@ class OxigraphStore:
         return cls(release.store_path, settings, release)
 
     def query(self, job: QueryJob) -> QueryAnswer:
-        check_request(job, self.graph_sizes(), self.settings.max_query_bytes)
-        return self._pool.run(job)
+        shape = check_request(job, self.graph_sizes(), self.settings.max_query_bytes)
+        return self._pool.run(job, shape.cost)
 
     def describe(self, iri: str) -> list[ox.Triple]:
         seen: set[ox.Triple] = set()

@@ -1,50 +1,93 @@
-"""A small pool of query worker processes, each holding the store open read-only.
+"""A small pool of query worker processes, each holding the store open read-only, cut off from the network.
 
 pyoxigraph queries cannot be cancelled from another thread, so a query runs in a child process: when it
-passes the time limit the child is killed (which really stops the work) and a fresh one takes its place.
-Children cannot open network sockets, so no query can reach the network whatever the engine supports.
+passes the time limit the child is killed (which really stops the work) and a fresh one takes its place
+(started in the background, so the answer is not delayed by it).
+
+**No network, by construction.** Each child moves itself into a network namespace of its own
+(``unshare(CLONE_NEWNET)`` through libc) before it opens the store or reads a query: the only interface there is
+a loopback that is down, so every connect — from Python or from pyoxigraph's native HTTP client (``SERVICE``) —
+fails with "network unreachable", whatever the query says and whatever the checks before it missed. Without
+root it tries a user namespace too (``CLONE_NEWUSER | CLONE_NEWNET``). A socket patch in Python is no boundary
+(the engine's client is native code), and an engine built without its HTTP client would mean building pyoxigraph
+from source; the namespace needs neither. Where no namespace can be made (not Linux, or unprivileged namespaces
+disabled) we **fail closed**: the child says so and exits, and SPARQL answers 503 ``QueryIsolationFailure``
+while pages and dumps are served as usual. A logged fallback would leave the endpoint a port scanner exactly
+where nobody reads the log.
+
+**Admission.** Each query comes with a cost class (:mod:`~kg_publisher.publish.query_analysis`). Expensive
+queries may hold at most ``size - 1`` processes at once (the pool keeps at least two) and never take the last
+idle one, so a lookup always has a process;
+at most as many expensive queries wait as may run, and more are refused at once with 503 and ``Retry-After``.
+Waiting counts against the time limit: a query is answered, stopped or refused within ``timeout`` seconds of
+arriving, never twice that.
+
+**Engine faults.** pyoxigraph 0.5.13 (the latest release) aborts the process on some ``ORDER BY`` over values of
+mixed kinds (its sort finds the comparison is not a total order, a Rust panic that aborts). Such a query costs one
+process once: the pool remembers it and answers it again with the same 500 without running it.
 """
 
 from __future__ import annotations
 
 import atexit
+import ctypes
+import ctypes.util
+import hashlib
 import logging
 import os
-import queue
-import socket
+import signal
 import subprocess
 import sys
 import threading
+import time
 import weakref
+from collections import OrderedDict
 from multiprocessing.connection import Connection
 from typing import Any
 
-from ..errors import QueryEngineFailure, QueryError, QuerySyntaxError, QueryTimeout, StoreError, UpdateForbidden
+from ..errors import (
+    KgPublisherError,
+    QueryEngineFailure,
+    QueryError,
+    QueryIsolationFailure,
+    QueryOverload,
+    QuerySyntaxError,
+    QueryTimeout,
+    StoreError,
+    UpdateForbidden,
+)
 from .sparql import QueryAnswer, QueryJob, execute, looks_like_update
 
 log = logging.getLogger(__name__)
 
+CLONE_NEWNET = 0x40000000
+CLONE_NEWUSER = 0x10000000
+#: Queries that made the engine abort, remembered per pool (oldest forgotten first).
+_POISON_ENTRIES = 1024
+_POISON_HINT = ("Sort by one kind of value, e.g. ORDER BY STR(?v), or FILTER(isLiteral(?v)) first; the data is "
+                "intact.")
 
-def _forbid_network() -> None:
-    """Make IP connections fail in this process (Unix-domain sockets stay usable for multiprocessing)."""
-    connect = socket.socket.connect
 
-    def guarded(self: socket.socket, address: Any) -> Any:
-        if self.family in (socket.AF_INET, socket.AF_INET6):
-            raise PermissionError("query workers may not open network connections")
-        return connect(self, address)
-
-    def refuse(*_args: Any, **_kwargs: Any) -> Any:
-        raise PermissionError("query workers may not open network connections")
-
-    socket.socket.connect = guarded  # type: ignore[method-assign, assignment]
-    socket.socket.connect_ex = guarded  # type: ignore[method-assign, assignment]
-    socket.create_connection = refuse  # type: ignore[assignment]
-    socket.getaddrinfo = refuse  # type: ignore[assignment]
+def isolate_from_network() -> str:
+    """Move this (single-threaded) process into a new network namespace; returns how, or raises OSError."""
+    if not sys.platform.startswith("linux"):
+        raise OSError("network namespaces exist on Linux only")
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+    errors: list[str] = []
+    for flags, how in ((CLONE_NEWNET, "network namespace"),
+                       (CLONE_NEWUSER | CLONE_NEWNET, "user + network namespace")):
+        if libc.unshare(flags) == 0:
+            return how
+        errors.append(f"unshare({how}): {os.strerror(ctypes.get_errno())}")
+    raise OSError("; ".join(errors))
 
 
 def _worker_main(conn_in: Connection, conn: Connection, store_path: str) -> None:
-    _forbid_network()
+    try:
+        how = isolate_from_network()
+    except OSError as exc:
+        conn.send(("isolation", str(exc)))
+        return
     import pyoxigraph
 
     try:
@@ -52,6 +95,7 @@ def _worker_main(conn_in: Connection, conn: Connection, store_path: str) -> None
     except OSError as exc:
         conn.send(("store", f"{store_path}: {exc}"))
         return
+    conn.send(("ready", how))
     while True:
         try:
             job = conn_in.recv()
@@ -61,10 +105,16 @@ def _worker_main(conn_in: Connection, conn: Connection, store_path: str) -> None
             conn.send(("ok", execute(store, job)))
         except SyntaxError as exc:
             conn.send(("syntax", str(exc)))
+        except KgPublisherError as exc:  # the query's own text was refused on reading
+            conn.send(("refused", exc))
         except OSError as exc:
             conn.send(("store", str(exc)))
         except Exception as exc:  # evaluation errors of the query itself
             conn.send(("query", f"{type(exc).__name__}: {exc}"))
+        except BaseException as exc:  # a Rust panic that unwound to Python (pyo3's PanicException)
+            if type(exc).__name__ != "PanicException":
+                raise
+            conn.send(("panic", str(exc)))
 
 
 class _Worker:
@@ -76,20 +126,31 @@ class _Worker:
         self.process = subprocess.Popen(
             [sys.executable, "-m", __name__, str(to_child_r), str(from_child_w), store_path],
             pass_fds=(to_child_r, from_child_w), stdin=subprocess.DEVNULL, close_fds=True,
+            env={**os.environ, "RUST_BACKTRACE": "0"},
         )
         os.close(to_child_r)
         os.close(from_child_w)
         self._out = Connection(to_child_w, readable=False)
         self._in = Connection(from_child_r, writable=False)
+        #: How the child isolated itself, once it said it is ready.
+        self.ready: str | None = None
 
     def send(self, job: QueryJob) -> None:
         self._out.send(job)
 
     def poll(self, timeout: float) -> bool:
-        return self._in.poll(timeout)
+        return self._in.poll(max(0.0, timeout))
 
     def recv(self) -> Any:
         return self._in.recv()
+
+    def aborted(self) -> bool:
+        """True when the child ended by abort (a Rust panic in the engine), after it was seen to die."""
+        try:
+            code = self.process.wait(2)
+        except subprocess.TimeoutExpired:
+            return False
+        return code == -signal.SIGABRT
 
     def stop(self) -> None:
         for conn in (self._out, self._in):
@@ -100,69 +161,150 @@ class _Worker:
 
 
 class QueryPool:
-    """``size`` worker processes; :meth:`run` gives a job to an idle one and waits at most ``timeout`` seconds."""
+    """``size`` worker processes (at least 2); :meth:`run` answers, stops or refuses a job within ``timeout`` s."""
 
     def __init__(self, store_path: str, size: int = 2, timeout: float = 10.0) -> None:
         self.store_path = store_path
-        self.size = size
+        self.size = max(2, size)
         self.timeout = timeout
-        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
-        self._lock = threading.Lock()
-        self._pid: int | None = None
+        #: Expensive queries running at once at most: one process always stays for cheap ones.
+        self.expensive_limit = self.size - 1
+        #: Queries of each class that may wait for a process; more are refused (503 + Retry-After).
+        self.wait_limit = {"cheap": 8 * self.size, "expensive": self.expensive_limit}
+        self._cond = threading.Condition()
+        self._idle: list[_Worker] = []
         self._all: set[_Worker] = set()
+        self._running = {"cheap": 0, "expensive": 0}
+        self._waiting = {"cheap": 0, "expensive": 0}
+        self._poisoned: OrderedDict[str, str] = OrderedDict()
+        self._isolation_error: str | None = None
+        self._pid: int | None = None
         atexit.register(_close_ref, weakref.ref(self))
 
     def _ensure_started(self) -> None:
-        with self._lock:
+        with self._cond:
             if self._pid == os.getpid():
                 return
             # First use, or first use after a fork (gunicorn): children of another process are not ours.
-            self._idle = queue.LifoQueue()
-            self._all = set()
+            self._idle, self._all = [], set()
+            self._running = {"cheap": 0, "expensive": 0}
+            self._waiting = {"cheap": 0, "expensive": 0}
             for _ in range(self.size):
-                self._add_worker()
+                worker = _Worker(self.store_path)
+                self._all.add(worker)
+                self._idle.append(worker)
             self._pid = os.getpid()
 
-    def _add_worker(self) -> None:
-        worker = _Worker(self.store_path)
-        self._all.add(worker)
-        self._idle.put(worker)
+    def _acquire(self, cost: str, deadline: float) -> _Worker:
+        with self._cond:
+            if self._waiting[cost] >= self.wait_limit[cost] and not self._admissible(cost):
+                raise QueryOverload(
+                    f"Every query process {'expensive ' if cost == 'expensive' else ''}queries may use is busy, "
+                    f"and {self._waiting[cost]} more wait",
+                    retry_after=self.timeout if cost == "expensive" else 1.0)
+            self._waiting[cost] += 1
+            try:
+                while not self._admissible(cost):
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        raise QueryTimeout(
+                            f"No query process was free within the {self.timeout:g} s limit"
+                            + (" for expensive queries" if cost == "expensive" else ""),
+                            "Try again shortly; long-running queries by others are stopped at the limit.")
+                    self._cond.wait(remaining)
+                worker = self._idle.pop()
+                self._running[cost] += 1
+                return worker
+            finally:
+                self._waiting[cost] -= 1
+
+    def _admissible(self, cost: str) -> bool:
+        if cost == "cheap":
+            return bool(self._idle)
+        # An expensive query never takes the last idle process: that one is kept for lookups.
+        return len(self._idle) >= 2 and self._running["expensive"] < self.expensive_limit
+
+    def _release(self, worker: _Worker | None, cost: str) -> None:
+        with self._cond:
+            self._running[cost] -= 1
+            if worker is not None:
+                self._idle.append(worker)
+            self._cond.notify_all()
 
     def _replace(self, worker: _Worker) -> None:
+        """End ``worker`` now; its successor starts in the background, so the answer does not wait for it."""
         worker.stop()
-        with self._lock:
+        with self._cond:
             self._all.discard(worker)
-            self._add_worker()
+        if not self._isolation_error:
+            threading.Thread(target=self._add_worker, name="query-worker-start", daemon=True).start()
 
-    def run(self, job: QueryJob) -> QueryAnswer:
+    def _add_worker(self) -> None:
+        fresh = _Worker(self.store_path)
+        with self._cond:
+            if self._pid != os.getpid():  # closed meanwhile
+                fresh.stop()
+                return
+            self._all.add(fresh)
+            self._idle.append(fresh)
+            self._cond.notify_all()
+
+    def run(self, job: QueryJob, cost: str = "cheap") -> QueryAnswer:
+        started = time.monotonic()
+        deadline = started + self.timeout
+        if self._isolation_error:
+            raise QueryIsolationFailure(f"SPARQL queries are disabled: query processes cannot be cut off from "
+                                        f"the network here ({self._isolation_error})")
+        key = hashlib.sha256(repr((job.query, job.default_graphs, job.named_graphs, job.base_iri)).encode()).hexdigest()
+        if key in self._poisoned:
+            raise QueryEngineFailure(self._poisoned[key], _POISON_HINT)
         self._ensure_started()
-        worker: _Worker | None
+        worker: _Worker | None = self._acquire(cost, deadline)
+        assert worker is not None
+        status, payload = "", None
         try:
-            worker = self._idle.get(timeout=self.timeout)
-        except queue.Empty:
-            raise QueryTimeout(f"Every query worker stayed busy for {self.timeout:g} s",
-                               "Try again shortly; long-running queries by others are stopped at the limit.",
-                               ) from None
-        try:
+            if worker.ready is None:
+                if not worker.poll(deadline - time.monotonic()):
+                    raise QueryTimeout(f"A query process did not start within the {self.timeout:g} s limit")
+                status, payload = worker.recv()
+                if status != "ready":
+                    self._replace(worker)
+                    worker = None
+                    if status == "isolation":
+                        self._isolation_error = str(payload)
+                        log.error("query processes cannot be isolated from the network: %s", payload)
+                        raise QueryIsolationFailure(f"SPARQL queries are disabled: query processes cannot be cut "
+                                                    f"off from the network here ({payload})")
+                    raise StoreError(f"The store cannot be read: {payload}")
+                worker.ready = str(payload)
             worker.send(job)
-            if not worker.poll(self.timeout):
-                log.warning("query stopped after %.1f s: %.200r", self.timeout, job.query)
+            if not worker.poll(deadline - time.monotonic()):
+                log.warning("query stopped after %.1f s: %.200r", time.monotonic() - started, job.query)
                 self._replace(worker)
                 worker = None
-                raise QueryTimeout(f"The query ran longer than {self.timeout:g} s and was stopped")
+                raise QueryTimeout(f"The query ran longer than {self.timeout:g} s and was stopped",
+                                   "Make the query more selective (add a LIMIT or bind a subject); the limit counts "
+                                   "from arrival, including any wait for a free query process.")
             status, payload = worker.recv()
         except (EOFError, OSError, BrokenPipeError) as exc:
-            if worker is not None:
-                self._replace(worker)
-                worker = None
+            dead = worker
+            worker = None
+            if dead is not None:
+                aborted = dead.aborted()
+                self._replace(dead)
+                if aborted:
+                    raise self._poison(key, job) from None
             log.error("query worker died (%s) on: %.200r", exc.__class__.__name__, job.query)
             raise QueryEngineFailure(f"The query engine stopped while answering ({exc.__class__.__name__}); "
                                      "its process was replaced") from None
         finally:
-            if worker is not None:
-                self._idle.put(worker)
+            self._release(worker, cost)
         if status == "ok":
             return payload  # type: ignore[no-any-return]
+        if status == "panic":
+            raise self._poison(key, job)
+        if status == "refused" and isinstance(payload, KgPublisherError):
+            raise payload
         if status == "syntax":
             if looks_like_update(job.query):
                 raise UpdateForbidden("SPARQL Update is not accepted: this endpoint is read-only")
@@ -171,13 +313,24 @@ class QueryPool:
             raise StoreError(f"The store cannot be read: {payload}")
         raise QueryError(f"The query failed: {payload}")
 
+    def _poison(self, key: str, job: QueryJob) -> QueryEngineFailure:
+        """Remember a query the engine aborted on; the error to answer it with, now and next time."""
+        message = ("The query engine aborted on this query (pyoxigraph's sort fails on some ORDER BY over values "
+                   "of mixed kinds, e.g. IRIs and literals); the query is now refused without running again")
+        log.error("query engine aborted on: %.200r", job.query)
+        with self._cond:
+            self._poisoned[key] = message
+            while len(self._poisoned) > _POISON_ENTRIES:
+                self._poisoned.popitem(last=False)
+        return QueryEngineFailure(message, _POISON_HINT)
+
     def close(self) -> None:
-        with self._lock:
+        with self._cond:
             if self._pid == os.getpid():
                 for worker in self._all:
                     worker.stop()
             self._all = set()
-            self._idle = queue.LifoQueue()
+            self._idle = []
             self._pid = None
 
 

@@ -7,6 +7,7 @@ page when a browser asks for HTML. Client faults keep their own 4xx; only unexpe
 from __future__ import annotations
 
 import logging
+import math
 
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import BadHost, HTTPException, SecurityError
@@ -23,7 +24,10 @@ STATUS: tuple[tuple[type[errors.KgPublisherError], int], ...] = (
     (errors.RemoteAccessForbidden, 403),
     (errors.DatasetNotAvailable, 400),
     (errors.QuerySyntaxError, 400),
+    (errors.QueryTooComplex, 400),
     (errors.QueryTimeout, 503),
+    (errors.QueryOverload, 503),
+    (errors.QueryIsolationFailure, 503),
     (errors.QueryEngineFailure, 500),
     (errors.QueryError, 400),
     (errors.StoreError, 503),
@@ -67,7 +71,11 @@ def register_error_handlers(app: Flask) -> None:
         status = status_of(exc)
         if status >= 500:
             log.error("%s %s: %s", request.method, request.path, exc)
-        return error_response(status, type(exc).__name__, exc.message, exc.hint)
+        response = error_response(status, type(exc).__name__, exc.message, exc.hint)
+        if status == 503 and isinstance(exc, errors.QueryError):
+            retry_after = getattr(exc, "retry_after", None)
+            response.headers["Retry-After"] = str(max(1, math.ceil(retry_after if retry_after is not None else 1)))
+        return response
 
     @app.errorhandler(HTTPException)
     def http(exc: HTTPException) -> Response:

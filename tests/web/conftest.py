@@ -6,6 +6,9 @@ guide's worked example) serves the unit tests of ``write_release``.
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -105,3 +108,36 @@ def kasei_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     application = create_app(settings, kasei_store)
     yield application
     kasei_store.close()
+
+
+@pytest.fixture
+def listener() -> Iterator[tuple[int, list[object]]]:
+    """A TCP port on 127.0.0.1 that records every connection made to it."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    server.settimeout(0.2)
+    hits: list[object] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                connection, _ = server.accept()
+                hits.append(connection)
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield server.getsockname()[1], hits
+    stop.set()
+    thread.join(2)
+    server.close()
+
+
+def wait_until_whole(pool: object, seconds: float = 30) -> None:
+    """Wait until a query pool has all its processes again (replacements start in the background)."""
+    deadline = time.monotonic() + seconds
+    while len(pool._all) < pool.size and time.monotonic() < deadline:  # type: ignore[attr-defined]
+        time.sleep(0.05)

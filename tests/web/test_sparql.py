@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import socket
-import threading
 
 import pytest
 from flask.testing import FlaskClient
@@ -140,32 +138,6 @@ def test_every_update_form_is_refused_and_changes_nothing(client: FlaskClient, s
     assert response.status_code == 403
     assert response.get_json()["error"]["type"] == "UpdateForbidden"
     assert _count(client) == before
-
-
-@pytest.fixture
-def listener() -> object:
-    """A TCP port on 127.0.0.1 that records whether anything connected to it."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(5)
-    server.settimeout(0.2)
-    hits: list[object] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                connection, _ = server.accept()
-                hits.append(connection)
-            except OSError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield server.getsockname()[1], hits
-    stop.set()
-    thread.join(2)
-    server.close()
 
 
 def test_service_and_remote_from_never_reach_the_network(client: FlaskClient, listener: object) -> None:

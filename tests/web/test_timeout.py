@@ -13,7 +13,7 @@ from flask import Flask
 
 from kg_publisher.web import create_app
 
-from .conftest import make_settings
+from .conftest import make_settings, wait_until_whole
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
@@ -28,6 +28,7 @@ def slow_app(release_dir: Path) -> Iterator[Flask]:
 def test_runaway_query_is_stopped_while_another_request_is_answered(slow_app: Flask) -> None:
     pool = slow_app.extensions["kg_publisher"].store._pool
     outcome: dict[str, object] = {}
+    assert slow_app.test_client().get("/sparql", query_string={"query": "ASK {}"}).status_code == 200  # started
 
     def runaway() -> None:
         response = slow_app.test_client().get("/sparql", query_string={"query": RUNAWAY})
@@ -47,7 +48,8 @@ def test_runaway_query_is_stopped_while_another_request_is_answered(slow_app: Fl
     assert outcome["status"] == 503
     error = outcome["error"]
     assert isinstance(error, dict) and error["type"] == "QueryTimeout" and "1.5 s" in error["message"]
-    # The worker that ran it was ended and replaced: the pool is whole again and answers.
+    # The worker that ran it was ended and replaced (in the background): the pool is whole again and answers.
+    wait_until_whole(pool)
     pids = {worker.process.pid for worker in pool._all}
     assert len(pids) == 2 and pids != busy_pids
     assert all(worker.process.poll() is None for worker in pool._all)
@@ -73,12 +75,13 @@ def test_a_query_process_that_dies_is_an_honest_500_and_is_replaced(slow_app: Fl
     busy: list = []
     while not busy and time.monotonic() < deadline:  # wait until the query has taken a worker
         time.sleep(0.1)
-        busy = [worker for worker in pool._all if worker not in list(pool._idle.queue)]
+        busy = [worker for worker in pool._all if worker not in list(pool._idle)]
     assert busy, "the query did not reach a worker"
     busy[0].process.kill()  # the engine's process dies while answering
     thread.join(30)
     assert outcome["status"] == 500
     error = outcome["error"]
     assert isinstance(error, dict) and error["type"] == "QueryEngineFailure" and "data is intact" in error["hint"]
+    wait_until_whole(pool)
     assert {worker.process.pid for worker in pool._all} != before
     assert slow_app.test_client().get("/sparql", query_string={"query": "ASK {}"}).status_code == 200

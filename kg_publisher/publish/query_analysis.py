@@ -1,0 +1,385 @@
+"""What a SPARQL query text is, read the way the engine reads it: a lexer for the SPARQL 1.1 grammar's terminals
+and a one-pass reading of the token stream that decides every refusal before the engine sees the query.
+
+Why our own lexer and not rdflib's SPARQL parser: rdflib ends comments at ``\\n`` only (SPARQL, and pyoxigraph,
+also end them at ``\\r``, the flaw that let ``#\\rSERVICE`` through), it recurses about 25 Python frames per
+nesting level (a ``RecursionError`` at 40 nested ``{``), and it is ~4 ms a query. This lexer is linear, recurses
+never, and follows the grammar's terminals (SPARQL 1.1 Query §19.8) where they matter for what is code:
+
+* codepoint escapes (``\\u0053`` = ``S``) are applied to the whole text first, as §19.2 requires (so
+  ``\\u0053ERVICE`` is ``SERVICE``); an escape that spells another escape is refused, as the engine would read
+  it twice;
+* comments end at ``\\r`` or ``\\n``; strings in all four forms, long ones spanning lines; escaped characters in
+  prefixed names (``ex:a\\#b`` has no comment);
+* ``<`` is an IRI or the less-than operator by context, as the engine's grammar decides it: inside an expression
+  after an operand it is the operator (``FILTER(?a<?b#…`` starts a comment), elsewhere an IRI
+  (``?s <http://x/p#q> ?o``). Brackets are tracked with their kind (group, blank node, expression, list).
+
+``SERVICE`` and ``FROM`` are reserved words of the grammar, used only in a service pattern and a dataset clause,
+so a query whose tokens include the word is one that has such a clause or does not parse: either way it is
+refused. The engine then runs the text as read here (escapes applied, comments blanked), so what we checked is
+what it parses. Below this, query processes have no network at all (:mod:`kg_publisher.publish.workers`).
+
+Nesting (brackets of every kind plus chains of ``!``/``-``/``+``) and size (tokens, triple patterns) are bounded
+here, before the engine's recursive parser and evaluator see the query (≈2,500 nested ``{`` overflow its stack).
+The same pass gives each query a cost class (cheap lookup or expensive scan) for admission control.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+from ..errors import QuerySyntaxError, QueryTooComplex
+
+#: Deepest nesting accepted (brackets of all kinds + unary operator chains); real queries stay under 15.
+MAX_DEPTH = 64
+#: Most tokens accepted (a 64 KB query of one-letter variables has ~30,000).
+MAX_TOKENS = 20_000
+#: Most triple patterns and property-path steps accepted (the engine's planner takes minutes on ~1,000).
+MAX_PATTERNS = 500
+
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_UPDATE_WORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"})
+_EXPONENT = r"[eE][+-]?[0-9]+"
+_PN_ESC = r"\\[_~.\-!$&'()*+,;=/?#@%]"
+_PN_CHAR = r"[\w\-\u00B7\u0300-\u036F\u203F\u2040]"
+_PLX = rf"%[0-9A-Fa-f]{{2}}|{_PN_ESC}"
+_PN_LOCAL = rf"(?:[\w:]|{_PLX})(?:(?:{_PN_CHAR}|[.:]|{_PLX})*(?:{_PN_CHAR}|:|{_PLX}))?"
+_PN_PREFIX = rf"[^\W\d_](?:(?:{_PN_CHAR}|\.)*{_PN_CHAR})?"
+
+# One alternative per terminal; the group name is the token kind. ``<`` is handled apart (context decides).
+_TOKEN = re.compile("|".join([
+    r"(?P<ws>[ \t\r\n]+)",
+    r"(?P<comment>#[^\r\n]*)",
+    r"(?P<string>'''(?:(?:'|'')?(?:[^'\\]|\\.))*'''|\"\"\"(?:(?:\"|\"\")?(?:[^\"\\]|\\.))*\"\"\""
+    r"|'(?:[^'\\\r\n]|\\.)*'|\"(?:[^\"\\\r\n]|\\.)*\")",
+    r"(?P<var>[?$][\w\u00B7\u0300-\u036F\u203F\u2040]+)",
+    r"(?P<bnode>_:(?:[\w])(?:(?:[\w.\-\u00B7])*[\w\-\u00B7])?)",
+    rf"(?P<pname>(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?)",
+    rf"(?P<number>[0-9]+\.[0-9]*{_EXPONENT}|\.[0-9]+(?:{_EXPONENT})?|[0-9]*\.[0-9]+|[0-9]+(?:{_EXPONENT})?)",
+    r"(?P<word>[A-Za-z_][A-Za-z0-9_]*)",
+    r"(?P<langtag>@[A-Za-z]+(?:-[A-Za-z0-9]*)*)",
+    r"(?P<punct>&&|\|\||!=|>=|\^\^|>>|[{}()\[\],;.=>!+\-*/^|?])",
+]), re.DOTALL)
+_IRI = re.compile(r"<([^<>\"{}|^`\\\x00-\x20]*)>")
+
+#: Tokens after which, inside an expression, ``<`` is the less-than operator.
+_OPERAND_END = frozenset({"var", "iri", "pname", "string", "number", "langtag", "bnode"})
+#: Bare words after which ``(`` opens a list (collection, VALUES row) rather than an expression.
+_LIST_AFTER = frozenset({"VALUES", "TRUE", "FALSE", "UNDEF"})  # and ``a`` (rdf:type), lower case only
+#: Words that start a group of solution modifiers, where ``name(`` is a function call.
+#: Prefix operators of expressions and paths; a run of them nests like brackets in the engine's parser.
+_PREFIX_OPERATORS = frozenset({"!", "-", "+", "^", "^^"})
+_MODIFIERS = frozenset({"GROUP", "ORDER", "HAVING"})
+_AGGREGATES = frozenset({"COUNT", "SUM", "MIN", "MAX", "AVG", "SAMPLE", "GROUP_CONCAT"})
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str
+    text: str
+    start: int
+
+    @property
+    def word(self) -> str:
+        return self.text.upper() if self.kind == "word" else ""
+
+
+@dataclass
+class QueryShape:
+    """What the checks and the pool need to know about one query text."""
+
+    #: The text the engine runs: codepoint escapes applied, comments replaced by spaces.
+    text: str
+    is_update: bool = False
+    uses_service: bool = False
+    #: Graph IRIs of the query's FROM and FROM NAMED clauses, resolved as the parser resolves them.
+    from_graphs: list[str] = field(default_factory=list)
+    depth: int = 0
+    patterns: int = 0
+    #: ``cheap`` (bound lookups) or ``expensive`` (cartesian products, scans sorted or aggregated, closures).
+    cost: str = "cheap"
+    #: Why the cost is ``expensive`` (shown in logs and overload messages).
+    cost_reason: str = ""
+
+
+def expand_escapes(text: str) -> str:
+    """Apply SPARQL codepoint escapes (``\\uXXXX``, ``\\UXXXXXXXX``) to the whole text, once."""
+    def expand(match: re.Match[str]) -> str:
+        code = int(match.group(1) or match.group(2), 16)
+        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            raise QuerySyntaxError(f"The query has an invalid codepoint escape {match.group(0)} "
+                                   f"at character {match.start()}")
+        return chr(code)
+
+    expanded = _ESCAPE.sub(expand, text)
+    if expanded != text and _ESCAPE.search(expanded):
+        raise QuerySyntaxError("The query's codepoint escapes spell another escape (e.g. \\u005Cu0041)",
+                               "Write the character itself, or a single escape for it.")
+    return expanded
+
+
+class _Reader:
+    """One pass over the text: tokens, bracket kinds, and the facts the checks need."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tokens: list[Token] = []
+        self.comments: list[tuple[int, int]] = []
+        self.stack: list[str] = []  # "group" {, "bnode" [, "expr" (, "list" (
+        self.clause = ""  # "select" or "modifier" while inside those clauses
+        self.depth = 0
+        self.unary = 0
+
+    def in_expression(self) -> bool:
+        return bool(self.stack) and self.stack[-1] == "expr"
+
+    def previous(self, back: int = 1) -> Token | None:
+        return self.tokens[-back] if len(self.tokens) >= back else None
+
+    def operand_before(self) -> bool:
+        prev = self.previous()
+        if prev is None:
+            return False
+        return prev.kind in _OPERAND_END or prev.text == ")" or prev.word in ("TRUE", "FALSE")
+
+    def paren_kind(self) -> str:
+        if self.in_expression():
+            return "expr"
+        prev = self.previous()
+        if prev is not None and prev.kind == "word" and (prev.text == "a" or prev.word in _LIST_AFTER):
+            return "list"
+        if self.clause in ("select", "modifier"):
+            return "expr"
+        if prev is not None and prev.kind == "word":
+            return "expr"  # FILTER(, BIND(, STR(, COUNT(, ASC( …
+        before = self.previous(2)
+        if prev is not None and prev.kind in ("iri", "pname") and before is not None and before.word == "FILTER":
+            return "expr"  # FILTER ex:fn(…)
+        return "list"  # a collection, a VALUES row or a property path group
+
+    def push(self, kind: str, token: Token) -> None:
+        self.stack.append(kind)
+        self.depth = max(self.depth, len(self.stack) + self.unary)
+        if self.depth > MAX_DEPTH:
+            raise QueryTooComplex(f"The query nests deeper than {MAX_DEPTH} levels (at character {token.start})")
+
+    def pop(self) -> None:
+        if self.stack:
+            self.stack.pop()
+
+    def read(self) -> None:
+        text, pos, end = self.text, 0, len(self.text)
+        while pos < end:
+            if text[pos] == "<":
+                token = self._angle(pos)
+            else:
+                match = _TOKEN.match(text, pos)
+                if match is None or match.lastgroup is None:
+                    token = Token("junk", text[pos], pos)
+                else:
+                    kind = match.lastgroup
+                    if kind == "ws":
+                        pos = match.end()
+                        continue
+                    if kind == "comment":
+                        self.comments.append((pos, match.end()))
+                        pos = match.end()
+                        continue
+                    token = Token(kind, match.group(0), pos)
+            pos = token.start + len(token.text)
+            self._take(token)
+            if len(self.tokens) > MAX_TOKENS:
+                raise QueryTooComplex(f"The query has more than {MAX_TOKENS} tokens")
+
+    def _angle(self, pos: int) -> Token:
+        if self.in_expression() and self.operand_before():
+            return Token("punct", "<=" if self.text.startswith("<=", pos) else "<", pos)
+        match = _IRI.match(self.text, pos)
+        if match is not None:
+            return Token("iri", match.group(0), pos)
+        return Token("punct", "<<" if self.text.startswith("<<", pos) else "<", pos)
+
+    def _take(self, token: Token) -> None:
+        text, word = token.text, token.word
+        if text in _PREFIX_OPERATORS and (self.unary or not self.operand_before()):
+            self.unary += len(text)
+            self.depth = max(self.depth, len(self.stack) + self.unary)
+            if self.depth > MAX_DEPTH:
+                raise QueryTooComplex(f"The query nests deeper than {MAX_DEPTH} levels (a chain of unary "
+                                      f"operators at character {token.start})")
+        else:
+            self.unary = 0
+        if word == "SELECT":
+            self.clause = "select"
+        elif word in _MODIFIERS:
+            self.clause = "modifier"
+        elif word in ("WHERE", "FROM", "LIMIT", "OFFSET", "VALUES") or text in ("{", "}"):
+            self.clause = ""
+        if text == "{":
+            self.push("group", token)
+        elif text == "[":
+            self.push("bnode", token)
+        elif text == "(":
+            self.push(self.paren_kind(), token)
+        elif text in ("}", "]", ")"):
+            self.pop()
+        self.tokens.append(token)
+
+
+def tokenize(text: str) -> list[Token]:
+    """The tokens of ``text`` (codepoint escapes not applied), as far as the bounds let the reading go."""
+    reader = _Reader(text)
+    try:
+        reader.read()
+    except QueryTooComplex:
+        pass
+    return reader.tokens
+
+
+def _unescape_local(local: str) -> str:
+    return re.sub(_PN_ESC, lambda m: m.group(0)[1:], local)
+
+
+def analyse(query: str, base_iri: str | None = None) -> QueryShape:
+    """Read ``query``; raises :class:`~kg_publisher.errors.QueryTooComplex` past the bounds, and
+    :class:`~kg_publisher.errors.QuerySyntaxError` for a broken codepoint escape."""
+    text = expand_escapes(query)
+    reader = _Reader(text)
+    reader.read()
+    blanked = list(text)
+    for start, stop in reader.comments:
+        blanked[start:stop] = " " * (stop - start)
+    shape = QueryShape(text="".join(blanked), depth=reader.depth)
+    tokens = reader.tokens
+    _prologue_and_dataset(tokens, base_iri, shape)
+    shape.uses_service = any(token.word == "SERVICE" for token in tokens)
+    _classify_cost(tokens, shape)
+    return shape
+
+
+def _prologue_and_dataset(tokens: list[Token], base_iri: str | None, shape: QueryShape) -> None:
+    """Update detection (the first word after the prologue) and FROM/FROM NAMED graphs, with BASE and PREFIX
+    applied in order as the parser applies them."""
+    base = base_iri
+    prefixes: dict[str, str] = {}
+    in_prologue = True
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        following = tokens[i + 1] if i + 1 < len(tokens) else None
+        if token.word == "BASE" and following is not None and following.kind == "iri":
+            base = _resolve(following.text[1:-1], base)
+            i += 2
+            continue
+        if (token.word == "PREFIX" and following is not None and following.kind == "pname"
+                and i + 2 < len(tokens) and tokens[i + 2].kind == "iri"):
+            prefixes[following.text.split(":", 1)[0]] = _resolve(tokens[i + 2].text[1:-1], base)
+            i += 3
+            continue
+        if in_prologue:
+            in_prologue = False
+            if token.word in _UPDATE_WORDS:
+                shape.is_update = True
+        if token.word == "FROM":
+            j = i + 1
+            if j < len(tokens) and tokens[j].word == "NAMED":
+                j += 1
+            target = tokens[j] if j < len(tokens) else None
+            if target is not None and target.kind == "iri":
+                shape.from_graphs.append(_resolve(target.text[1:-1], base))
+            elif target is not None and target.kind == "pname":
+                prefix, local = target.text.split(":", 1)
+                namespace = prefixes.get(prefix)
+                # An undeclared prefix is a syntax error for the engine; name it as written.
+                shape.from_graphs.append(namespace + _unescape_local(local) if namespace is not None
+                                         else target.text)
+            else:
+                shape.from_graphs.append("")  # FROM without a graph name: the engine refuses it
+        i += 1
+
+
+def _resolve(iri: str, base: str | None) -> str:
+    return urljoin(base, iri) if base else iri
+
+
+_TERM_KINDS = frozenset({"var", "iri", "pname", "string", "number", "bnode"})
+
+
+def _classify_cost(tokens: list[Token], shape: QueryShape) -> None:
+    """Cost class from the triple patterns: cheap unless the query has a cartesian product of unbound patterns,
+    a transitive path, or sorts/aggregates over a pattern with no bound term, or very many patterns."""
+    patterns: list[list[Token]] = []
+    current: list[Token] = []
+    closure = False
+    sorts = False
+    brackets: list[str] = []
+    for index, token in enumerate(tokens):
+        text = token.text
+        if token.word in _AGGREGATES or token.word in ("ORDER", "GROUP", "DISTINCT"):
+            sorts = True
+        if text in ("{", "[", "("):
+            brackets.append(text)
+        elif text in ("}", "]", ")"):
+            if brackets:
+                brackets.pop()
+        in_group = bool(brackets) and brackets[-1] == "{"
+        if not in_group:
+            continue
+        if text in ("*", "+") and index > 0 and (tokens[index - 1].kind in ("iri", "pname")
+                                                 or tokens[index - 1].text in (")", "a")):
+            closure = True
+        if token.kind in _TERM_KINDS or text == "a":
+            current.append(token)
+            if len(current) == 3:
+                patterns.append(current)
+                current = [current[0], current[1]]
+        elif text == ";":
+            current = current[:1]
+        elif text == ",":
+            current = current[:2]
+        elif text in (".", "{", "}") or token.kind == "word":
+            current = []
+    shape.patterns = len(patterns)
+    if shape.patterns > MAX_PATTERNS:
+        raise QueryTooComplex(f"The query has more than {MAX_PATTERNS} triple patterns and path steps")
+    unbound = [p for p in patterns if all(t.kind in ("var", "bnode") for t in p)]
+    groups = _components(patterns)
+    loose = [g for g in groups if all(sum(t.kind not in ("var", "bnode") for t in p) < 2 for p in g)]
+    if closure:
+        shape.cost, shape.cost_reason = "expensive", "a transitive property path (* or +)"
+    elif len(loose) >= 2:
+        shape.cost, shape.cost_reason = "expensive", "a cartesian product of patterns sharing no variable"
+    elif unbound and sorts:
+        shape.cost, shape.cost_reason = "expensive", "sorting or aggregating every triple (?s ?p ?o)"
+    elif len(unbound) >= 2:
+        shape.cost, shape.cost_reason = "expensive", "several patterns with no bound term"
+    elif shape.patterns > 24:
+        shape.cost, shape.cost_reason = "expensive", f"{shape.patterns} triple patterns"
+
+
+def _components(patterns: list[list[Token]]) -> list[list[list[Token]]]:
+    """Patterns grouped by shared variables (union–find over variable names)."""
+    parent = list(range(len(patterns)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict[str, int] = {}
+    for index, pattern in enumerate(patterns):
+        for token in pattern:
+            if token.kind in ("var", "bnode"):
+                name = token.text.lstrip("?$")
+                if name in owner:
+                    parent[find(index)] = find(owner[name])
+                else:
+                    owner[name] = index
+    groups: dict[int, list[list[Token]]] = {}
+    for index, pattern in enumerate(patterns):
+        groups.setdefault(find(index), []).append(pattern)
+    return list(groups.values())
