@@ -82,6 +82,7 @@ class OxigraphStore:
         self.version = release.version if release is not None else f"store-{self.path.stat().st_mtime_ns:x}"
         workers = query_workers or settings.query_workers
         self._pool = QueryPool(str(self.path), size=workers, timeout=settings.query_timeout)
+        self._pool.start()
 
     @classmethod
     def from_release(cls, release: Release, settings: Settings) -> OxigraphStore:

@@ -181,6 +181,10 @@ class QueryPool:
         self._pid: int | None = None
         atexit.register(_close_ref, weakref.ref(self))
 
+    def start(self) -> None:
+        """Start the processes now (they take a moment to be ready), rather than on the first query."""
+        self._ensure_started()
+
     def _ensure_started(self) -> None:
         with self._cond:
             if self._pid == os.getpid():

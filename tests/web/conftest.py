@@ -141,3 +141,12 @@ def wait_until_whole(pool: object, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while len(pool._all) < pool.size and time.monotonic() < deadline:  # type: ignore[attr-defined]
         time.sleep(0.05)
+
+
+def wait_until_ready(app: Flask, seconds: float = 60) -> None:
+    """Wait until the app's query processes answer (they start in the background, slowly on a loaded machine)."""
+    client = app.test_client()
+    deadline = time.monotonic() + seconds
+    while client.get("/sparql", query_string={"query": "ASK {}"}).status_code != 200:
+        assert time.monotonic() < deadline, "the query processes did not start"
+        time.sleep(0.2)

@@ -13,7 +13,7 @@ from flask import Flask
 
 from kg_publisher.web import create_app
 
-from .conftest import make_settings, wait_until_whole
+from .conftest import make_settings, wait_until_ready, wait_until_whole
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
@@ -28,7 +28,7 @@ def slow_app(release_dir: Path) -> Iterator[Flask]:
 def test_runaway_query_is_stopped_while_another_request_is_answered(slow_app: Flask) -> None:
     pool = slow_app.extensions["kg_publisher"].store._pool
     outcome: dict[str, object] = {}
-    assert slow_app.test_client().get("/sparql", query_string={"query": "ASK {}"}).status_code == 200  # started
+    wait_until_ready(slow_app)
 
     def runaway() -> None:
         response = slow_app.test_client().get("/sparql", query_string={"query": RUNAWAY})
