@@ -78,6 +78,8 @@ class TableRow:
     side: str | None = None
     #: False when some printed numbers of this row could not be placed (see ``TextTable.unaligned``).
     complete: bool = True
+    #: The code as printed when a level of it lost its leading zero ("301 2" for 30102), else None.
+    short_code: str | None = None
 
     def cell(self, column: str) -> TableCell | None:
         for cell in self.cells:
@@ -386,13 +388,19 @@ def _classify(chunks: list[tuple[int, int, str]], code_table: bool) -> list[str]
                 break
             parts_so_far += 1
         bare_integer = text.isdigit()
+        after = chunks[i + 2][2] if i + 2 < len(chunks) else ""
+        short_part = len(following) == 1 and following.isdigit() and after and not _NUMBER.match(after)
         if code_table and _CODE_HEAD.match(text) and (
-                (decimal_style and bare_integer) or _CODE_PART.match(following)
+                (decimal_style and bare_integer) or _CODE_PART.match(following) or short_part
                 or (following and not _NUMBER.match(following) and following not in _PLACEHOLDER)):
             # A bare integer is a code when a code part or a label follows it, or when amounts
             # carry decimals.
             kinds.append("code-head")
         elif code_table and previous in ("code-head", "code-part") and _CODE_PART.match(text) and parts_so_far < 2:
+            kinds.append("code-part")
+        elif (code_table and previous == "code-head" and len(text) == 1 and text.isdigit() and following
+              and not _NUMBER.match(following) and following not in _PLACEHOLDER):
+            # "301 2 津贴补贴": a 款 printed without its leading zero (the row says which code it is)
             kinds.append("code-part")
         elif decimal_style and bare_integer:
             kinds.append("text")
@@ -554,7 +562,9 @@ def _read_table(source: SourceText, lines: list[_Line], title: _Line, unit_line:
     rows: list[TableRow] = []
     unaligned: list[UnalignedRow] = []
     for draft in drafts:
-        code = "".join(chunk for _, _, chunk in draft.codes) or None
+        code = "".join(chunk.zfill(2) if n else chunk for n, (_, _, chunk) in enumerate(draft.codes)) or None
+        printed_code = " ".join(chunk for _, _, chunk in draft.codes)
+        short = printed_code if any(len(chunk) == 1 for _, _, chunk in draft.codes[1:]) else None
         label = draft.label_text()
         missing = ("the row has neither a code nor a label" if not code and not label.strip() else
                    "a row of a coded table without code or total label" if code_table and not code
@@ -588,7 +598,8 @@ def _read_table(source: SourceText, lines: list[_Line], title: _Line, unit_line:
                 tuple(PrintedNumber.parse(t.replace("−", "-")) for s, _, t in draft.values
                       if t not in _PLACEHOLDER and s not in placed), reason))
         side_name = side.name if len(sides) == 2 and side_index is not None else None
-        rows.append(TableRow(code, label, tuple(cells), span, side_name, complete=reason is None))
+        rows.append(TableRow(code, label, tuple(cells), span, side_name, complete=reason is None,
+                             short_code=short))
     end = max([unit_line.start + len(unit_line.text)] + [row.span.end for row in rows])
     return TextTable(
         title=title_text,

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..extract.source import SourceText, Span
+from ..extract.source import Span
+from .flow import TextView
 from .model import Amount, ChangeStatement, Percent
 from .patterns import AMOUNT, DIRECTION, PERCENT, amount_of, percent_of, strip_span, unwrap
 
@@ -53,7 +54,7 @@ def compared_year(text: str, year: int) -> int | None:
     return None
 
 
-def read_clause(source: SourceText, start: int, limit: int, year: int, *,
+def read_clause(source: TextView, start: int, limit: int, year: int, *,
                 needs_comparison: bool = True, context_year: int | None = None) -> ReadChange | None:
     """Read a change clause starting at ``start`` (right after a figure), or None if there is none."""
     text = source.text
@@ -97,7 +98,7 @@ def read_clause(source: SourceText, start: int, limit: int, year: int, *,
     )
 
 
-def read_reason(source: SourceText, start: int, limit: int) -> Span | None:
+def read_reason(source: TextView, start: int, limit: int) -> Span | None:
     """The reason printed right after a change (主要原因是……), as a span, or None."""
     intro = _REASON.match(source.text, start, limit)
     if intro is None:

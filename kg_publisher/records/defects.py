@@ -60,7 +60,30 @@ def find_defects(source: SourceText, tables: Sequence[tuple[int, int]] = ()) -> 
             if match.end() > start:
                 defects.append(TextDefect("template-residue", source.span(start, match.end()),
                                           f"{message}: '{match.group(0).strip()}'"))
+    defects += _other_level(source)
     return tuple(sorted(defects, key=lambda d: (d.span.start, d.span.end, d.kind)))
+
+
+#: The government level a disclosure's title names ("上海市普陀区2024年区级部门预算").
+_TITLE_LEVEL = re.compile(r"(?P<level>[省市区县])级(?:部门|单位)?(?:预算|决算)")
+#: The level named by the template's fixed wording ("市级预算主管部门", "使用市级财政拨款").
+_LEVEL_WORDING = re.compile(r"(?P<level>[省市区县])级(?=预算主管部门|财政)")
+
+
+def _other_level(source: SourceText) -> list[TextDefect]:
+    """Template wording of another government level than the title's (市级 in a 区级 budget): one defect,
+    at the first such phrase, counting them all."""
+    title = _TITLE_LEVEL.search(source.text, 0, 400)
+    if title is None:
+        return []
+    other = [m for m in _LEVEL_WORDING.finditer(source.text) if m.group("level") != title.group("level")]
+    if not other:
+        return []
+    first = other[0]
+    phrase = source.text[first.start():first.end() + 6]
+    return [TextDefect("template-residue", source.span(first.start(), first.end() + 6), (
+        f"the text speaks of {first.group('level')}级 ('{phrase}', {len(other)} time(s)) in a "
+        f"{title.group('level')}级 disclosure: wording of another level's template"))]
 
 
 def _duplicated_paragraphs(source: SourceText) -> list[TextDefect]:

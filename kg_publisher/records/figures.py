@@ -22,12 +22,23 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from ..codelists import CodeList
 from ..extract.source import SourceText, Span
 from .changes import compared_year, read_clause, read_reason, to_statement
-from .model import AmountFact, ChangeStatement, CountStatement, RatioStatement, Section, TextDefect, UnparsedSpan
+from .flow import Flowed
+from .model import (
+    Amount,
+    AmountFact,
+    ChangeStatement,
+    CountStatement,
+    RatioStatement,
+    Section,
+    TextDefect,
+    UnparsedSpan,
+)
 from .patterns import AMOUNT, CJK, amount_of, percent_of, unwrap
 
 _AMOUNT = AMOUNT.pattern
@@ -49,6 +60,13 @@ _FUND_FIGURE = re.compile(
     rf"(?:财政拨款)?(?:预算)?(?P<side>收入|支出))(?P<filler>(?:预算|安排|为|共计|合计)*)\s*{_AMOUNT}",
     re.MULTILINE,
 )
+#: A fund's expenditure line after the total: 财政拨款支出预算 / 一般公共预算拨款支出预算 / 政府性基金拨款支出 ….
+_EXPENDITURE_LINE = re.compile(
+    rf"(?P<label>(?:财政拨款|(?:一般公共预算|政府性基金(?:预算)?|国有资本经营预算)(?:财政)?拨款)支出(?:预算)?)"
+    rf"{_FILLER}{_AMOUNT}"
+)
+#: Where a summary goes on to what the money is spent on (the classified items).
+_SPENDING_LIST = re.compile(r"主要内容|（类）|具体(?:情况|安排)")
 _FUND_SLUGS = {"GENERAL_PUBLIC": "general-public", "GOV_FUND": "gov-fund", "STATE_CAPITAL": "state-capital"}
 _BASIC = re.compile(rf"(?P<label>基本支出)\s*{_AMOUNT}")
 _PROJECT = re.compile(rf"(?P<label>项目支出)\s*{_AMOUNT}")
@@ -120,6 +138,16 @@ class FactBook:
     unparsed: list[UnparsedSpan] = field(default_factory=list)
     defects: list[TextDefect] = field(default_factory=list)
     _keys: set[str] = field(default_factory=set)
+    #: The text without the layout's line breaks: the readers' patterns run on it (spans map back).
+    view: Flowed = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.view = Flowed.whole(self.source)
+
+    def bounds(self, section: Section) -> tuple[int, int, int]:
+        """Flowed offsets of a section's body start and end, and of its heading start."""
+        return (self.view.at(section.heading_span.end), self.view.at(section.span.end),
+                self.view.at(section.span.start))
 
     def key(self, base: str, context: str) -> str:
         """``base``; a figure printed again elsewhere gets ``-<context>`` (and ``-2`` … within one place)."""
@@ -147,7 +175,7 @@ class FactBook:
             key=key,
             label=label or unwrap(match.group("label")),
             amount=amount_of(match),
-            span=self.source.span(match.start("label"), match.end()),
+            span=self.view.span(match.start("label"), match.end()),
             operation=operation,
             indicator=indicator,
             context=section.code,
@@ -156,15 +184,15 @@ class FactBook:
         )
         self.facts.append(fact)
         if with_change:
-            self.change_after(fact, match.end(), section.span.end)
+            self.change_after(fact, match.end(), self.bounds(section)[1])
         return fact
 
     def change_after(self, fact: AmountFact, start: int, limit: int) -> None:
         """A change clause printed right after the figure (比2021年度增加…), with its reason."""
-        read = read_clause(self.source, start, limit, self.year)
+        read = read_clause(self.view, start, limit, self.year)
         if read is None:
             return
-        reason = read_reason(self.source, read.end, limit)
+        reason = read_reason(self.view, read.end, limit)
         self.changes.append(to_statement(self.key(f"{fact.key}-change", ""), fact.key, read, reason))
 
     def set_breakdown(self, fact: AmountFact, complete: bool) -> None:
@@ -183,13 +211,13 @@ class FactBook:
         return [(s.start, s.end) for s in spans]
 
 
-def _first(pattern: re.Pattern[str], source: SourceText, start: int, end: int) -> re.Match[str] | None:
+def _first(pattern: re.Pattern[str], source: Flowed, start: int, end: int) -> re.Match[str] | None:
     return pattern.search(source.text, start, end)
 
 
 def read_budget_summary(book: FactBook, section: Section) -> None:
     """收支总体情况: revenue total and lines, expenditure total, basic/project, procurement/debt/services."""
-    source, start, end = book.source, section.heading_span.end, section.span.end
+    source, (start, end, _) = book.view, book.bounds(section)
     revenue = _first(_REVENUE_TOTAL, source, start, end)
     expenditure = _first(_EXPENDITURE_TOTAL, source, revenue.end() if revenue else start, end)
     if revenue:
@@ -206,12 +234,15 @@ def read_budget_summary(book: FactBook, section: Section) -> None:
     if expenditure:
         total = book.add("expenditure-total", expenditure, section, operation="expenditure", indicator="TOTAL",
                          expenditure_type="_T")
+        by_type = False
         for base, pattern, kind in (("expenditure-basic", _BASIC, "BASIC"),
                                     ("expenditure-project", _PROJECT, "PROJECT")):
             match = _first(pattern, source, expenditure.end(), end)
             if match:
+                by_type = True
                 book.add(base, match, section, operation="expenditure", indicator="TOTAL", expenditure_type=kind,
                          part_of=total.key)
+        _expenditure_fund_lines(book, section, expenditure.end(), end, None if by_type else total)
     if book.phase == "approved":  # a 决算's fund statements are read by .final
         _fund_figures(book, section, revenue_total=revenue is not None, expenditure_total=expenditure is not None)
     for base, pattern, indicator in (("procurement-total", _PROCUREMENT_TOTAL, "PROCUREMENT"),
@@ -223,13 +254,31 @@ def read_budget_summary(book: FactBook, section: Section) -> None:
     _summary_changes(book, section)
 
 
+def _expenditure_fund_lines(book: FactBook, section: Section, start: int, end: int,
+                            total: AmountFact | None) -> None:
+    """"其中：财政拨款支出预算X万元…财政拨款支出预算中，一般公共预算拨款支出预算Y万元；政府性基金…": the fund
+    lines after the expenditure total, up to the list of what the money is spent on. 财政拨款 is part of the
+    total (unless the total is broken down by 基本/项目 already), the three funds are parts of 财政拨款."""
+    source = book.view
+    stop = _SPENDING_LIST.search(source.text, start, end)
+    fiscal: AmountFact | None = None
+    for line in _EXPENDITURE_LINE.finditer(source.text, start, stop.start() if stop else end):
+        code = fund_source(line.group("label")) or "_T"
+        parent = total if code == "FISCAL" else fiscal or total
+        fact = book.add(f"expenditure-{_FUND_SLUGS.get(code, 'fiscal')}", line, section, operation="expenditure",
+                        indicator="TOTAL", fund_source=code, expenditure_type="_T",
+                        part_of=parent.key if parent else None)
+        if code == "FISCAL":
+            fiscal = fact
+
+
 def _fund_figures(book: FactBook, section: Section, *, revenue_total: bool, expenditure_total: bool) -> None:
     """Revenue and expenditure of one fund printed where the section prints no total of that side.
 
     They are published without ``part_of`` (there is no total to be part of), so validation can say that
     the total is missing; 基本支出 / 项目支出 listed after "其中" are parts of the fund's expenditure.
     """
-    source, start, end = book.source, section.heading_span.end, section.span.end
+    source, (start, end, _) = book.view, book.bounds(section)
     found = list(_FUND_FIGURE.finditer(source.text, start, end))
     for position, match in enumerate(found):
         revenue = match.group("side") == "收入"
@@ -259,23 +308,23 @@ _SUMMARY_CHANGE = re.compile(r"(?:(?<=[，,；;。：:])|^)(?P<what>收入|支�
 
 def _summary_changes(book: FactBook, section: Section) -> None:
     """"2022年预算同上年比较，收入增加…；支出增加…。增减变化的主要原因是…": one claim per total, one reason."""
-    source = book.source
+    source, (start, end, _) = book.view, book.bounds(section)
     found = []
-    for match in _SUMMARY_CHANGE.finditer(source.text, section.heading_span.end, section.span.end):
+    for match in _SUMMARY_CHANGE.finditer(source.text, start, end):
         about = book.in_section("revenue-total" if match.group("what") == "收入" else "expenditure-total",
                                 section.code)
         if about is None or any(c.about == about.key for c in book.changes):
             continue
         sentence_start = max(source.text.rfind(ch, 0, match.start()) for ch in "。\n") + 1
         context_year = compared_year(source.text[sentence_start:match.start()], book.year)
-        read = read_clause(source, match.end(), section.span.end, book.year, needs_comparison=False,
+        read = read_clause(source, match.end(), end, book.year, needs_comparison=False,
                            context_year=context_year)
         if read is not None and (read.change or read.percent):
             # the claim is quoted with its subject: "收入增加107.84万元/与上年增长15%"
             found.append((about, replace(read, span=source.span(match.start(), read.end))))
     if not found:
         return
-    reason = read_reason(source, found[-1][1].end, section.span.end)
+    reason = read_reason(source, found[-1][1].end, end)
     for about, read in found:
         book.changes.append(to_statement(book.key(f"{about.key}-change", ""), about.key, read, reason))
 
@@ -294,7 +343,7 @@ def read_sangong(book: FactBook, section: Section) -> None:
     recorded as a ``missing-label`` defect; a vehicle line whose label lost its head (车运行维护费) is read
     (no other "三公" item has 运行 costs) and recorded as a defect too.
     """
-    source, start, end = book.source, section.heading_span.end, section.span.end
+    source, (start, end, _) = book.view, book.bounds(section)
     total_match = _first(_SANGONG_TOTAL, source, start, end)
     totals: dict[str, AmountFact] = {}
     if total_match:
@@ -323,7 +372,7 @@ def read_sangong(book: FactBook, section: Section) -> None:
             book.defects.append(TextDefect("missing-label", fact.span,
                                            f"the item label is cut short: {fact.label!r} (公务用车运行维护费)"))
     if total_match:
-        _unlabelled_amounts(book, section, total_match.end())
+        _unlabelled_amounts(book, section, total_match.end(), totals.get(book.phase))
 
 
 def _phase_of(match: re.Match[str], default: str) -> str:
@@ -331,25 +380,65 @@ def _phase_of(match: re.Match[str], default: str) -> str:
     return next((p for word, p in _PHASE_WORDS if word in said), default)
 
 
-def _unlabelled_amounts(book: FactBook, section: Section, start: int) -> None:
-    """Amounts of a parts list whose clause names nothing: the item label was lost from the text."""
-    text = book.source.text
+#: The three "三公" items (by definition all of it) and the item codes that stand for each.
+_SANGONG_ITEMS = (("OVERSEAS_TRAVEL", ("OVERSEAS_TRAVEL",), "因公出国（境）费"),
+                  ("OFFICIAL_RECEPTION", ("OFFICIAL_RECEPTION",), "公务接待费"),
+                  ("OFFICIAL_VEHICLES", ("OFFICIAL_VEHICLES", "VEHICLE_PURCHASE", "VEHICLE_OPERATION"),
+                   "公务用车购置及运行费"))
+
+
+def _yuan(amount: Amount) -> Decimal:
+    return amount.value.scaleb(amount.unit_multiplier)
+
+
+def _unlabelled_amounts(book: FactBook, section: Section, start: int, total: AmountFact | None) -> None:
+    """Amounts of a parts list whose clause names nothing: the item label was lost from the text.
+
+    One such amount is read as the one "三公" item not printed when the printed parts and it add up to the
+    total exactly (the three items are all of "三公"); any other is left unread. Both are defects.
+    """
+    view = book.view
+    text = view.text
     covered = book.covered()
-    for match in AMOUNT.finditer(text, start, section.span.end):
-        if any(a <= match.start() and match.end() <= b for a, b in covered):
+    unlabelled: list[tuple[re.Match[str], int, str]] = []
+    for match in AMOUNT.finditer(text, start, book.bounds(section)[1]):
+        first, last = view.offsets[match.start()], view.offsets[match.end() - 1] + 1
+        if any(a <= first and last <= b for a, b in covered):
             continue
         clause_start = max(text.rfind(mark, start, match.start()) for mark in "，,;；:：。（(") + 1
         clause = text[max(clause_start, start):match.start()]
         if _LABEL_WORDS.search(clause) is None:
-            book.defects.append(TextDefect(
-                "missing-label", book.source.span(max(clause_start, start), match.end()),
-                f"an amount of the \u201c三公\u201d parts is printed without its item: {clause.strip()}"
-                f"{match.group(0)!s} — left unread"))
+            unlabelled.append((match, max(clause_start, start), clause.strip()))
+    inferred = _by_elimination(book, [m for m, _, _ in unlabelled], total)
+    for match, clause_start, clause in unlabelled:
+        read = inferred is not None and inferred.span.end == view.offsets[match.end() - 1] + 1
+        what = f"read by elimination as {inferred.label}" if inferred is not None and read else "left unread"
+        book.defects.append(TextDefect(
+            "missing-label", view.span(clause_start, match.end()),
+            (f"an amount of the \u201c三公\u201d parts is printed without its item: {clause}{match.group(0)!s} "
+             f"— {what}")))
+
+
+def _by_elimination(book: FactBook, unlabelled: list[re.Match[str]], total: AmountFact | None) -> AmountFact | None:
+    if total is None or len(unlabelled) != 1:
+        return None
+    parts = [f for f in book.facts if f.part_of == total.key]
+    missing = [(code, name) for code, codes, name in _SANGONG_ITEMS if not any(f.item in codes for f in parts)]
+    match = unlabelled[0]
+    amount = amount_of(match)
+    if len(missing) != 1 or sum((_yuan(f.amount) for f in parts), _yuan(amount)) != _yuan(total.amount):
+        return None
+    code, name = missing[0]
+    fact = AmountFact(key=book.key(f"sangong-{code.lower().replace('_', '-')}", total.context), label=name,
+                      amount=amount, span=book.view.span(match.start(), match.end()), operation="expenditure",
+                      indicator="SANGONG", context=total.context, phase=total.phase, item=code, part_of=total.key)
+    book.facts.append(fact)
+    return fact
 
 
 def read_running_cost(book: FactBook, section: Section) -> None:
     """机关运行经费: total, its change, and the listed items with their economic classification codes."""
-    source, start, end = book.source, section.heading_span.end, section.span.end
+    source, (start, end, _) = book.view, book.bounds(section)
     match = _first(_RUNNING_COST_TOTAL, source, start, end)
     if match is None:
         return
@@ -376,6 +465,8 @@ _LONE_ITEM = re.compile(rf"[ \t]*[{CJK}（）()“”]{{2,30}}?{_AMOUNT}[。；;
 
 
 _PROCUREMENT_KINDS = ("货物", "工程", "服务")
+#: A numbered paragraph after a sentence ("。2.政府购买服务…"); not a decimal ("…预算\n752.59万元").
+_NUMBERED = re.compile(r"(?<=[。；;])\s*\d+[.．、](?!\d)")
 
 
 def _list_end(text: str, start: int, end: int) -> int:
@@ -393,7 +484,7 @@ def _list_end(text: str, start: int, end: int) -> int:
 
 def read_procurement(book: FactBook, section: Section) -> None:
     """政府采购 and 政府购买服务 totals as printed here, and their itemised lines."""
-    source, start, end = book.source, section.heading_span.end, section.span.end
+    source, (start, end, _) = book.view, book.bounds(section)
     totals: dict[str, AmountFact] = {}
     for base, pattern, indicator in (("procurement-total", _PROCUREMENT_TOTAL, "PROCUREMENT"),
                                      ("purchased-services-total", _SERVICES_TOTAL, "PURCHASED_SERVICES")):
@@ -406,7 +497,7 @@ def read_procurement(book: FactBook, section: Section) -> None:
         indicator = "PURCHASED_SERVICES" if intro.group("what") == "政府购买服务" else "PROCUREMENT"
         total = totals.get(indicator)
         list_end = lists[position + 1].start() if position + 1 < len(lists) else end
-        next_line = re.compile(r"\n\s*\d+[.．、]").search(source.text, intro.end(), list_end)
+        next_line = _NUMBERED.search(source.text, intro.end(), list_end)
         list_end = _list_end(source.text, intro.end(), next_line.start() if next_line else list_end)
         labels = []
         for item in _LIST_ITEM.finditer(source.text, intro.end(), list_end):
@@ -436,7 +527,7 @@ _VEHICLE_COUNTS = (
 
 def read_assets(book: FactBook, section: Section) -> None:
     """国有资产: the date, total, 流动/固定资产 ("其中": incomplete), vehicles (count and value)."""
-    source, start, end = book.source, section.heading_span.end, section.span.end
+    source, (start, end, _) = book.view, book.bounds(section)
     dated = _first(_ASSET_DATE, source, start, end)
     as_of = date(int(dated.group(1)), int(dated.group(2)), int(dated.group(3))) if dated else None
     total_match = _first(_ASSETS_TOTAL, source, start, end)
@@ -459,7 +550,7 @@ def read_assets(book: FactBook, section: Section) -> None:
             counts[key] = book.count(key, what, int(match.group("n")), source.span(match.start(), match.end()),
                                      part_of=parent.key if parent and key != "vehicles-count" else None)
     if "vehicles-count" in counts:
-        value = _first(_VEHICLE_VALUE, source, counts["vehicles-count"].span.end, end)
+        value = _first(_VEHICLE_VALUE, source, source.at(counts["vehicles-count"].span.end), end)
         if value:
             fixed = parts.get("assets-fixed")
             book.add("assets-vehicles", value, section, operation="_Z", indicator="ASSETS", item="VEHICLE_ASSETS",
@@ -476,7 +567,7 @@ _PERF_COVERAGE = re.compile(r"(?P<label>[^，。；\n]*覆盖率)[^，。；\n%]
 
 def read_performance(book: FactBook, section: Section) -> None:
     """绩效目标: projects required and set (counts), funds involved, and the stated coverage ratio."""
-    source, start, end = book.source, section.heading_span.end, section.span.end
+    source, (start, end, _) = book.view, book.bounds(section)
     required = _first(_PERF_REQUIRED, source, start, end)
     required_count = None
     if required:

@@ -15,11 +15,23 @@ flowed offset maps back to a source offset, so spans still point at the printed 
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
+from typing import Protocol
 
 from ..extract.source import SourceText, Span
 
 _BREAKS = "\n\r\f"
+
+
+class TextView(Protocol):
+    """What a reader needs of a text: its characters and the source span of a stretch of them
+    (:class:`SourceText` itself, or a :class:`Flowed` copy of it)."""
+
+    @property
+    def text(self) -> str: ...
+
+    def span(self, start: int, end: int) -> Span: ...
 
 
 @dataclass(frozen=True)
@@ -50,8 +62,17 @@ class Flowed:
             position += 1
         return cls(source, "".join(chars), tuple(offsets))
 
+    @classmethod
+    def whole(cls, source: SourceText) -> Flowed:
+        return cls.of(source, 0, len(source.text))
+
     def source_offset(self, flowed: int) -> int:
         return self.offsets[flowed]
+
+    def at(self, source_offset: int) -> int:
+        """Flowed offset of the first flowed character at or after ``source_offset`` (a bound: an exclusive
+        source end maps to an exclusive flowed end)."""
+        return bisect_left(self.offsets, source_offset)
 
     def span(self, start: int, end: int) -> Span:
         """The source span from flowed ``start`` to flowed ``end`` (exclusive)."""

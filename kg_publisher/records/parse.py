@@ -23,7 +23,7 @@ from .figures import READERS, FactBook
 from .final import FinalStatements, read_final_statements
 from .glossary import read_glossary
 from .info import head_word, read_info
-from .items import read_classified_items
+from .items import ClassifiedItems, read_classified_items
 from .model import AmountFact, ChangeStatement, Disclosure, Section, UnparsedSpan
 from .nonestated import read_none_statements
 from .organisation import read_composition, read_duties, read_mentions, read_unit_count, read_units
@@ -73,10 +73,10 @@ def parse_disclosure(source: SourceText, registry: Registry | None = None) -> Di
     # Tables, 决算 statements and prose classification items; a number the prose parser already read wins.
     text_tables = find_tables(source)
     tables = read_table_facts(source, text_tables, sections, info.kind)
-    items = read_classified_items(source, sections, info.kind)
+    items = read_classified_items(source, sections, info.kind, info.year)
     final = read_final_statements(source, sections, info.year) if info.kind == "final" else FinalStatements()
     none = read_none_statements(source, sections, info.kind)
-    facts, replaced = _merge(book.facts, tables.facts, [*final.facts, *items.facts])
+    facts, replaced = _merge(book.facts, tables.facts, [*final.facts, *_items_part_of(book.facts, items)])
     facts, repeat_defects, repeated = drop_repeats(facts)
     keys = {fact.key for fact in facts} | {count.key for count in book.counts}
     follow = {**replaced, **repeated}
@@ -88,7 +88,7 @@ def parse_disclosure(source: SourceText, registry: Registry | None = None) -> Di
     read_changes = {(c.span.start, c.span.end) for c in book.changes}
     change_keys = {c.key for c in book.changes}
     changes = list(book.changes)
-    for change in final.changes:
+    for change in [*final.changes, *items.changes]:
         if (change.span.start, change.span.end) in read_changes:
             continue  # the prose parser read this claim already
         about = replaced.get(change.about, change.about)  # the claim follows its figure, named after it
@@ -100,7 +100,8 @@ def parse_disclosure(source: SourceText, registry: Registry | None = None) -> Di
                 *glossary_unparsed, *_unread_figures(source, sections, book),
                 *tables.unparsed, *final.unparsed, *items.unparsed]
     defects = (*find_defects(source, [(s.span.start, s.span.end) for s in sections if s.meaning == "tables"]),
-               *book.defects, *final.defects, *none.defects, *repeat_defects)
+               *book.defects, *final.defects, *none.defects, *repeat_defects,
+               *items.defects, *tables.defects)
     return Disclosure(
         source=source,
         info=info,
@@ -131,6 +132,34 @@ def _merge(read: list[AmountFact], tables: list[AmountFact],
     kept = [replace(f, part_of=replaced.get(f.part_of, f.part_of)) if f.part_of in replaced else f
             for f in statements if f.key not in replaced]
     return [*read, *tables, *kept], replaced
+
+
+def _items_part_of(read: list[AmountFact], items: ClassifiedItems) -> list[AmountFact]:
+    """The classified items listed after a fund's expenditure line ("财政拨款支出主要内容如下") are its parts;
+    when an item of the list could not be read, the sum is not checked (the line's breakdown is incomplete)."""
+    out = []
+    for item in items.facts:
+        line = next((f for f in read if f.context == item.context and f.operation == "expenditure"
+                     and f.indicator == "TOTAL" and f.fund_source == item.fund_source != "_T" and f.item == "_T"
+                     and f.functional == "_T" and f.expenditure_type == "_T" and f.phase == item.phase), None)
+        out.append(replace(item, part_of=line.key) if line and (line := _items_total(read, line)) else item)
+    for gap in items.unparsed:
+        for index, fact in enumerate(read):
+            if fact.key in {i.part_of for i in out} and fact.context == gap.context:
+                read[index] = replace(fact, breakdown_complete=False)
+    return out
+
+
+def _items_total(read: list[AmountFact], line: AmountFact) -> AmountFact | None:
+    """The line the items add up to: the fund line itself when nothing else breaks it down, or its one fund
+    with money (一般公共预算 when 政府性基金 and 国有资本经营 are 0); None when that is not clear."""
+    parts = [f for f in read if f.part_of == line.key]
+    if not parts:
+        return line
+    funded = [f for f in parts if f.amount.value != 0]
+    if len(funded) == 1 and not any(f.part_of == funded[0].key for f in read):
+        return funded[0]
+    return None
 
 
 def _follow(change: ChangeStatement, repeated: dict[str, str]) -> ChangeStatement:

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..extract.source import SourceText, Span
+from .flow import TextView
 from .model import Amount, Percent
 
 #: A printed money figure: digits (thousands separators allowed) directly followed by its unit.
@@ -83,7 +84,7 @@ def percent_of(match: re.Match[str], group: str = "number") -> Percent:
     return Percent.parse(match.group(group))
 
 
-def strip_span(source: SourceText, start: int, end: int, chars: str = "") -> tuple[int, int]:
+def strip_span(source: TextView, start: int, end: int, chars: str = "") -> tuple[int, int]:
     """Narrow ``[start, end)`` so it neither starts nor ends with whitespace (or any of ``chars``)."""
     text = source.text
     while start < end and (text[start].isspace() or text[start] in chars):

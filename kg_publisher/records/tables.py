@@ -25,7 +25,7 @@ from typing import Any
 from ..extract.source import SourceText, Span
 from ..extract.tables import TableRow, TextTable
 from .classification import PrintedCodes, scheme_of_table
-from .model import Amount, AmountFact, Section, UnparsedSpan
+from .model import Amount, AmountFact, Section, TextDefect, UnparsedSpan
 
 _FUND_WORDS = (("一般公共预算", "GENERAL_PUBLIC"), ("政府性基金", "GOV_FUND"), ("国有资本经营", "STATE_CAPITAL"),
                ("财政专户", "SPECIAL_ACCOUNT"), ("财政拨款", "FISCAL"))
@@ -55,6 +55,7 @@ def _word_code(text: str, words: Sequence[tuple[str, str]]) -> str | None:
 class TableRecords:
     facts: list[AmountFact] = field(default_factory=list)
     unparsed: list[UnparsedSpan] = field(default_factory=list)
+    defects: list[TextDefect] = field(default_factory=list)
 
 
 @dataclass
@@ -283,4 +284,21 @@ def read_table_facts(source: SourceText, tables: Sequence[TextTable], sections: 
         part = _TableReader(table, _context(table, sections, number), kind, printed).read()
         out.facts += part.facts
         out.unparsed += part.unparsed
+        out.defects += [TextDefect("stray-characters", row.span, (
+            f"the code of row {row.label!r} is printed as '{row.short_code}' (a level lost its leading zero; "
+            f"read as {row.code})")) for row in table.rows if row.short_code]
+        # the note stands inside the table or on the line right after it
+        empty = _EMPTY_NOTE.search(source.text, table.span.start, table.span.end + 200)
+        # whether or not its cells could be read: the numbers printed in the table's rows
+        nonzero = [token for row in table.rows for token in row.span.text.split()
+                   if _PRINTED_NUMBER.match(token) and token.strip("0.,")]
+        if empty and nonzero and not source.text[table.span.end:empty.start()].strip("\n").count("\n"):
+            out.defects.append(TextDefect("template-residue", source.span(empty.start(), empty.end()), (
+                f"the note under table '{table.title}' says the table is empty, but it prints "
+                f"{len(nonzero)} non-zero figure(s): {' '.join(nonzero[:8])}")))
     return out
+
+
+_PRINTED_NUMBER = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?$")
+#: A table's note saying it has nothing to show ("注:本部门2024年无“三公”经费…预算，故本表为空表。").
+_EMPTY_NOTE = re.compile(r"注[:：][^\n]*(?:本表为空表|故本表无数据)[^\n]*")

@@ -16,7 +16,8 @@ from kg_publisher.records.sections import find_sections
 from .expectations import Expected, expectations, load_facts
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
-DOCUMENTS = ("01_chongqing-jiaowei-2018-budget", "03_putuo-czj-2025-budget", "07_putuo-czj-2024-final")
+DOCUMENTS = ("01_chongqing-jiaowei-2018-budget", "03_putuo-czj-2025-budget", "07_putuo-czj-2024-final",
+             "12_putuo-wanli-2024-budget", "13_putuo-wanli-2025-budget")
 
 
 @dataclass(frozen=True)
