@@ -100,7 +100,7 @@ def rdf_syntax(key: str) -> RdfSyntax | None:
         if wanted in names or wanted.replace("-", "") in {n.replace("-", "") for n in names}:
             return syntax
     return {"turtle": TURTLE, "ntriples": NTRIPLES, "nquads": NQUADS, "json-ld": JSONLD,
-            "rdfxml": RDFXML, "xml": RDFXML}.get(wanted)
+            "rdfxml": RDFXML, "rdf+xml": RDFXML, "xml": RDFXML}.get(wanted)
 
 
 def results_syntax(key: str) -> ResultsSyntax | None:

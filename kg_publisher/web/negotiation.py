@@ -52,10 +52,15 @@ def canonical_graph_type(media_type: str) -> str:
 
 
 def requested_format() -> str | None:
-    value = request.args.get("format")
-    if value is None and request.mimetype == "application/x-www-form-urlencoded":
-        value = request.form.get("format")
-    return value.strip() if value else None
+    """The ``format`` parameter. SPARQLWrapper sends it twice for RDF/XML, JSON-LD and TSV (``rdf+xml`` and
+    ``application/rdf+xml``): the first value that names a format of ours counts, else the first one (→ 406)."""
+    values = request.args.getlist("format")
+    if not values and request.mimetype == "application/x-www-form-urlencoded":
+        values = request.form.getlist("format")
+    values = [value.strip() for value in values if value.strip()]
+    known = [value for value in values if rdf_syntax(value) or results_syntax(value)]
+    chosen = known or values
+    return chosen[0] if chosen else None
 
 
 def graph_type_for(fmt: str | None, html: bool) -> str:

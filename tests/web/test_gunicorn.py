@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
-from SPARQLWrapper import JSON, SPARQLWrapper
+from SPARQLWrapper import GET, JSON, JSONLD, POST, RDFXML, TURTLE, XML, SPARQLWrapper
 
 from kg_publisher.publish.release import Release
 
@@ -114,3 +114,30 @@ def test_a_new_build_is_served_once_complete_without_a_restart(seed_path: Path, 
         while served_version() != second.manifest["version"]:
             assert time.monotonic() < deadline, f"still serving {served_version()}"
             time.sleep(0.5)
+
+
+@pytest.mark.parametrize("return_format", [XML, RDFXML, TURTLE, JSONLD])
+@pytest.mark.parametrize("method", [GET, POST])
+def test_sparqlwrapper_construct_in_every_graph_format(server: str, return_format: str, method: str) -> None:
+    """SPARQLWrapper repeats the format in ``format``, ``output`` and ``results`` (for RDF/XML, JSON-LD also as a
+    media type) beside its Accept header; for a graph result ``format=xml`` means RDF/XML (Fuseki, Virtuoso)."""
+    client = SPARQLWrapper(server + "sparql")
+    client.setQuery("CONSTRUCT { ?c a ?t } WHERE { ?c a ?t . FILTER(?t = <http://www.w3.org/ns/dcat#Catalog>) }")
+    client.setReturnFormat(return_format)
+    client.setMethod(method)
+    result = client.query()
+    expected = {XML: "application/rdf+xml", RDFXML: "application/rdf+xml", TURTLE: "text/turtle",
+                JSONLD: "application/ld+json"}[return_format]
+    assert result.response.headers["Content-Type"].split(";")[0] == expected
+    graph = result.convert()
+    if not isinstance(graph, Graph):
+        graph = Graph().parse(data=graph, format={TURTLE: "turtle", JSONLD: "json-ld"}[return_format])
+    assert len(graph) == 1
+
+
+def test_sparqlwrapper_select_and_ask_as_xml(server: str) -> None:
+    client = SPARQLWrapper(server + "sparql")
+    client.setQuery("ASK { ?s ?p ?o }")
+    client.setReturnFormat(XML)
+    document = client.queryAndConvert()
+    assert document.getElementsByTagName("boolean")[0].firstChild.data == "true"  # type: ignore[union-attr]

@@ -245,3 +245,19 @@ def test_bad_requests(client: FlaskClient) -> None:
     assert client.post("/sparql", data=b"ASK {}", content_type="text/plain").status_code == 415
     two = client.get("/sparql?query=ASK%7B%7D&query=ASK%7B%7D")
     assert two.status_code == 400 and "exactly one" in two.get_json()["error"]["message"]
+
+
+def test_format_xml_means_rdfxml_for_graphs_and_repeated_formats_are_read(client: FlaskClient) -> None:
+    """What SPARQLWrapper sends: ``format=xml`` (XML), or ``format=rdf+xml&format=application/rdf+xml`` (RDFXML)
+    beside ``Accept: application/rdf+xml``; for a graph result that is RDF/XML, for a result set SPARQL XML."""
+    construct = "CONSTRUCT { ?c a ?t } WHERE { ?c a ?t . FILTER(?t = <http://www.w3.org/ns/dcat#Catalog>) }"
+    for params in ([("format", "xml")], [("format", "rdf+xml"), ("format", "application/rdf+xml")],
+                   [("format", "rdf+xml"), ("output", "rdf+xml"), ("results", "rdf+xml")]):
+        response = client.get("/sparql", query_string=[("query", construct), *params],
+                              headers={"Accept": "application/rdf+xml"})
+        assert response.status_code == 200 and response.mimetype == "application/rdf+xml", params
+        assert len(Graph().parse(data=response.data, format="xml")) == 1
+    ask = client.get("/sparql", query_string={"query": "ASK {}", "format": "xml"})
+    assert ask.mimetype == "application/sparql-results+xml"
+    unknown = client.get("/sparql", query_string=[("query", construct), ("format", "nonsense")])
+    assert unknown.status_code == 406 and "nonsense" in unknown.get_json()["error"]["message"]
