@@ -1,14 +1,59 @@
-"""Fixtures shared by every test package: where the corpus and the seed are."""
+"""Fixtures shared by every test package: where the seed is, and the shared material beside the checkout.
+
+``../shared`` (the corpus, the W3C and DCAT-AP test material) is not part of the repository. A test that needs it
+is marked ``@pytest.mark.needs_shared("corpus")`` (or asks for ``corpus_dir``); without it the test is skipped, all
+such tests under one summary line. With ``KGP_REQUIRE_SHARED=1`` (``.ci/run`` sets it when ``../shared`` is
+present) a missing part fails the test instead, and a run in which no test used the material fails.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "data" / "disclosures" / "00_panjin-xinglongtai-zwfwzx-2022-budget.txt"
-CORPUS = ROOT.parent / "shared" / "corpus"
+SHARED = ROOT.parent / "shared"
+CORPUS = SHARED / "corpus"
+#: Set to 1 by .ci/run when ../shared is present: what needs it must then run.
+REQUIRE_SHARED = "KGP_REQUIRE_SHARED"
+
+_used_shared: set[str] = set()
+
+
+def require_shared(*parts: str) -> Path:
+    """``../shared/PARTS``; skip the calling test when it is absent (fail under ``KGP_REQUIRE_SHARED=1``)."""
+    path = SHARED.joinpath(*parts)
+    if path.exists():
+        _used_shared.add(str(path))
+        return path
+    if os.environ.get(REQUIRE_SHARED) == "1":
+        pytest.fail(f"{REQUIRE_SHARED}=1 (../shared is expected beside the checkout) but {path} is missing",
+                    pytrace=False)
+    missing = SHARED if not SHARED.exists() else path
+    pytest.skip(f"needs the shared test material (corpus, W3C and DCAT-AP suites) at ../shared: {missing} not found")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "needs_shared(*parts): needs ../shared/PARTS; skipped when it is absent")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for mark in item.iter_markers("needs_shared"):
+        require_shared(*mark.args)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if os.environ.get(REQUIRE_SHARED) == "1" and session.testscollected and not session.config.option.collectonly \
+            and not _used_shared and exitstatus == 0:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(f"{REQUIRE_SHARED}=1 but no test used ../shared: the shared tests did not run",
+                                red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture(scope="session")
@@ -18,6 +63,4 @@ def seed_path() -> Path:
 
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:
-    if not CORPUS.is_dir():
-        pytest.skip(f"shared corpus not found at {CORPUS}")
-    return CORPUS
+    return require_shared("corpus")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 from kg_publisher.extract.readers import read_source
 from kg_publisher.extract.source import SourceText
@@ -13,9 +12,9 @@ from kg_publisher.records.model import AmountFact, Disclosure
 from kg_publisher.records.parse import parse_disclosure
 from kg_publisher.records.sections import find_sections
 
+from ..conftest import CORPUS
 from .expectations import Expected, expectations, load_facts
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 DOCUMENTS = ("01_chongqing-jiaowei-2018-budget", "03_putuo-czj-2025-budget", "07_putuo-czj-2024-final",
              "12_putuo-wanli-2024-budget", "13_putuo-wanli-2025-budget")
 

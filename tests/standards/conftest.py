@@ -11,16 +11,15 @@ from rdflib import Dataset
 from kg_publisher.build import build
 from kg_publisher.settings import load_settings
 
+from ..conftest import require_shared
+
 ROOT = Path(__file__).resolve().parents[2]
-STANDARDS = ROOT.parent / "shared" / "standards"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 @pytest.fixture(scope="session")
 def standards_dir() -> Path:
-    if not STANDARDS.is_dir():
-        pytest.skip(f"shared standards material not found at {STANDARDS}")
-    return STANDARDS
+    return require_shared("standards")
 
 
 @pytest.fixture(scope="session")

@@ -26,10 +26,11 @@ from kg_publisher.publish.store import OxigraphStore
 from kg_publisher.settings import Settings, load_settings
 from kg_publisher.web import create_app
 
-from ..conftest import ROOT, SEED
+from ..conftest import ROOT, SEED, SHARED, require_shared
 
 FIXTURES = Path(__file__).parent / "fixtures"
-PROTOCOL_DIR = ROOT.parent / "shared" / "standards" / "sparql" / "sparql11" / "protocol"
+PROTOCOL_PARTS = ("standards", "sparql", "sparql11", "protocol")
+PROTOCOL_DIR = SHARED.joinpath(*PROTOCOL_PARTS)
 KASEI = "http://kasei.us/2009/09/sparql/data/"
 
 
@@ -95,6 +96,7 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture(scope="session")
 def kasei_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """An app over the W3C protocol tests' graphs (data1–3 under their kasei.us names, data0 empty)."""
+    require_shared(*PROTOCOL_PARTS)
     path = tmp_path_factory.mktemp("kasei") / "store"
     store = ox.Store(str(path))
     for number in (1, 2, 3):

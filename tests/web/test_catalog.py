@@ -15,15 +15,14 @@ from rdflib.namespace import DCAT, RDF, VOID, XSD
 from kg_publisher.publish.release import Release
 from kg_publisher.vocab import SPDX
 
-from ..conftest import ROOT
+from ..conftest import SHARED, require_shared
 
-DCAT_AP = ROOT.parent / "shared" / "standards" / "dcat-ap"
+DCAT_AP = SHARED / "standards" / "dcat-ap"
 
 
 @pytest.fixture(scope="module")
 def dcat_ap_shapes() -> Graph:
-    if not DCAT_AP.is_dir():
-        pytest.skip("DCAT-AP shapes not found")
+    require_shared("standards", "dcat-ap")
     shapes = Graph()
     shapes.parse(DCAT_AP / "3.0.1" / "html-shacl" / "shapes.ttl")
     shapes.parse(DCAT_AP / "3.0.1" / "html-shacl" / "range.ttl")

@@ -14,7 +14,7 @@ from rdflib import Graph, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF
 
-from .conftest import PROTOCOL_DIR
+from .conftest import PROTOCOL_DIR, PROTOCOL_PARTS
 
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")
@@ -23,6 +23,7 @@ HTS = Namespace("http://www.w3.org/2011/http-statusCodes#")
 
 MANIFEST = Graph().parse(PROTOCOL_DIR / "manifest.ttl", format="turtle") if PROTOCOL_DIR.is_dir() else Graph()
 BASE = "http://www.w3.org/2009/sparql/docs/tests/data-sparql11/protocol/manifest#"
+pytestmark = pytest.mark.needs_shared(*PROTOCOL_PARTS)
 
 
 def _tests() -> list[str]:

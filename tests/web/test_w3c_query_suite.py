@@ -65,7 +65,7 @@ SUITES: dict[str, tuple[str, tuple[str, ...]]] = {
     "SPARQL 1.0 syntax": ("sparql10/manifest-syntax.ttl", _SYNTAX),
 }
 
-pytestmark = pytest.mark.skipif(not SUITES_DIR.is_dir(), reason=f"W3C suites not found at {SUITES_DIR}")
+pytestmark = pytest.mark.needs_shared("standards", "sparql")
 
 _RDF_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".rdf": ox.RdfFormat.RDF_XML, ".nt": ox.RdfFormat.N_TRIPLES}
 _GET_ACCEPT = "application/sparql-results+json, text/turtle;q=0.9"

@@ -25,9 +25,9 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, XSD
 from rdflib.query import Result
 
-from ..conftest import ROOT
+from ..conftest import SHARED
 
-SUITES_DIR = ROOT.parent / "shared" / "standards" / "sparql"
+SUITES_DIR = SHARED / "standards" / "sparql"
 #: Local folder → the IRI its files were published under (the manifests' base).
 PUBLISHED_AT = {
     "sparql11": "http://www.w3.org/2009/sparql/docs/tests/data-sparql11/",
