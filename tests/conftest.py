@@ -9,7 +9,9 @@ present) a missing part fails the test instead, and a run in which no test used 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -21,6 +23,19 @@ CORPUS = SHARED / "corpus"
 REQUIRE_SHARED = "KGP_REQUIRE_SHARED"
 
 _used_shared: set[str] = set()
+#: Fixtures that need a part of ../shared (name → parts): a test asking for one is marked needs_shared, so it is
+#: skipped before the fixture runs (a skip inside a fixture would be reported at each test, not under one line).
+_SHARED_FIXTURES: dict[str, tuple[str, ...]] = {}
+
+F = TypeVar("F", bound=Callable[..., object])
+
+
+def shared_fixture(*parts: str) -> Callable[[F], F]:
+    """Declare that the fixture below needs ``../shared/PARTS`` (put it under ``@pytest.fixture``)."""
+    def register(function: F) -> F:
+        _SHARED_FIXTURES[function.__name__] = parts  # type: ignore[attr-defined]
+        return function
+    return register
 
 
 def require_shared(*parts: str) -> Path:
@@ -38,6 +53,13 @@ def require_shared(*parts: str) -> Path:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "needs_shared(*parts): needs ../shared/PARTS; skipped when it is absent")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        for name in getattr(item, "fixturenames", ()):
+            if name in _SHARED_FIXTURES:
+                item.add_marker(pytest.mark.needs_shared(*_SHARED_FIXTURES[name]))
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -62,5 +84,6 @@ def seed_path() -> Path:
 
 
 @pytest.fixture(scope="session")
+@shared_fixture("corpus")
 def corpus_dir() -> Path:
     return require_shared("corpus")

@@ -11,13 +11,14 @@ from rdflib import Dataset
 from kg_publisher.build import build
 from kg_publisher.settings import load_settings
 
-from ..conftest import require_shared
+from ..conftest import require_shared, shared_fixture
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 @pytest.fixture(scope="session")
+@shared_fixture("standards")
 def standards_dir() -> Path:
     return require_shared("standards")
 

@@ -26,7 +26,7 @@ from kg_publisher.publish.store import OxigraphStore
 from kg_publisher.settings import Settings, load_settings
 from kg_publisher.web import create_app
 
-from ..conftest import ROOT, SEED, SHARED, require_shared
+from ..conftest import ROOT, SEED, SHARED, require_shared, shared_fixture
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PROTOCOL_PARTS = ("standards", "sparql", "sparql11", "protocol")
@@ -94,6 +94,7 @@ def client(app: Flask) -> FlaskClient:
 
 
 @pytest.fixture(scope="session")
+@shared_fixture(*PROTOCOL_PARTS)
 def kasei_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """An app over the W3C protocol tests' graphs (data1–3 under their kasei.us names, data0 empty)."""
     require_shared(*PROTOCOL_PARTS)

@@ -15,12 +15,13 @@ from rdflib.namespace import DCAT, RDF, VOID, XSD
 from kg_publisher.publish.release import Release
 from kg_publisher.vocab import SPDX
 
-from ..conftest import SHARED, require_shared
+from ..conftest import SHARED, require_shared, shared_fixture
 
 DCAT_AP = SHARED / "standards" / "dcat-ap"
 
 
 @pytest.fixture(scope="module")
+@shared_fixture("standards", "dcat-ap")
 def dcat_ap_shapes() -> Graph:
     require_shared("standards", "dcat-ap")
     shapes = Graph()
