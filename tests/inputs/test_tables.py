@@ -106,6 +106,7 @@ def test_07_sangong_and_empty_tables(tables_07: list[TextTable]) -> None:
         assert table.notes and "无数据" in table.notes[0].text
 
 
+@pytest.mark.needs_shared("corpus")  # the fixtures it asks for by name read the corpus
 @pytest.mark.parametrize("fixture", ["budget_03", "final_07"])
 def test_spans_point_at_what_was_printed(fixture: str, request: pytest.FixtureRequest) -> None:
     source: SourceText = request.getfixturevalue(fixture)
@@ -161,6 +162,7 @@ def test_07_rows_sum_to_their_parents_but_for_its_known_rounding(tables_07: list
                               for _, parent, _, difference in mismatches)
 
 
+@pytest.mark.needs_shared("corpus")  # the fixtures it asks for by name read the corpus
 @pytest.mark.parametrize("fixture", ["tables_03", "tables_07"])
 def test_unaligned_rows_are_reported_and_publish_nothing_uncertain(fixture: str,
                                                                    request: pytest.FixtureRequest) -> None:
