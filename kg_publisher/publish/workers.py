@@ -272,10 +272,11 @@ class QueryPool:
                     raise QueryTimeout(f"A query process did not start within the {self.timeout:g} s limit")
                 status, payload = worker.recv()
                 if status != "ready":
+                    if status == "isolation":
+                        self._isolation_error = str(payload)  # before _replace: no successor is started
                     self._replace(worker)
                     worker = None
                     if status == "isolation":
-                        self._isolation_error = str(payload)
                         log.error("query processes cannot be isolated from the network: %s", payload)
                         raise QueryIsolationFailure(f"SPARQL queries are disabled: query processes cannot be cut "
                                                     f"off from the network here ({payload})")
