@@ -13,6 +13,7 @@ from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import BadHost, HTTPException, SecurityError
 
 from .. import errors
+from .http import logged_target
 
 log = logging.getLogger("kg_publisher.web")
 
@@ -70,7 +71,7 @@ def register_error_handlers(app: Flask) -> None:
     def known(exc: errors.KgPublisherError) -> Response:
         status = status_of(exc)
         if status >= 500:
-            log.error("%s %s: %s", request.method, request.path, exc)
+            log.error("%s %s: %s", request.method, logged_target(), exc)
         response = error_response(status, type(exc).__name__, exc.message, exc.hint)
         if status == 503 and isinstance(exc, errors.QueryError):
             retry_after = getattr(exc, "retry_after", None)
@@ -106,6 +107,6 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> Response:
-        log.exception("unexpected error on %s %s", request.method, request.path)
+        log.exception("unexpected error on %s %s", request.method, logged_target())
         return error_response(500, "InternalServerError", "The server failed while answering this request.",
                               "Try again; if it persists, report the URL and time to the publisher.")

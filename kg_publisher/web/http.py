@@ -6,6 +6,7 @@ import hashlib
 import logging
 import time
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from flask import Flask, Response, g, request
 
@@ -18,6 +19,18 @@ EXPOSED = "ETag, Content-Location, Link, Vary, X-Result-Truncated, X-Result-Rows
 ALLOWED_HEADERS = "Accept, Accept-Encoding, Content-Type, If-None-Match, If-Modified-Since"
 #: The data only changes with a new release, which gives new ETags; clients may reuse answers a while.
 MAX_AGE = 300
+
+
+#: Characters of a query string kept as they are in the log (it arrives percent-encoded already).
+URL_QUERY_SAFE = "/:@!$&'()*+,;=~?%"
+
+
+def logged_target() -> str:
+    """The request's path and query as sent on the wire (percent-encoded): a decoded ``%0A`` in a path must not
+    start a forged line in the log."""
+    target = quote(request.path, safe="/:@!$&'()*+,;=~")
+    query = request.query_string.decode("latin-1")
+    return f"{target}?{quote(query, safe=URL_QUERY_SAFE)}" if query else target
 
 
 def install(app: Flask, services: Services) -> None:
@@ -51,6 +64,6 @@ def install(app: Flask, services: Services) -> None:
             response.make_conditional(request)
         started = g.get("started")
         elapsed = (time.perf_counter() - started) * 1000 if started is not None else 0.0
-        log.info('%s "%s %s" %s %s %.1fms', request.remote_addr, request.method, request.full_path.rstrip("?"),
+        log.info('%s "%s %s" %s %s %.1fms', request.remote_addr, request.method, logged_target(),
                  response.status_code, response.headers.get("Content-Length", "-"), elapsed)
         return response

@@ -7,6 +7,7 @@ label with ``Accept: text/html``) were 500s, the last one with an error page tha
 from __future__ import annotations
 
 import json
+import logging
 import socket
 from pathlib import Path
 from urllib.parse import unquote_to_bytes, urlsplit
@@ -213,3 +214,12 @@ def test_through_gunicorn_malformed_targets_and_hosts_are_4xx(release_dir: Path)
         status, _ = _raw(port, b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"x" * 20000 +
                          b"\r\nConnection: close\r\n\r\n")
         assert status == 431
+
+
+def test_a_decoded_line_break_in_a_path_does_not_forge_a_log_line(client: FlaskClient,
+                                                                   caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO, logger="kg_publisher.web"):
+        raw_get(client, "/id/a%0D%0A127.0.0.1%20%22GET%20/admin%22%20200?x=%0A", {})
+    lines = [r.getMessage() for r in caplog.records if r.name == "kg_publisher.web.access"]
+    assert lines and all("\n" not in line and "\r" not in line for line in lines)
+    assert any("/id/a%0D%0A127.0.0.1%20%22GET%20/admin%22%20200?x=%0A" in line for line in lines), lines
