@@ -24,6 +24,7 @@ import itertools
 import json
 import os
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -56,6 +57,7 @@ class Sample:
     seconds: float
     status: str  # HTTP status, or "timeout"/"connection" when none came back
     during_runaway: bool
+    error: str = ""  # the error body's type (QueryTimeout, QueryOverload, …) of a 4xx/5xx
 
 
 @dataclass
@@ -77,30 +79,40 @@ class Client:
         self.port = port
         self.connection: http.client.HTTPConnection | None = None
 
-    def get(self, path: str, headers: dict[str, str]) -> str:
+    def get(self, path: str, headers: dict[str, str]) -> tuple[str, str]:
+        """(status, error type from the JSON error body, or "")."""
         for attempt in (1, 2):
             if self.connection is None:
                 self.connection = http.client.HTTPConnection(HOST, self.port, timeout=REQUEST_TIMEOUT)
             try:
                 self.connection.request("GET", path, headers=headers)
                 response = self.connection.getresponse()
-                response.read()
+                body = response.read()
                 if response.getheader("Connection", "").lower() == "close":
                     self.close()
-                return str(response.status)
+                return str(response.status), error_type(response.status, response.getheader("Content-Type"), body)
             except TimeoutError:
                 self.close()
-                return "timeout"
+                return "timeout", ""
             except (ConnectionError, http.client.HTTPException):
                 self.close()  # the server closed an idle keep-alive connection: one retry on a new one
                 if attempt == 2:
-                    return "connection"
-        return "connection"
+                    return "connection", ""
+        return "connection", ""
 
     def close(self) -> None:
         if self.connection is not None:
             self.connection.close()
             self.connection = None
+
+
+def error_type(status: int, content_type: str | None, body: bytes) -> str:
+    if status < 400 or not (content_type or "").startswith("application/json"):
+        return ""
+    try:
+        return str(json.loads(body)["error"]["type"])
+    except (ValueError, KeyError, TypeError):
+        return "?"
 
 
 def process_tree_rss(root: int) -> tuple[int, int]:
@@ -127,6 +139,16 @@ def process_tree_rss(root: int) -> tuple[int, int]:
         count += 1
         pending.extend(children.get(pid, []))
     return count, total
+
+
+def code_version() -> str:
+    """The commit of the checkout being measured (``git describe``), or "unknown" outside a git checkout."""
+    try:
+        done = subprocess.run(["git", "describe", "--always", "--dirty"], capture_output=True, text=True, timeout=10,
+                              cwd=Path(__file__).resolve().parent, check=True)
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return done.stdout.strip()
 
 
 def sparql_path(query: str) -> str:
@@ -209,8 +231,8 @@ def record(recorder: Recorder, kind: str, client: Client, path: str, headers: di
         recorder.count += 1
         during = recorder.runaways_in_flight > 0 and kind != "runaway"
     started = recorder.now()
-    status = client.get(path, headers)
-    sample = Sample(kind, started, recorder.now() - started, status, during)
+    status, error = client.get(path, headers)
+    sample = Sample(kind, started, recorder.now() - started, status, during, error)
     with recorder.lock:
         recorder.samples.append(sample)
     return True
@@ -249,8 +271,8 @@ def main() -> None:
     release = Release.open(args.build)
     port = free_port()
     server = start_server(release.path, port, args.workers)
-    print(f"release {release.version} ({release.manifest['triples']} quads), server pid {server.pid} on "
-          f"http://{HOST}:{port}/, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at start; "
+    print(f"code {code_version()}, release {release.version} ({release.manifest['triples']} quads), "
+          f"server pid {server.pid} on http://{HOST}:{port}/, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at start; "
           f"{args.duration:.0f} s, c={args.concurrency} mix + c={args.runaway} runaway", flush=True)
     intervals: list[dict[str, object]] = []
     try:
@@ -286,9 +308,9 @@ def main() -> None:
         server.terminate()
         server.wait(30)
 
-    errors = Counter((s.kind, s.status) for s in samples if not s.status.startswith("2")
+    errors = Counter((s.kind, s.status, s.error) for s in samples if not s.status.startswith("2")
                      and not (s.kind == "runaway" and s.status == "503"))
-    runaway = Counter(s.status for s in samples if s.kind == "runaway")
+    runaway = Counter(f"{s.status} {s.error}".strip() for s in samples if s.kind == "runaway")
     minute_one = next((rss for t, rss in rss_samples if t >= 60), rss_samples[0][1] if rss_samples else 0)
     end_rss = rss_samples[-1][1] if rss_samples else 0
     lookups = [s.seconds * 1000 for s in samples if s.kind == "lookup" and s.during_runaway]
@@ -308,7 +330,7 @@ def main() -> None:
     if args.json:
         args.json.write_text(json.dumps({
             "release": release.version, "intervals": intervals,
-            "errors": {f"{k} {s}": n for (k, s), n in errors.items()}, "runaway": dict(runaway),
+            "errors": {" ".join(key).strip(): n for key, n in errors.items()}, "runaway": dict(runaway),
             "rss_minute_1_mb": minute_one / MB, "rss_end_mb": end_rss / MB,
             "lookup_p99_during_runaway_ms": percentile(lookups, 0.99),
         }, indent=2), encoding="utf-8")
