@@ -272,7 +272,8 @@ def main() -> None:
     port = free_port()
     server = start_server(release.path, port, args.workers)
     print(f"code {code_version()}, release {release.version} ({release.manifest['triples']} quads), "
-          f"server pid {server.pid} on http://{HOST}:{port}/, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at start; "
+          f"server pid {server.pid} on http://{HOST}:{port}/, {os.cpu_count()} CPUs, "
+          f"load average {os.getloadavg()[0]:.2f} at start; "
           f"{args.duration:.0f} s, c={args.concurrency} mix + c={args.runaway} runaway", flush=True)
     intervals: list[dict[str, object]] = []
     try:
