@@ -327,7 +327,9 @@ def main() -> None:
     print(f"  lookups during a runaway: {len(lookups)}, p50 {statistics.median(lookups) if lookups else 0:.0f} ms,"
           f" p99 {percentile(lookups, 0.99):.0f} ms")
     print(f"  all kinds           {describe(samples)}")
-    print(f"  load average        {' '.join(f'{x:.2f}' for x in os.getloadavg())} (1, 5, 15 min) at the end")
+    times = os.times()
+    print(f"  load average        {' '.join(f'{x:.2f}' for x in os.getloadavg())} (1, 5, 15 min) at the end; "
+          f"this client used {times.user + times.system:.0f} s of CPU")
     if args.json:
         args.json.write_text(json.dumps({
             "release": release.version, "intervals": intervals,
