@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from pyoxigraph import BlankNode, NamedNode, Quad
 from rdflib import Graph, Literal, URIRef
@@ -34,7 +35,18 @@ from ..vocab import (
     SPDX,
     VCARD,
 )
-from .formats import DUMP_SYNTAXES, GRAPH_SYNTAXES, RESULTS_SYNTAXES, RdfSyntax, ResultsSyntax
+from .formats import (
+    DUMP_SYNTAXES,
+    GRAPH_SYNTAXES,
+    RESULTS_SYNTAXES,
+    TABLE_SYNTAXES,
+    RdfSyntax,
+    ResultsSyntax,
+    TableSyntax,
+)
+
+if TYPE_CHECKING:
+    from .spreadsheet import TableFile
 
 SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
 FORMATS_NS = "http://www.w3.org/ns/formats/"
@@ -127,6 +139,8 @@ class DatasetEntry:
     observations: int
     stats: GraphStats
     dumps: tuple[DumpFile, ...]
+    #: Its figures for spreadsheets (CSV, XLSX; kg_publisher.publish.spreadsheet).
+    tables: tuple[TableFile, ...] = ()
     #: dct:title / dct:description literals the disclosure graph gives its dataset (one source of truth:
     #: the catalogue repeats them rather than writing a second title per language).
     titles: tuple[Literal, ...] = ()
@@ -221,6 +235,7 @@ def catalog_graph(settings: Settings, datasets: list[DatasetEntry], whole_stats:
         g.add((entry.source, DCTERMS.format, Literal(entry.source_media_type)))
         _checksum(g, minter.checksum(entry.source_sha256), entry.source, entry.source_sha256)
         _distributions(g, minter, ds, entry.key, entry.dumps, licence, service)
+        _table_distributions(g, minter, ds, entry.tables, licence)
         _void(g, minter, ds, entry.stats, entry.dumps, settings)
         g.add((service, DCAT.servesDataset, ds))
 
@@ -312,6 +327,31 @@ def _distributions(g: Graph, minter: IriMinter, ds: URIRef, key: str, dumps: tup
     g.add((sparql, DCATAP.availability, AVAILABILITY))
 
 
+def _table_distributions(g: Graph, minter: IriMinter, ds: URIRef, tables: tuple[TableFile, ...],
+                         licence: URIRef) -> None:
+    for table in tables:
+        dist = minter.distribution(table.key, table.syntax.name)
+        download = minter.download(table.key, table.syntax.extension)
+        g.add((ds, DCAT.distribution, dist))
+        g.add((dist, RDF.type, DCAT.Distribution))
+        g.add((dist, DCTERMS.title, Literal(f"Figures as a {table.syntax.label} table ({table.key})", lang="en")))
+        g.add((dist, DCTERMS.description, Literal(
+            f"{table.key} 的全部数字，每行一项：部门、年度、类型、部分、项目、科目编码、金额（元）、"
+            "原文数值与单位、原文位置、质量问题数。", lang="zh")))
+        g.add((dist, DCTERMS.description, Literal(
+            f"Every figure of {table.key}, one row each: department, year, kind, section, item, codes, amount in "
+            "yuan, printed value and unit, source span, number of quality findings. Sum only the rows whose "
+            "reprint_of is empty.", lang="en")))
+        g.add((dist, DCATAP.availability, AVAILABILITY))
+        g.add((dist, DCAT.accessURL, download))
+        g.add((dist, DCAT.downloadURL, download))
+        g.add((dist, DCAT.mediaType, IANA_MEDIA[table.syntax.media_type]))
+        g.add((dist, DCTERMS["format"], EU_FILETYPE[table.syntax.eu_file_type]))
+        g.add((dist, DCTERMS.license, licence))
+        g.add((dist, DCAT.byteSize, Literal(table.byte_size, datatype=XSD.nonNegativeInteger)))
+        _checksum(g, minter.checksum_of(dist), dist, table.sha256)
+
+
 def _void(g: Graph, minter: IriMinter, ds: URIRef, stats: GraphStats, dumps: tuple[DumpFile, ...],
           settings: Settings) -> None:
     g.add((ds, VOID.triples, Literal(stats.triples)))
@@ -350,7 +390,8 @@ def _controlled_vocabulary_terms(g: Graph, licence: URIRef, homepage: URIRef) ->
     theme_scheme = URIRef(str(EU_THEME).rstrip("/"))
     g.add((theme_scheme, RDF.type, SKOS.ConceptScheme))
     g.add((theme_scheme, DCTERMS.title, Literal("Data theme", lang="en")))
-    for syntax in DUMP_SYNTAXES:
+    syntaxes: tuple[RdfSyntax | TableSyntax, ...] = (*DUMP_SYNTAXES, *TABLE_SYNTAXES)
+    for syntax in syntaxes:
         file_type = EU_FILETYPE[syntax.eu_file_type]
         g.add((file_type, RDF.type, DCTERMS.MediaTypeOrExtent))
         g.add((file_type, RDF.type, SKOS.Concept))

@@ -15,6 +15,7 @@ from ..vocab import OA, PROV, SPDX
 
 if TYPE_CHECKING:
     from .store import Store
+    from .triples import Triples
 
 _SENTENCE_END = "。！？；\n\f"
 _CONTEXT_LIMIT = 160
@@ -141,7 +142,7 @@ _SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 _CONCERNS = (str(SH.focusNode), str(SH.value), str(OA.hasTarget))
 
 
-def findings_about(store: Store, iri: str, limit: int) -> list[QualityFinding]:
+def findings_about(store: Triples, iri: str, limit: int) -> list[QualityFinding]:
     """The report's findings about ``iri`` (its ``sh:focusNode``, ``sh:value`` or, for a data set, the
     ``oa:hasTarget`` of its whole quality report), most severe first."""
     out = []

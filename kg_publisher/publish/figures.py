@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from ..vocab import BGT, OBEU_DIM, OBEU_MEASURE, PROV, QB
 
 if TYPE_CHECKING:
-    from .store import Store
+    from .triples import Triples
 
 #: Most figures listed on one page (a disclosure with its tables holds a few hundred).
 FIGURES_LIMIT = 2000
@@ -62,7 +62,7 @@ class Figure:
         return iri.rstrip("/").rsplit("/", 1)[-1] if iri else None
 
 
-def figures_of(store: Store, dataset: str) -> list[Figure]:
+def figures_of(store: Triples, dataset: str) -> list[Figure]:
     """Every observation of ``dataset``, in document order."""
     figures = []
     for triple in store.incoming(dataset, 4 * FIGURES_LIMIT):

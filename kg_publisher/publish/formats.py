@@ -76,6 +76,24 @@ ALL_SYNTAXES: tuple[RdfSyntax, ...] = (TURTLE, NTRIPLES, NQUADS, TRIG, JSONLD, R
 
 
 @dataclass(frozen=True)
+class TableSyntax:
+    """A spreadsheet format of a disclosure's figures (one row per figure, :mod:`kg_publisher.publish.spreadsheet`)."""
+
+    name: str
+    media_type: str
+    extension: str
+    label: str
+    eu_file_type: str
+
+
+CSV = TableSyntax("csv", "text/csv", "csv", "CSV", "CSV")
+XLSX = TableSyntax("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx",
+                   "Excel (XLSX)", "XLSX")
+#: Formats of each disclosure's table of figures.
+TABLE_SYNTAXES: tuple[TableSyntax, ...] = (CSV, XLSX)
+
+
+@dataclass(frozen=True)
 class ResultsSyntax:
     name: str
     media_type: str

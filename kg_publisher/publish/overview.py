@@ -17,7 +17,7 @@ from .figures import Figure, figures_of
 from .store import best_label
 
 if TYPE_CHECKING:
-    from .store import Store
+    from .triples import Triples
 
 #: Dimensions that a headline figure holds at their total (``_T``) or not applicable (``_Z``) unless it says.
 _TOTAL_DIMENSIONS = ("fund_source", "expenditure_type", "function", "economic", "item")
@@ -146,7 +146,7 @@ def overview(figures: list[Figure], label_of: Mapping[str, tuple[str, str | None
     return Overview(headlines, [functions[code] for code in sorted(functions)])
 
 
-def dataset_overview(store: Store, dataset: str, figures: list[Figure] | None = None) -> Overview:
+def dataset_overview(store: Triples, dataset: str, figures: list[Figure] | None = None) -> Overview:
     """:func:`overview` of ``dataset`` read from ``store``."""
     figures = figures_of(store, dataset) if figures is None else figures
     labels: dict[str, tuple[str, str | None]] = {}

@@ -37,6 +37,7 @@ from .catalog import WHOLE_KEY, DatasetEntry, DumpFile, GraphStats, catalog_grap
 from .formats import DUMP_SYNTAXES, JSONLD, RdfSyntax, written
 from .jsonld import compact_jsonld
 from .model import PublishedDisclosure
+from .spreadsheet import TableFile, write_tables
 
 MANIFEST = "manifest.json"
 CATALOG_NT = "catalog.nt"
@@ -123,10 +124,13 @@ def write_release(release_dir: Path, disclosures: list[PublishedDisclosure], voc
     entries: list[DatasetEntry] = []
     dataset_rows: list[dict[str, Any]] = []
     all_dumps: list[DumpFile] = []
+    all_tables: list[TableFile] = []
     for item in sorted(disclosures, key=lambda d: d.key):
         quads = by_graph.get(str(item.graph_name), []) + by_graph.get(str(item.quality_graph_name), [])
         dumps = tuple(_write_dump(dumps_dir, item.key, syntax, quads) for syntax in DUMP_SYNTAXES)
         all_dumps += dumps
+        tables = write_tables(dumps_dir, item, quads)  # its figures for spreadsheets (CSV, XLSX)
+        all_tables += tables
         stats = GraphStats.of(quads)
         observations = _observation_count(by_graph.get(str(item.graph_name), []))
         source = item.source
@@ -135,7 +139,7 @@ def write_release(release_dir: Path, disclosures: list[PublishedDisclosure], voc
             key=item.key, dataset=item.dataset, title=item.title, department=item.department,
             organization=item.organization, year=item.year, kind=item.kind, region=item.region,
             source=minter.source(source.sha256), source_name=source.name, source_sha256=source.sha256,
-            source_media_type=source.media_type, observations=observations, stats=stats, dumps=dumps,
+            source_media_type=source.media_type, observations=observations, stats=stats, dumps=dumps, tables=tables,
             titles=_literals(item.graph, item.dataset, DCTERMS.title),
             descriptions=_literals(item.graph, item.dataset, DCTERMS.description),
         ))
@@ -188,6 +192,7 @@ def write_release(release_dir: Path, disclosures: list[PublishedDisclosure], voc
             "path": dump.path, "bytes": dump.byte_size, "sha256": dump.sha256,
             "gzip": {"path": dump.path + ".gz", "bytes": dump.gzip_byte_size, "sha256": dump.gzip_sha256},
         } for dump in all_dumps],
+        "tables": [table.manifest_row() for table in all_tables],
     }
     (release_dir / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     return manifest
@@ -258,6 +263,10 @@ class Release:
             if row["path"] == f"dumps/{file_name}" or row["gzip"]["path"] == f"dumps/{file_name}":
                 return row
         return None
+
+    def table(self, file_name: str) -> dict[str, Any] | None:
+        """The manifest row of a disclosure's spreadsheet (``{key}.csv``, ``{key}.xlsx``), or None."""
+        return next((row for row in self.manifest.get("tables", []) if row["path"] == f"dumps/{file_name}"), None)
 
     def source_text(self, sha256: str) -> str | None:
         """The NFC source text spans point into (None when not in this release)."""

@@ -18,16 +18,8 @@ from ..errors import StoreError
 from ..settings import Settings
 from .release import Release
 from .sparql import QueryAnswer, QueryJob, check_request
+from .triples import describe_in, incoming_in, labels_in
 from .workers import QueryPool
-
-LABEL_PREDICATES = (
-    "http://www.w3.org/2004/02/skos/core#prefLabel",
-    "http://www.w3.org/2000/01/rdf-schema#label",
-    "http://purl.org/dc/terms/title",
-    "http://xmlns.com/foaf/0.1/name",
-    "http://www.w3.org/2008/05/skos-xl#literalForm",
-    "http://www.w3.org/2004/02/skos/core#notation",
-)
 
 
 class Store(Protocol):
@@ -93,34 +85,10 @@ class OxigraphStore:
         return self._pool.run(job, shape.cost)
 
     def describe(self, iri: str) -> list[ox.Triple]:
-        seen: set[ox.Triple] = set()
-        out: list[ox.Triple] = []
-        pending: list[ox.NamedNode | ox.BlankNode] = [ox.NamedNode(iri)]
-        visited: set[object] = set()
-        while pending:
-            node = pending.pop()
-            if node in visited:
-                continue
-            visited.add(node)
-            for quad in self._store.quads_for_pattern(node, None, None):
-                triple = quad.triple
-                if triple not in seen:
-                    seen.add(triple)
-                    out.append(triple)
-                if isinstance(quad.object, ox.BlankNode):
-                    pending.append(quad.object)
-        return out
+        return describe_in(self._store, iri)
 
     def incoming(self, iri: str, limit: int) -> list[ox.Triple]:
-        out: list[ox.Triple] = []
-        seen: set[ox.Triple] = set()
-        for quad in self._store.quads_for_pattern(None, None, ox.NamedNode(iri)):
-            if quad.triple not in seen:
-                seen.add(quad.triple)
-                out.append(quad.triple)
-                if len(out) >= limit:
-                    break
-        return out
+        return incoming_in(self._store, iri, limit)
 
     def exists(self, iri: str) -> bool:
         node = ox.NamedNode(iri)
@@ -139,14 +107,7 @@ class OxigraphStore:
         return sorted(found)[:limit]
 
     def labels(self, iri: str) -> list[ox.Literal]:
-        node = ox.NamedNode(iri)
-        found: list[ox.Literal] = []
-        for predicate in LABEL_PREDICATES:
-            found += [q.object for q in self._store.quads_for_pattern(node, ox.NamedNode(predicate), None)
-                      if isinstance(q.object, ox.Literal)]
-            if found:
-                break
-        return found
+        return labels_in(self._store, iri)
 
     @cached_property
     def _graph_sizes(self) -> dict[str, int]:

@@ -22,6 +22,12 @@ def blueprint(services: Services) -> Blueprint:
     @bp.route("/dumps/<name>")
     def dump(name: str) -> Response:
         release = services.release
+        table = release.table(name) if release is not None else None
+        if release is not None and table is not None:  # a disclosure's figures as CSV or XLSX
+            response = send_file(release.path / table["path"], mimetype=table["media_type"], etag=table["sha256"],
+                                 last_modified=release.build_time, conditional=True, max_age=3600)
+            response.headers["Link"] = f'<{services.links.root()}catalog>; rel="describedby"'
+            return response
         row = release.dump(name) if release is not None else None
         if release is None or row is None:
             raise NotFound(f"No dump named {name!r} in this release",

@@ -82,6 +82,9 @@ def blueprint(services: Services) -> Blueprint:
         is_dataset = any(t.subject == node and t.object == QB_DATASET for t in triples)
         figures = figures_of(store, iri) if is_dataset else []
         findings = findings_about(store, iri, FINDINGS_LIMIT)
+        manifest = services.release.manifest if services.release is not None and is_dataset else {}
+        key = next((row["key"] for row in manifest.get("datasets", []) if row["dataset"] == iri), None)
+        tables = [row for row in manifest.get("tables", []) if row["dataset"] == key]
         return render_template(
             "resource.html", iri=iri, title=zh or curie(iri), english=en if en != zh else None,
             rows=[(Value(curie(p), links.href(p)), values) for p, values in ordered],
@@ -95,6 +98,7 @@ def blueprint(services: Services) -> Blueprint:
             focus_labels={f.focus: label_of(f.focus) or curie(f.focus) for f in findings} if is_dataset else {},
             figures=[(f, label_of(f.section) or f.section) for f in figures],
             figures_limit=FIGURES_LIMIT,
+            tables=tables,
             alternates=alternates(doc_path),
             services=services,
         )
