@@ -29,6 +29,7 @@ RELATIVE_IRI_QUERY = "/sparql?query=SELECT%20%28%3Cx%3E%20AS%20%3Fv%29%20%7B%7D"
 #: Every route kind, plus a query whose answer resolves a relative IRI against the endpoint's base, an HTML
 #: error page and a JSON one.
 URLS = [*ROUTES.values(), RELATIVE_IRI_QUERY, f"{DATASET}.html", "/id/nothing-here", "/dumps/none.ttl"]
+HOSTS = ("localhost", "evil.example:8443")
 ACCEPTS = ["text/html", "text/turtle", "application/sparql-results+json", "*/*"]
 
 
@@ -60,9 +61,17 @@ def _answer(response: TestResponse) -> tuple[int, list[tuple[str, str]], bytes]:
 def test_with_public_url_no_response_depends_on_host(public_client: FlaskClient, url: str) -> None:
     for accept in ACCEPTS:
         answers = [_answer(public_client.get(url, headers={"Accept": accept, "Host": host}))
-                   for host in ("localhost", "evil.example:8443", "127.0.0.1:8000")]
+                   for host in (*HOSTS, "127.0.0.1:8000")]
         assert answers[0] == answers[1] == answers[2], (url, accept)
         assert b"evil.example" not in answers[1][2] and "evil.example" not in str(answers[1][1])
+
+
+def test_with_public_url_posts_and_heads_do_not_depend_on_host(public_client: FlaskClient) -> None:
+    form = {"query": "SELECT (<x> AS ?v) {}"}
+    posts = [_answer(public_client.post("/sparql", data=form, headers={"Host": host})) for host in HOSTS]
+    heads = [_answer(public_client.head("/catalog", headers={"Host": host, "Accept": "text/turtle"})) for host in HOSTS]
+    assert posts[0] == posts[1] and heads[0] == heads[1]
+    assert f"{PUBLIC}x".encode() in posts[0][2]
 
 
 def test_with_public_url_every_absolute_url_starts_with_it(public_client: FlaskClient, release: Release) -> None:
