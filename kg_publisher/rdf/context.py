@@ -12,9 +12,6 @@ from ..iris import IriMinter
 from ..records.model import Disclosure
 from ..registry import Organization
 
-#: Budget phase (OBEU code) of a whole disclosure, from its kind.
-PHASE_OF_KIND = {"budget": "approved", "final": "executed"}
-
 
 def canonical_decimal(value: Decimal) -> Literal:
     """``xsd:decimal`` in its canonical lexical form (``5.00`` → ``5.0``, ``21`` → ``21.0``).

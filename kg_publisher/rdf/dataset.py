@@ -7,8 +7,9 @@ from datetime import date
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
+from ..records.lexicon import PHASE_OF_KIND
 from ..vocab import BGT, EU_LANG, OBEU_DIM, OBEU_PHASE, QB, YEAR
-from .context import PHASE_OF_KIND, MappingContext, en, zh
+from .context import MappingContext, en, zh
 from .provenance import derive
 
 #: The data structure definition every disclosure's amounts follow (ontology/budget.ttl).

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 
 from ..extract.source import SourceText
+from .lexicon import LEVELS
 from .model import TextDefect
 from .patterns import CJK
 
@@ -65,9 +66,9 @@ def find_defects(source: SourceText, tables: Sequence[tuple[int, int]] = ()) -> 
 
 
 #: The government level a disclosure's title names ("上海市普陀区2024年区级部门预算").
-_TITLE_LEVEL = re.compile(r"(?P<level>[省市区县])级(?:部门|单位)?(?:预算|决算)")
+_TITLE_LEVEL = re.compile(rf"(?P<level>[{LEVELS}])级(?:部门|单位)?(?:预算|决算)")
 #: The level named by the template's fixed wording ("市级预算主管部门", "使用市级财政拨款").
-_LEVEL_WORDING = re.compile(r"(?P<level>[省市区县])级(?=预算主管部门|财政)")
+_LEVEL_WORDING = re.compile(rf"(?P<level>[{LEVELS}])级(?=预算主管部门|财政)")
 
 
 def _other_level(source: SourceText) -> list[TextDefect]:

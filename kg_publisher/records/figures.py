@@ -29,6 +29,7 @@ from ..codelists import CodeList
 from ..extract.source import SourceText, Span
 from .changes import compared_year, read_clause, read_reason, to_statement
 from .flow import Flowed
+from .lexicon import FUND_SOURCES, PHASES, SANGONG_WHOLE, code_of
 from .model import (
     Amount,
     AmountFact,
@@ -39,7 +40,7 @@ from .model import (
     TextDefect,
     UnparsedSpan,
 )
-from .patterns import AMOUNT, CJK, amount_of, percent_of, unwrap
+from .patterns import AMOUNT, CJK, PERCENT_NUMBER, amount_of, percent_of, unwrap
 
 _AMOUNT = AMOUNT.pattern
 #: Words allowed between a label and its number ("预算支出安排", "预算数为").
@@ -94,26 +95,6 @@ _SANGONG_PARTS = (  # the operation label may have lost its head in the source (
      rf"(?P<label>(?:公务用?)?车(?:用车)?运行(?:维护)?费){_FILLER}{_AMOUNT}"),
 )
 
-#: Revenue line labels → fund source code, tried in order (经营收入 before 事业收入).
-_FUND_SOURCES = (
-    ("一般公共预算", "GENERAL_PUBLIC"),
-    ("政府性基金", "GOV_FUND"),
-    ("国有资本经营", "STATE_CAPITAL"),
-    ("财政专户", "SPECIAL_ACCOUNT"),
-    ("经营收入", "OPERATING"),
-    ("事业收入", "BUSINESS"),
-    ("上级补助", "HIGHER_SUBSIDY"),
-    ("附属单位", "SUBORDINATE"),
-    ("其他收入", "OTHER"),
-    ("结转", "CARRY_OVER"),
-    ("结余", "CARRY_OVER"),
-    ("财政拨款", "FISCAL"),
-)
-
-
-#: Words next to a figure that name its phase whatever the document's kind (决算 texts print 年初预算 too).
-_PHASE_WORDS = (("年初预算", "approved"), ("调整预算", "revised"), ("全年预算", "revised"), ("决算", "executed"))
-
 
 def fund_source(label: str) -> str | None:
     """Fund source code of a revenue line label.
@@ -121,7 +102,7 @@ def fund_source(label: str) -> str | None:
     >>> fund_source("一般公共预算收入"), fund_source("事业单位经营收入"), fund_source("上年结转")
     ('GENERAL_PUBLIC', 'OPERATING', 'CARRY_OVER')
     """
-    return next((code for word, code in _FUND_SOURCES if word in label), None)
+    return code_of(label, FUND_SOURCES)
 
 
 @dataclass
@@ -377,14 +358,7 @@ def read_sangong(book: FactBook, section: Section) -> None:
 
 def _phase_of(match: re.Match[str], default: str) -> str:
     said = match.group("label") + (match.groupdict().get("filler") or "")
-    return next((p for word, p in _PHASE_WORDS if word in said), default)
-
-
-#: The three "三公" items (by definition all of it) and the item codes that stand for each.
-_SANGONG_ITEMS = (("OVERSEAS_TRAVEL", ("OVERSEAS_TRAVEL",), "因公出国（境）费"),
-                  ("OFFICIAL_RECEPTION", ("OFFICIAL_RECEPTION",), "公务接待费"),
-                  ("OFFICIAL_VEHICLES", ("OFFICIAL_VEHICLES", "VEHICLE_PURCHASE", "VEHICLE_OPERATION"),
-                   "公务用车购置及运行费"))
+    return code_of(said, PHASES) or default
 
 
 def _yuan(amount: Amount) -> Decimal:
@@ -423,7 +397,7 @@ def _by_elimination(book: FactBook, unlabelled: list[re.Match[str]], total: Amou
     if total is None or len(unlabelled) != 1:
         return None
     parts = [f for f in book.facts if f.part_of == total.key]
-    missing = [(code, name) for code, codes, name in _SANGONG_ITEMS if not any(f.item in codes for f in parts)]
+    missing = [(code, name) for code, codes, name in SANGONG_WHOLE if not any(f.item in codes for f in parts)]
     match = unlabelled[0]
     amount = amount_of(match)
     if len(missing) != 1 or sum((_yuan(f.amount) for f in parts), _yuan(amount)) != _yuan(total.amount):
@@ -562,7 +536,7 @@ def read_assets(book: FactBook, section: Section) -> None:
 _PERF_REQUIRED = re.compile(r"应编制绩效目标的项目共?\s*(?P<n>\d+)\s*个")
 _PERF_SET = re.compile(r"(?:实际编制|编报|编制了?)绩效目标的项目共?\s*(?P<n>\d+)\s*个")
 _PERF_FUNDS = re.compile(rf"(?P<label>涉及[{CJK}]{{0,14}}?){_AMOUNT}")
-_PERF_COVERAGE = re.compile(r"(?P<label>[^，。；\n]*覆盖率)[^，。；\n%]*?(?P<number>\d+(?:\.\d+)?)\s*[%％]")
+_PERF_COVERAGE = re.compile(rf"(?P<label>[^，。；\n]*覆盖率)[^，。；\n%]*?(?P<number>{PERCENT_NUMBER})\s*[%％]")
 
 
 def read_performance(book: FactBook, section: Section) -> None:
@@ -588,13 +562,3 @@ def read_performance(book: FactBook, section: Section) -> None:
             numerator=set_count.key, denominator=required_count.key,
             span=source.span(coverage.start("label"), coverage.end()),
         ))
-
-
-READERS = {
-    "budget-summary": read_budget_summary,
-    "sangong": read_sangong,
-    "running-cost": read_running_cost,
-    "procurement": read_procurement,
-    "assets": read_assets,
-    "performance": read_performance,
-}

@@ -30,14 +30,16 @@ from ..extract.source import SourceText
 from .changes import compared_year, read_clause, read_reason, to_statement
 from .classification import PrintedCodes
 from .flow import Flowed
+from .lexicon import FUND_SCOPES, PHASES, SANGONG_ITEMS, code_of
 from .model import Amount, AmountFact, ChangeStatement, Percent, RatioStatement, Section, TextDefect, UnparsedSpan
+from .patterns import MONEY, PERCENT_NUMBER
 from .sections import innermost
 
 #: Codes of a figure, forwarded as ``**codes`` to :meth:`_Reader.fact` (Any: mypy would match them to its
 #: other parameters too).
 _Codes = dict[str, Any]
-_NUMBER = r"(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>万元|亿元|元)"
-_PERCENT = r"(?P<pct>\d+(?:\.\d+)?)\s*[%％]"
+_NUMBER = MONEY
+_PERCENT = rf"(?P<pct>{PERCENT_NUMBER})\s*[%％]"
 
 _GRAND_TOTAL = re.compile(rf"(?P<label>(?P<fiscal>财政拨款)?收入支出(?:决算)?总计)(?:为)?{_NUMBER}")
 _YEAR_TOTAL = re.compile(rf"(?P<label>本年(?P<side>收入|支出)合计)(?:为)?{_NUMBER}")
@@ -47,8 +49,10 @@ _FUND_TOTAL = re.compile(
 _SHARE_PART = re.compile(rf"(?P<label>[^，,；;：:。\d]{{2,40}}?){_NUMBER}[，,]\s*占{_PERCENT}")
 _SHARE_OF = re.compile(rf"占(?P<of>[^，。；的]{{2,20}})的{_PERCENT}")
 _PERSONNEL = re.compile(rf"(?P<label>人员经费|公用经费){_NUMBER}")
+#: Phases printed before an approved or revised figure (决算 is read by _EXECUTED).
+_PHASES = {word: phase for word, phase in PHASES if phase != "executed"}
 _PHASE = re.compile(
-    rf"(?P<subject>[^，,；;：:。]*?)(?P<phase>年初预算|全年预算|调整预算)(?:数)?为\s*{_NUMBER}"
+    rf"(?P<subject>[^，,；;：:。]*?)(?P<phase>{'|'.join(_PHASES)})(?:数)?为\s*{_NUMBER}"
 )
 _EXECUTED = re.compile(
     rf"(?P<subject>[^，,；;：:。]*?)(?:支出)?决算(?:数)?为\s*{_NUMBER}(?:[，,]\s*完成(?:年初|全年)?预算的{_PERCENT})?"
@@ -72,21 +76,16 @@ _LISTED_CHANGE = re.compile(rf"(?:^|(?<=[；;，,：:]))\s*(?P<subject>[^，,。
 _LIST_LEAD = re.compile(r"^(?:其中|主要用于以下方面)?[：:，,；;\s]*")
 #: Headings run into the next sentence in flowed text; a subject starts after them.
 _HEADING_END = re.compile(r"^.*(?:情况|说明)[。]?")
-_PHASES = {"年初预算": "approved", "全年预算": "revised", "调整预算": "revised"}
-_FUNDS = (("一般公共预算", "GENERAL_PUBLIC"), ("政府性基金", "GOV_FUND"), ("国有资本经营", "STATE_CAPITAL"),
-          ("财政拨款", "FISCAL"))
 _PARTS = {"财政拨款收入": ("fund_source", "FISCAL"), "其他收入": ("fund_source", "OTHER"),
           "事业收入": ("fund_source", "BUSINESS"), "经营收入": ("fund_source", "OPERATING"),
           "上级补助收入": ("fund_source", "HIGHER_SUBSIDY"), "附属单位上缴收入": ("fund_source", "SUBORDINATE"),
           "基本支出": ("expenditure_type", "BASIC"), "项目支出": ("expenditure_type", "PROJECT")}
-#: 三公 items, most specific wording first.
-_SANGONG = (("公务用车购置及运行", "OFFICIAL_VEHICLES"), ("公务用车购置", "VEHICLE_PURCHASE"),
-            ("公务用车运行", "VEHICLE_OPERATION"), ("因公出国", "OVERSEAS_TRAVEL"),
-            ("公务接待", "OFFICIAL_RECEPTION"), ("三公", "_T"))
+#: 三公 items, most specific wording first, then "三公" itself (the total).
+_SANGONG = (*SANGONG_ITEMS, ("三公", "_T"))
 
 
 def _fund(text: str) -> str:
-    return next((code for word, code in _FUNDS if word in text), "_T")
+    return code_of(text, FUND_SCOPES) or "_T"
 
 
 @dataclass
@@ -227,7 +226,7 @@ class _Reader:
             if word in subject:
                 fund = _fund(subject) if "三公" in subject or parent is None else parent.get("fund_source", "_T")
                 return {"indicator": "SANGONG", "item": item, "fund_source": fund}
-        if subject and any(word in subject for word, _ in _FUNDS) and subject.endswith("支出"):
+        if subject and code_of(subject, FUND_SCOPES) and subject.endswith("支出"):
             return {"fund_source": _fund(subject), "expenditure_type": "_T"}
         if not subject:
             chains = list(_CHAIN.finditer(flow.text, 0, before))

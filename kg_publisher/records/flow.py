@@ -1,8 +1,9 @@
 """Read prose across the layout's line breaks while keeping offsets into the source.
 
 PDF text wraps mid-phrase ("公务用车购置及运行\\n维护费", "年初预算为\\n161.62万元"). Patterns run on a
-*flowed* copy of a stretch of text without line breaks, form feeds and the spaces around them; every
-flowed offset maps back to a source offset, so spans still point at the printed characters.
+*flowed* copy of a stretch of text without line breaks, form feeds and the blanks around them (NBSP
+included), nor blanks between two Chinese characters (财 政 业 务 费); every flowed offset maps back to
+a source offset, so spans still point at the printed characters.
 
 >>> from kg_publisher.extract.source import SourceText
 >>> src = SourceText("x.txt", "0" * 64, "text/plain", "年初预算为\\n161.62万元")
@@ -22,6 +23,13 @@ from typing import Protocol
 from ..extract.source import SourceText, Span
 
 _BREAKS = "\n\r\f"
+#: Blanks the layout pads lines and spaces characters with (NBSP and the ideographic space included).
+_BLANKS = " \t\u3000\u00a0"
+
+
+def _wide(char: str) -> bool:
+    """A Chinese character or full-width punctuation: no blank belongs between two of them."""
+    return "\u3000" < char <= "\u9fff" or "\uff00" <= char <= "\uffef"
 
 
 class TextView(Protocol):
@@ -50,13 +58,20 @@ class Flowed:
         while position < end:
             if text[position] in _BREAKS:
                 # drop the break and the padding spaces on both sides of it
-                while chars and chars[-1] in " \t\u3000":
+                while chars and chars[-1] in _BLANKS:
                     chars.pop()
                     offsets.pop()
                 position += 1
-                while position < end and text[position] in " \t\u3000" + _BREAKS:
+                while position < end and text[position] in _BLANKS + _BREAKS:
                     position += 1
                 continue
+            if text[position] in _BLANKS and chars and _wide(chars[-1]):
+                after = position
+                while after < end and text[after] in _BLANKS:
+                    after += 1
+                if after < end and _wide(text[after]):  # 财 政 业 务 费: spaced-out Chinese is one word
+                    position = after
+                    continue
             chars.append(text[position])
             offsets.append(position)
             position += 1

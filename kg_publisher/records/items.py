@@ -23,15 +23,14 @@ from ..extract.source import SourceText
 from .changes import read_clause, read_reason, to_statement
 from .classification import PrintedCodes
 from .flow import Flowed
+from .lexicon import FUND_SCOPES, code_of
 from .model import Amount, AmountFact, ChangeStatement, Section, TextDefect, UnparsedSpan
-from .patterns import AMOUNT, amount_of, unwrap
+from .patterns import AMOUNT, MONEY, amount_of, unwrap
 from .sections import innermost
 
 _ITEM = re.compile(
-    r"[“\"]?(?P<lei>[^，。；：、“”\"\d（）]+)（类）(?P<kuan>[^，。；：“”（）]+)（款）(?P<xiang>[^，。；：“”（）]+)（项）[”\"]?"
-    r"\s*(?:科目)?\s*(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>万元|亿元|元)")
-_FUNDS = (("一般公共预算", "GENERAL_PUBLIC"), ("政府性基金", "GOV_FUND"), ("国有资本经营", "STATE_CAPITAL"),
-          ("财政拨款", "FISCAL"))
+    rf"[“\"]?(?P<lei>[^，。；：、“”\"\d（）]+)（类）(?P<kuan>[^，。；：“”（）]+)（款）(?P<xiang>[^，。；：“”（）]+)（项）[”\"]?"
+    rf"\s*(?:科目)?\s*{MONEY}")
 _PURPOSE = re.compile(r"主要用于(?P<what>[^。；;，,]+)")
 _RESTATED = re.compile(rf"(?P<year>\d{{4}})年(?:预算安排|预算数为|安排)\s*(?:{AMOUNT.pattern})")
 _COMPARED = re.compile(r"[，,]?\s*(?:比|较)(?:\d{4}年|上年)")
@@ -83,7 +82,7 @@ def read_classified_items(source: SourceText, sections: tuple[Section, ...], kin
         # the fund is named in the sentence that opens the list ("财政拨款支出主要内容如下：")
         opening = flow.text.rfind("如下", section_start(flow, section), match.start())
         lead = flow.text[flow.text.rfind("。", 0, opening) + 1:opening] if opening >= 0 else ""
-        fund = next((c for word, c in _FUNDS if word in lead), "_T")
+        fund = code_of(lead, FUND_SCOPES) or "_T"
         identity = (code, fund, section.code)
         if identity in seen:
             continue

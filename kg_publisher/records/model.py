@@ -72,6 +72,9 @@ __all__ = [
 
 Kind = Literal["budget", "final"]
 
+#: Full-width digits, comma and point → ASCII.
+_HALF_WIDTH = str.maketrans("０１２３４５６７８９，．", "0123456789,.")
+
 
 @dataclass(frozen=True)
 class Amount:
@@ -91,7 +94,10 @@ class Amount:
 
     @classmethod
     def parse(cls, printed: str, unit: str) -> Amount:
-        return cls(Decimal(printed.replace(",", "").replace("，", "")), unit, printed)
+        """``printed`` in ASCII digits (full-width digits and points are the same number), the unit without
+        the blanks the layout put into it."""
+        printed = printed.translate(_HALF_WIDTH)
+        return cls(Decimal(printed.replace(",", "")), "".join(unit.split()), printed)
 
     @property
     def decimals(self) -> int:
@@ -114,6 +120,7 @@ class Percent:
 
     @classmethod
     def parse(cls, printed: str) -> Percent:
+        printed = printed.translate(_HALF_WIDTH)
         return cls(Decimal(printed), printed)
 
     @property

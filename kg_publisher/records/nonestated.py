@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from ..extract.source import SourceText
 from .flow import Flowed
+from .lexicon import FISCAL_FUNDS
 from .model import NoneStatement, Section, TextDefect
 from .sections import innermost
 
@@ -25,7 +26,8 @@ _WHAT = (  # (word, indicator, fund_source), most specific first
     ("政府性基金", "TOTAL", "GOV_FUND"),
     ("国有资本经营", "TOTAL", "STATE_CAPITAL"),
 )
-_FUND_WORDS = {"GOV_FUND": "政府性基金", "STATE_CAPITAL": "国有资本经营"}
+#: The funds a table of one fund's budget is about (一般公共预算 tables have money in every disclosure).
+_FUND_WORDS = {code: word for word, code in FISCAL_FUNDS if code != "GENERAL_PUBLIC"}
 
 
 @dataclass

@@ -19,11 +19,12 @@ from ..extract.source import SourceText
 from ..extract.tables import find_tables
 from ..registry import Registry
 from .defects import find_defects
-from .figures import READERS, FactBook
+from .figures import FactBook
 from .final import FinalStatements, read_final_statements
 from .glossary import read_glossary
 from .info import head_word, read_info
 from .items import ClassifiedItems, read_classified_items
+from .lexicon import PHASE_OF_KIND
 from .model import AmountFact, ChangeStatement, Disclosure, Section, UnparsedSpan
 from .nonestated import read_none_statements
 from .organisation import read_composition, read_duties, read_mentions, read_unit_count, read_units
@@ -32,24 +33,20 @@ from .projects import read_performance_projects, read_project_budget_lists
 from .repeats import drop_repeats
 from .sections import find_sections, innermost
 from .tables import read_table_facts
-
-_PHASES = {"budget": "approved", "final": "executed"}
-#: Meanings that make a text a budget disclosure (at least one must be found).
-_DISCLOSURE_MEANINGS = {"overview", "duties", "units", "composition", "budget-summary", "sangong", "running-cost",
-                        "procurement", "assets", "performance", "glossary", "tables", "narrative"}
+from .topics import DISCLOSURE_TOPICS, READERS
 
 
 def parse_disclosure(source: SourceText, registry: Registry | None = None) -> Disclosure:
     """Read every record of one disclosure; :class:`SourceError` if it is none."""
     sections = find_sections(source)
-    if not any(section.meaning in _DISCLOSURE_MEANINGS for section in sections):
+    if not any(section.meaning in DISCLOSURE_TOPICS for section in sections):
         raise SourceError(
             f"{source.name}: no budget disclosure sections found — expected headings such as 部门概况/主要职责, "
             "收支预算总体情况说明, “三公”经费, 名词解释 (第X部分 / 一、… / plain headings)",
         )
     registry = registry or Registry.load()
     info = read_info(source, registry)
-    book = FactBook(source, info.year, _PHASES[info.kind])
+    book = FactBook(source, info.year, PHASE_OF_KIND[info.kind])
     for section in sections:
         reader = READERS.get(section.meaning)
         if reader is None:

@@ -20,13 +20,19 @@ from ..extract.source import SourceText, Span
 from .flow import TextView
 from .model import Amount, Percent
 
-#: A printed money figure: digits (thousands separators allowed) directly followed by its unit.
-#: The look-behind keeps "2022年…" digits and list numbers ("1.") from being read as part of it.
-AMOUNT = re.compile(
-    r"(?<![\d.,，])(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>万元|亿元|元)"
-)
+#: A printed number: digits (ASCII or full-width), thousands separators allowed, a decimal point or not:
+#: 1,708.03 / 1708.03 / 96282213.44 / 0 / 0.00 / １７０８．０３.
+NUMBER = r"\d{1,3}(?:[,，]\d{3})+(?:[.．]\d+)?|\d+(?:[.．]\d+)?"
+#: A money unit; the layout may break or space it ("万\n元").
+UNIT = r"万\s*元|亿\s*元|元"
+#: A number and its unit as groups ``number`` and ``unit``, blanks (a space, a line break, NBSP) between.
+MONEY = rf"(?P<number>{NUMBER})\s*(?P<unit>{UNIT})"
+#: The one money pattern: a printed figure and its unit. The look-behind keeps "2022年…" digits and list
+#: numbers ("1.") from being read as part of it.
+AMOUNT = re.compile(rf"(?<![\d.,，．]){MONEY}")
 #: A printed percentage (ASCII or full-width percent sign).
-PERCENT = re.compile(r"(?<![\d.])(?P<number>\d+(?:\.\d+)?)\s*[%％]")
+PERCENT_NUMBER = r"\d+(?:[.．]\d+)?"
+PERCENT = re.compile(rf"(?<![\d.．])(?P<number>{PERCENT_NUMBER})\s*[%％]")
 #: A count of things ("4个", "0辆", "2台").
 COUNT = re.compile(r"(?<![\d.])(?P<number>\d+)\s*(?P<unit>个|辆|家|台|项|人)")
 

@@ -22,19 +22,19 @@ import re
 
 from .figures import FactBook
 from .model import Amount, AmountFact, Section
-from .patterns import CJK
+from .patterns import CJK, MONEY
 
-_BLANK = r"[ \t\n]*"
+_BLANK = r"[ \t\n\f\u00a0\u3000]*"
 #: One listed project: a name of 2–30 characters (blanks allowed between them), its amount and unit.
 _ITEM = re.compile(
     rf"(?P<label>[{CJK}（）()“”](?:{_BLANK}[{CJK}（）()“”]){{1,29}}?){_BLANK}"
-    rf"(?P<number>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?){_BLANK}(?P<unit>万{_BLANK}元|亿{_BLANK}元|元)"
+    rf"{_BLANK}{MONEY}"
 )
 _LIST_START = re.compile(rf"其{_BLANK}中{_BLANK}[:：]")
 _LIST_END = re.compile(rf"{_BLANK}。")
 #: A total printed in front of a project expenditure list.
 _TOTAL = re.compile(rf"(?P<label>(?:共计|合计|总计|共|安排)[{CJK}]{{0,8}}?){_BLANK}"
-                    rf"(?P<number>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?){_BLANK}(?P<unit>万{_BLANK}元|亿{_BLANK}元|元)")
+                    rf"{MONEY}")
 _BUDGET_HEADING = re.compile(r"(?:年度)?(?:预算|资金)安排")
 #: The heading that opens a project's description (项目经费情况说明, 项目概述 …).
 _PROJECT_HEADING = re.compile(r"项目(?:经费|支出|资金)?(?:情况)?(?:说明|概述|概况)")
@@ -65,7 +65,7 @@ def _items(text: str, start: int, end: int) -> list[re.Match[str]]:
     items = []
     position = start
     for match in _ITEM.finditer(text, start, stop.start() if stop else end):
-        if text[position:match.start()].strip(" \t\n，,、；;") or not match.group("label").strip():
+        if text[position:match.start()].strip(" \t\n\f\u00a0\u3000，,、；;") or not match.group("label").strip():
             break  # words between two items that are no separator: not a plain list any more
         items.append(match)
         position = match.end()

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from ..extract.source import SourceText
 from .model import Section
 from .patterns import AMOUNT, chinese_number
+from .topics import SUB_SECTION_TOPICS, topic_of
 
 _NUMERAL = "一二三四五六七八九十"
 _PART = re.compile(rf"^第([{_NUMERAL}]+)部分\s*(.*)$")
@@ -41,32 +42,6 @@ _SUB_HEADING = re.compile(
     rf"^(?:[（(](?P<cjk>[{_NUMERAL}]+)[）)]|(?P<digits>[0-9０-９]{{1,2}})[.．、])\s*(?P<title>[^。\n]+)")
 #: Chapters whose sub-headings may be sections: the template's catch-all "other matters" chapters.
 _CATCH_ALL = ("narrative", "other")
-#: Topics a sub-heading must name to become a section (each has a figure reader of its own).
-_SUB_MEANINGS = ("sangong", "running-cost", "procurement", "assets", "performance")
-
-#: (meaning, keywords) in the order they are tried: specific topics before generic ones.
-_MEANINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("glossary", ("名词解释",)),
-    ("sangong", ("三公",)),
-    ("running-cost", ("运行经费",)),
-    ("procurement", ("政府采购",)),
-    ("assets", ("国有资产", "资产占用", "资产占有")),
-    ("performance", ("绩效",)),
-    ("composition", ("单位构成", "预算单位")),
-    ("units", ("机构设置", "内设机构")),
-    ("duties", ("主要职责", "主要职能", "职能职责")),
-    ("overview", ("概况", "基本情况")),
-    ("budget-summary", ("收支", "收入", "支出", "编制说明", "预算情况说明", "决算情况说明", "总体情况")),
-    ("narrative", ("说明",)),
-)
-_PART_MEANINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("glossary", ("名词解释",)),
-    ("overview", ("概况", "基本情况")),
-    ("tables", ("表",)),
-    ("narrative", ("说明", "情况")),
-)
-
-
 def meaning_of(heading: str, part: bool = False) -> str:
     """What a heading is about.
 
@@ -77,10 +52,7 @@ def meaning_of(heading: str, part: bool = False) -> str:
     """
     if not part and _TABLE_TITLE.search(heading):
         return "tables"
-    for meaning, keywords in _PART_MEANINGS if part else _MEANINGS:
-        if any(keyword in heading for keyword in keywords):
-            return meaning
-    return "other"
+    return topic_of(heading, part) or "other"
 
 
 @dataclass
@@ -212,7 +184,7 @@ def _sub_heading(line: _Line, level: int, last_number: int) -> _Heading | None:
     number = chinese_number(match.group("cjk") or match.group("digits"))
     title = match.group("title").strip()
     meaning = meaning_of(title)
-    if number is None or number <= last_number or meaning not in _SUB_MEANINGS or not _title_like(title, 24):
+    if number is None or number <= last_number or meaning not in SUB_SECTION_TOPICS or not _title_like(title, 24):
         return None
     return _Heading(line.start, line.start + match.end("title") - len(match.group("title")) + len(title.rstrip()),
                     level, "sub", number, meaning)

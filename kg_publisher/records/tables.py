@@ -25,30 +25,14 @@ from typing import Any
 from ..extract.source import SourceText, Span
 from ..extract.tables import TableRow, TextTable
 from .classification import PrintedCodes, scheme_of_table
+from .lexicon import BALANCES, EXPENDITURE_TYPES, FUND_SCOPES, PHASE_COLUMNS, REVENUE_KINDS, SANGONG_COLUMNS, code_of
 from .model import Amount, AmountFact, Section, TextDefect, UnparsedSpan
 
-_FUND_WORDS = (("一般公共预算", "GENERAL_PUBLIC"), ("政府性基金", "GOV_FUND"), ("国有资本经营", "STATE_CAPITAL"),
-               ("财政专户", "SPECIAL_ACCOUNT"), ("财政拨款", "FISCAL"))
-_REVENUE_WORDS = (("事业单位经营", "OPERATING"), ("经营收入", "OPERATING"), ("事业收入", "BUSINESS"),
-                  ("上级补助", "HIGHER_SUBSIDY"), ("附属单位", "SUBORDINATE"), ("其他收入", "OTHER"),
-                  ("上年结转", "CARRY_OVER"))
-_BALANCES = (("年初", "YEAR_START_BALANCE"), ("年末", "YEAR_END_BALANCE"), ("使用非财政拨款结余", "SURPLUS_USE"),
-             ("结余分配", "SURPLUS_DISTRIBUTION"))
-_SANGONG_COLUMNS = (("公务用车购置及运行", "OFFICIAL_VEHICLES"), ("小计", "OFFICIAL_VEHICLES"),
-                    ("购置", "VEHICLE_PURCHASE"), ("运行", "VEHICLE_OPERATION"), ("因公出国", "OVERSEAS_TRAVEL"),
-                    ("公务接待", "OFFICIAL_RECEPTION"))
-_EXPENDITURE_COLUMNS = {"基本支出": "BASIC", "项目支出": "PROJECT", "人员经费": "PERSONNEL",
-                        "公用经费": "PUBLIC_OPERATING"}
-_PHASE_COLUMNS = (("年初预算", "approved"), ("全年预算", "revised"), ("调整预算", "revised"), ("决算", "executed"),
-                  ("执行", "executed"))
+_EXPENDITURE_COLUMNS = dict(EXPENDITURE_TYPES)
 #: Columns about another year or about changes: kept out of this year's observations.
 _OTHER_YEAR = ("上年", "增减")
 _TOTAL_LABEL = re.compile(r"^(?:本年)?(?:收入|支出)?(?:合计|总计)$|^总计$|^合计$")
 _ENUMERATED = re.compile(r"^(?:(?P<top>[一二三四五六七八九十]+)[、.．]|(?P<sub>\d{1,2})[、.．]|[（(]\S+?[）)])\s*")
-
-
-def _word_code(text: str, words: Sequence[tuple[str, str]]) -> str | None:
-    return next((code for word, code in words if word in text), None)
 
 
 @dataclass
@@ -79,7 +63,7 @@ class _TableReader:
         self.default_phase = "executed" if kind == "final" else "approved"
         title = table.title
         self.scheme = scheme_of_table(table.span.text)
-        self.fund = _word_code(title, _FUND_WORDS) or "_T"
+        self.fund = code_of(title, FUND_SCOPES) or "_T"
         self.indicator = "SANGONG" if "三公" in title else "TOTAL"
         revenue, expenditure = "收入" in title, "支出" in title
         self.operation = "revenue" if revenue and not expenditure else "expenditure" if expenditure and not revenue \
@@ -104,7 +88,7 @@ class _TableReader:
         if any(word in column for word in _OTHER_YEAR):
             return None
         codes: dict[str, str] = {}
-        phase = _word_code(column, _PHASE_COLUMNS)
+        phase = code_of(column, PHASE_COLUMNS)
         if phase is None and "预算" in column and column.endswith("数"):
             phase = "approved"
         if phase:
@@ -112,13 +96,13 @@ class _TableReader:
         if self.indicator == "SANGONG" or "机关运行经费" in column:
             if "机关运行经费" in column:
                 return {**codes, "indicator": "ORG_RUNNING_COST", "item": "_T"}
-            return {**codes, "item": _word_code(column, _SANGONG_COLUMNS) or "_T"}
+            return {**codes, "item": code_of(column, SANGONG_COLUMNS) or "_T"}
         if column in _EXPENDITURE_COLUMNS:
             return {**codes, "expenditure_type": _EXPENDITURE_COLUMNS[column]}
-        balance = _word_code(column, _BALANCES[:2]) if "结转" in column else None
+        balance = code_of(column, BALANCES[:2]) if "结转" in column else None
         if balance:
             return {**codes, "item": balance}
-        fund = _word_code(column, _FUND_WORDS) or (_word_code(column, _REVENUE_WORDS) if "收入" in column else None)
+        fund = code_of(column, FUND_SCOPES) or (code_of(column, REVENUE_KINDS) if "收入" in column else None)
         if fund:
             return {**codes, "fund_source": fund}
         if phase or any(word in column for word in ("合计", "小计", "总计", "金额", "本年收入", "本年支出")):
@@ -134,9 +118,9 @@ class _TableReader:
             if name.startswith(word) and name.endswith("合计"):
                 return {"expenditure_type": kind}
         if "结转" in name or "结余" in name:
-            item = _word_code(name, _BALANCES)
+            item = code_of(name, BALANCES)
             return {"item": item} if item else None
-        fund = _word_code(name, _FUND_WORDS) or _word_code(name, _REVENUE_WORDS)
+        fund = code_of(name, FUND_SCOPES) or code_of(name, REVENUE_KINDS)
         codes: dict[str, str] = {"item": balance} if balance else {}
         if operation == "revenue" or balance:
             return {**codes, "fund_source": fund} if fund else None

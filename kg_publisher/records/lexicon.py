@@ -1,0 +1,88 @@
+"""The printed words of budget disclosures and the code-list notations they stand for.
+
+One table per kind of word. Each is a tuple of ``(printed word, notation)`` tried in order, the most
+specific word first: a label takes the notation of the first word it contains (:func:`code_of`), so
+事业单位经营收入 is OPERATING before 事业收入 could make it BUSINESS. Notations are those of
+``ontology/codelists.ttl`` (fund-source, item, expenditure-type) or of the OBEU budget phases;
+``tests/extract/test_lexicon.py`` checks every one against the code lists.
+
+A template variant that prints a known thing in other words (专业性名词解释 for 名词解释, 事业单位经营收入
+for 经营收入) is a new row here plus a sentence in ``tests/extract/readers/`` — no reader changes.
+
+>>> code_of("一般公共预算财政拨款收入", FUND_SOURCES), code_of("事业单位经营收入", FUND_SOURCES)
+('GENERAL_PUBLIC', 'OPERATING')
+>>> code_of("公务用车购置费", SANGONG_ITEMS), code_of("全年预算数", PHASES)
+('VEHICLE_PURCHASE', 'revised')
+"""
+
+from __future__ import annotations
+
+#: (printed word, notation) pairs, most specific first.
+Words = tuple[tuple[str, str], ...]
+
+# ---- fund sources (code:fund-source) -----------------------------------------------------------------
+#: The three fiscal funds (财政拨款 is all three together).
+FISCAL_FUNDS: Words = (("一般公共预算", "GENERAL_PUBLIC"), ("政府性基金", "GOV_FUND"),
+                       ("国有资本经营", "STATE_CAPITAL"))
+#: What a table title or a fund line names as the money's scope.
+FUND_SCOPES: Words = (*FISCAL_FUNDS, ("财政专户", "SPECIAL_ACCOUNT"), ("财政拨款", "FISCAL"))
+#: The other revenue kinds (收入来源), 经营 before 事业 (事业单位经营收入 is operating revenue).
+REVENUE_KINDS: Words = (
+    ("事业单位经营", "OPERATING"), ("经营收入", "OPERATING"), ("事业收入", "BUSINESS"),
+    ("上级补助", "HIGHER_SUBSIDY"), ("附属单位", "SUBORDINATE"), ("其他收入", "OTHER"), ("上年结转", "CARRY_OVER"),
+)
+#: Balances brought forward, named on revenue lines (上年财政拨款结转 is a carry-over, not fiscal revenue).
+CARRY_OVER: Words = (("结转", "CARRY_OVER"), ("结余", "CARRY_OVER"))
+#: Any revenue or expenditure line's fund source: named funds, then revenue kinds, then 财政拨款 itself.
+FUND_SOURCES: Words = (*FUND_SCOPES[:-1], *REVENUE_KINDS, *CARRY_OVER, FUND_SCOPES[-1])
+
+# ---- "三公" parts (code:item) ---------------------------------------------------------------------------
+SANGONG_ITEMS: Words = (
+    ("公务用车购置及运行", "OFFICIAL_VEHICLES"), ("公务用车购置", "VEHICLE_PURCHASE"),
+    ("公务用车运行", "VEHICLE_OPERATION"), ("因公出国", "OVERSEAS_TRAVEL"), ("公务接待", "OFFICIAL_RECEPTION"),
+)
+#: A "三公" table prints the vehicle parts as 小计 / 购置费 / 运行费 under a 公务用车购置及运行费 header.
+SANGONG_COLUMNS: Words = (SANGONG_ITEMS[0], ("小计", "OFFICIAL_VEHICLES"), ("购置", "VEHICLE_PURCHASE"),
+                          ("运行", "VEHICLE_OPERATION"), *SANGONG_ITEMS[3:])
+#: The three items that make up "三公" by definition, each with the items that stand for it and its name.
+SANGONG_WHOLE: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("OVERSEAS_TRAVEL", ("OVERSEAS_TRAVEL",), "因公出国（境）费"),
+    ("OFFICIAL_RECEPTION", ("OFFICIAL_RECEPTION",), "公务接待费"),
+    ("OFFICIAL_VEHICLES", ("OFFICIAL_VEHICLES", "VEHICLE_PURCHASE", "VEHICLE_OPERATION"), "公务用车购置及运行费"),
+)
+
+# ---- balances of a 决算 summary (code:item) -------------------------------------------------------------
+BALANCES: Words = (("年初", "YEAR_START_BALANCE"), ("年末", "YEAR_END_BALANCE"),
+                   ("使用非财政拨款结余", "SURPLUS_USE"), ("结余分配", "SURPLUS_DISTRIBUTION"))
+
+# ---- budget phases (OBEU budget-phase) ------------------------------------------------------------------
+#: Words next to a figure or in a column header naming its phase, whatever the document's kind.
+PHASES: Words = (("年初预算", "approved"), ("全年预算", "revised"), ("调整预算", "revised"), ("决算", "executed"))
+#: Column headers also say 执行数 for the executed figure.
+PHASE_COLUMNS: Words = (*PHASES, ("执行", "executed"))
+#: The phase of a document of each kind.
+PHASE_OF_KIND = {"budget": "approved", "final": "executed"}
+
+# ---- expenditure types (code:expenditure-type) ----------------------------------------------------------
+EXPENDITURE_TYPES: Words = (("基本支出", "BASIC"), ("项目支出", "PROJECT"), ("人员经费", "PERSONNEL"),
+                            ("公用经费", "PUBLIC_OPERATING"))
+
+# ---- government levels ----------------------------------------------------------------------------------
+#: One-character level names as in 区级 / 市级 (a disclosure's title and its template wording).
+LEVELS = "省市区县"
+
+#: Every table above that maps to a code list, with the scheme its notations belong to (for the test).
+CODED: tuple[tuple[str, Words], ...] = (
+    ("fund-source", FUND_SOURCES), ("item", SANGONG_COLUMNS), ("item", BALANCES),
+    ("expenditure-type", EXPENDITURE_TYPES), ("budget-phase", PHASE_COLUMNS),
+)
+
+
+def code_of(text: str, words: Words) -> str | None:
+    """The notation of the first word of ``words`` that ``text`` contains, or None."""
+    return next((code for word, code in words if word in text), None)
+
+
+def alternation(words: Words) -> str:
+    """A regular-expression alternation of the printed words (longest first, so none shadows a longer one)."""
+    return "|".join(sorted({word for word, _ in words}, key=len, reverse=True))
