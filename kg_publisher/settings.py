@@ -132,6 +132,15 @@ def _host_names(value: Any) -> tuple[str, ...]:
     return tuple(_allowed_host(item) for item in items if not (isinstance(item, str) and item.strip() == ""))
 
 
+def _email(value: Any) -> str:
+    """An e-mail address: the catalogue states it as the IRI ``mailto:{address}``."""
+    text = value.strip() if isinstance(value, str) else ""
+    local, at, domain = text.rpartition("@")
+    if not (local and at and "." in domain) or any(ch in _NOT_IN_IRIS or ord(ch) < 0x21 for ch in text):
+        raise ValueError("an e-mail address without spaces, quotes or angle brackets (e.g. opendata@example.org)")
+    return text
+
+
 def _path(value: Any) -> Path:
     text = str(value).strip()
     if not text:
@@ -177,7 +186,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("licence", "http://creativecommons.org/licenses/by/4.0/",
             "Licence IRI stated on the catalogue, datasets and distributions.", _licence_iri),
     Setting("publisher_name", "kg-publisher", "Name of the catalogue's publisher.", _text),
-    Setting("contact_email", "opendata@example.org", "Contact e-mail of the catalogue.", _text),
+    Setting("contact_email", "opendata@example.org", "Contact e-mail of the catalogue.", _email),
 )
 
 _BY_NAME = {setting.name: setting for setting in SETTINGS}

@@ -74,6 +74,8 @@ BAD_VALUES = [
     ("base_iri", "https://example.org/kg#", "without query string or fragment"),
     ("base_iri", "https:///kg/", "absolute http(s) IRI"),
     ("licence", "http://example.org/<licence>", "angle brackets"),
+    ("contact_email", "open data@example.org", "an e-mail address"),
+    ("contact_email", "x@example.org>; <http://evil", "an e-mail address"),
     ("query_timeout", "inf", "a number greater than 0, at most 3600"),
     ("query_timeout", "nan", "a number greater than 0, at most 3600"),
     ("query_timeout", "1e9", "a number greater than 0, at most 3600"),
