@@ -28,6 +28,7 @@ from rdflib.plugins.sparql.processor import SPARQLProcessor
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import BNode, Identifier, Node
 
+from .compiled_shapes import CompiledShapes, Result
 from .errors import ShapesError, SourceError
 from .iris import IriMinter
 from .package_data import shapes_dir
@@ -143,8 +144,30 @@ def _needed_vocabulary(data: Graph, vocabulary: Graph) -> Graph:
     return needed
 
 
-def validate_graph(data: Graph, vocabulary: Graph | None = None, shapes: Graph | None = None) -> ValidationOutcome:
-    """Validate one disclosure graph with the shapes; the vocabulary supplies the code lists."""
+#: ``pyshacl``: the reference validator; ``compiled``: the same results ≥ 20× cheaper (compiled_shapes.py).
+ENGINES = ("pyshacl", "compiled")
+_COMPILED: dict[int, tuple[Graph, CompiledShapes]] = {}
+
+
+def compiled_shapes(shapes: Graph) -> CompiledShapes:
+    """The shapes graph compiled once per process (keyed by the graph object, which shapes_graph caches)."""
+    entry = _COMPILED.get(id(shapes))
+    if entry is None or entry[0] is not shapes:
+        try:
+            entry = (shapes, CompiledShapes(shapes))
+        except Exception as exc:  # rdflib's query parser and our reader raise several types
+            raise ShapesError(f"SHACL shapes cannot be compiled: {exc}",
+                              "Fix the shape, or validate with the reference engine (pyshacl).") from None
+        _COMPILED[id(shapes)] = entry
+    return entry[1]
+
+
+def validate_graph(data: Graph, vocabulary: Graph | None = None, shapes: Graph | None = None,
+                   engine: str = "pyshacl") -> ValidationOutcome:
+    """Validate one disclosure graph with the shapes; the vocabulary supplies the code lists.
+
+    ``engine="compiled"`` gives exactly pyshacl's results (tests/shapes/test_compiled_shapes.py) at a fraction
+    of the cost; the build uses it, ``kg-publisher validate`` and the shape tests use pyshacl."""
     vocabulary = _default_vocabulary() if vocabulary is None else vocabulary
     shapes = _validation_shapes() if shapes is None else _copy(shapes)  # pyshacl writes into the graph it is given
     work = Graph()
@@ -152,6 +175,14 @@ def validate_graph(data: Graph, vocabulary: Graph | None = None, shapes: Graph |
         work.add(triple)
     for triple in _needed_vocabulary(data, vocabulary):
         work.add(triple)
+    if engine == "compiled":
+        try:
+            return _outcome(_results_graph(compiled_shapes(shapes).validate(work)))
+        except (NotImplementedError, SyntaxError, ValueError) as exc:
+            raise ShapesError(f"SHACL shapes cannot be applied by the compiled engine: {exc}",
+                              "Validate with the reference engine (pyshacl).") from None
+    if engine != "pyshacl":
+        raise ShapesError(f"unknown validation engine {engine!r}", f"Use one of {', '.join(ENGINES)}.")
     try:
         with _prepared_sparql():
             _, results, _ = validate(work, shacl_graph=shapes, inference="none", allow_warnings=True,
@@ -160,6 +191,35 @@ def validate_graph(data: Graph, vocabulary: Graph | None = None, shapes: Graph |
         raise ShapesError(f"SHACL shapes cannot be applied: {exc}") from None
     if not isinstance(results, Graph):  # pyshacl returns some runtime errors instead of raising them
         raise ShapesError(f"SHACL shapes cannot be applied: {results}")
+    return _outcome(results)
+
+
+def _results_graph(results: list[Result]) -> Graph:
+    """Compiled-engine results written as pyshacl writes its results graph (blank-node sh:ValidationResults)."""
+    graph = Graph()
+    report = BNode()
+    graph.add((report, RDF.type, SH.ValidationReport))
+    graph.add((report, SH.conforms, Literal(not any(r.shape.severity == SH.Violation for r in results))))
+    for result in results:
+        node = BNode()
+        graph.add((report, SH.result, node))
+        graph.add((node, RDF.type, SH.ValidationResult))
+        graph.add((node, SH.focusNode, result.focus))
+        graph.add((node, SH.sourceShape, result.shape.node))
+        graph.add((node, SH.resultSeverity, result.shape.severity))
+        graph.add((node, SH.sourceConstraintComponent, result.component))
+        if result.value is not None:
+            graph.add((node, SH.value, result.value))
+        if result.path is not None:
+            graph.add((node, SH.resultPath, result.path))
+        if result.source_constraint is not None:
+            graph.add((node, SH.sourceConstraint, result.source_constraint))
+        for message in result.messages:
+            graph.add((node, SH.resultMessage, message))
+    return graph
+
+
+def _outcome(results: Graph) -> ValidationOutcome:
     rows = sorted(_findings(results),
                   key=lambda f: (f.severity, f.source_shape, f.focus_node, f.message, f.value or ""))
     counts = {name: sum(1 for f in rows if f.severity == name) for name in SEVERITIES.values()}
