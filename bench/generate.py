@@ -86,8 +86,8 @@ def _chongqing_names(n: dict[str, str]) -> list[tuple[str, str]]:
 
 def _putuo_names(n: dict[str, str]) -> list[tuple[str, str]]:
     short = n["district"].removesuffix("新区").removesuffix("区")
-    return [("上海市普陀区财政局", f"上海市{n['district']}{n['bureau']}"), ("普陀区财政局", f"{n['district']}{n['bureau']}"),
-            ("普陀区", n["district"]), ("普陀", short)]
+    return [("上海市普陀区财政局", f"上海市{n['district']}{n['bureau']}"),
+            ("普陀区财政局", f"{n['district']}{n['bureau']}"), ("普陀区", n["district"]), ("普陀", short)]
 
 
 TEMPLATES = (

@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import chain
 from typing import Any, cast
 
 import pyoxigraph as ox
@@ -32,6 +33,7 @@ from rdflib.plugins.sparql.processor import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Identifier, Node
 
+Triple = tuple[Node, Node, Node]
 _SPARQL_COMPONENT = SH.SPARQLConstraintComponent
 _RDF_TYPE, _SUBCLASS_OF = RDF.type, RDFS.subClassOf
 #: Stands for sh:qualifiedValueShape while shapes are read; results name the min or max component.
@@ -191,14 +193,19 @@ class CompiledShapes:
                                 stringified)
 
     # ---- validating ---------------------------------------------------------------------------------------
-    def validate(self, data: Graph) -> list[Result]:
-        run = _Run(self, data)
-        for shape in self.targeted:
-            if shape.deactivated:
-                continue
-            focus = sorted(run.focus_nodes(shape), key=str)
-            if focus:
-                run.check(shape, focus, report=True)
+    def validate(self, data: Graph, extra: Iterable[Triple] = ()) -> list[Result]:
+        """Validate ``data`` together with the ``extra`` triples (the vocabulary it needs); ``data`` is lent the
+        extra triples while rdflib evaluates a constraint and is given back as it was."""
+        run = _Run(self, data, [t for t in extra if t not in data])
+        try:
+            for shape in self.targeted:
+                if shape.deactivated:
+                    continue
+                focus = sorted(run.focus_nodes(shape), key=str)
+                if focus:
+                    run.check(shape, focus, report=True)
+        finally:
+            run.give_back()
         return run.results
 
 
@@ -320,9 +327,11 @@ def _anti_joins(text: str) -> str:
 class _Run:
     """One validation of one data graph."""
 
-    def __init__(self, compiled: CompiledShapes, data: Graph) -> None:
+    def __init__(self, compiled: CompiledShapes, data: Graph, extra: list[Triple]) -> None:
         self.compiled = compiled
         self.data = data
+        self.extra = extra
+        self._lent = False
         self.results: list[Result] = []
         self._store: ox.Store | None = None
         self._conforms: dict[tuple[Node, Node], bool] = {}
@@ -330,10 +339,24 @@ class _Run:
         self._closures: dict[Node, set[Node]] = {}
         self._index()
 
+    def lend(self) -> Graph:
+        """``data`` with the extra triples (added at the first call) for rdflib's evaluation."""
+        if not self._lent:
+            self._lent = True
+            for triple in self.extra:
+                self.data.add(triple)
+        return self.data
+
+    def give_back(self) -> None:
+        if self._lent:
+            for triple in self.extra:
+                self.data.remove(triple)
+            self._lent = False
+
     def numeric_predicates(self) -> set[str]:
         """Predicates with a number as object somewhere in the data."""
         if self._numeric_predicates is None:
-            self._numeric_predicates = {str(p) for _, p, o in self.data
+            self._numeric_predicates = {str(p) for p, objects in self.objects_of.items() for o in objects
                                         if isinstance(o, Literal) and o.datatype is not None
                                         and str(o.datatype) not in _TEXT_DATATYPES}
         return self._numeric_predicates
@@ -357,7 +380,10 @@ class _Run:
     def store(self) -> ox.Store:
         if self._store is None:
             store = ox.Store()
-            store.load(self.data.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+            terms: dict[Node, Any] = {}
+            graph = ox.DefaultGraph()
+            store.extend(ox.Quad(_to_oxigraph(s, terms), _to_oxigraph(p, terms), _to_oxigraph(o, terms), graph)
+                         for s, predicates in self.out.items() for p, objects in predicates.items() for o in objects)
             self._store = store
         return self._store
 
@@ -369,7 +395,7 @@ class _Run:
         instances: dict[Node, list[Node]] = {}
         subclasses: dict[Node, list[Node]] = {}
         odd = False
-        for s, p, o in self.data:
+        for s, p, o in chain(self.data, self.extra):
             out.setdefault(s, {}).setdefault(p, []).append(o)
             if isinstance(o, Literal) and (o.datatype not in _COMPARED_ALIKE or getattr(o, "ill_typed", False)):
                 odd = True
@@ -439,7 +465,7 @@ class _Run:
         inverse = sg.value(path, SH.inversePath)
         if inverse is not None:
             if isinstance(inverse, URIRef):
-                yield from self.data.subjects(inverse, focus)  # type: ignore[arg-type]
+                yield from (s for s, predicates in self.out.items() if focus in predicates.get(inverse, ()))
                 return
             raise NotImplementedError("compiled shapes support sh:inversePath of an IRI only")
         alternatives = sg.value(path, SH.alternativePath)
@@ -555,7 +581,7 @@ class _Run:
             bindings = [{"this": this, "value": v} for v in dict.fromkeys(named)]
         rows: list[dict[str, Node]] = []
         for initial in bindings:
-            result = self.data.query(constraint.rdflib_query, initBindings=initial)
+            result = self.lend().query(constraint.rdflib_query, initBindings=initial)
             rows += [{str(k): v for k, v in row.asdict().items()} for row in result]  # type: ignore[union-attr]
         return rows
 
@@ -703,6 +729,24 @@ def _fill(message: str, fills: dict[str, Node]) -> str:
     for name, value in fills.items():
         message = re.sub(f"{{[?$]{name}}}", str(value), message)
     return message
+
+
+def _to_oxigraph(term: Node, seen: dict[Node, Any]) -> Any:
+    found = seen.get(term)
+    if found is None:
+        if isinstance(term, URIRef):
+            found = ox.NamedNode(str(term))
+        elif isinstance(term, BNode):
+            found = ox.BlankNode(str(term))
+        elif isinstance(term, Literal):
+            if term.language:
+                found = ox.Literal(str(term), language=term.language)
+            else:
+                found = ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
+        else:
+            raise NotImplementedError(f"compiled shapes cannot validate the term {term!r}")
+        seen[term] = found
+    return found
 
 
 def _from_oxigraph(term: Any) -> Node:

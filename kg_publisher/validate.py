@@ -134,13 +134,17 @@ def _prepared_sparql() -> Iterator[None]:
             SPARQLProcessor.query = original  # type: ignore[method-assign]
 
 
-def _needed_vocabulary(data: Graph, vocabulary: Graph) -> Graph:
+def _needed(data: Graph, vocabulary: Graph) -> list[tuple[Node, Node, Node]]:
     """The vocabulary the shapes consult: descriptions of the terms the data points to (code-list
-    membership, labels), one hop. Keeps pyshacl's work proportional to one disclosure."""
+    membership, labels), one hop. Keeps the validation's work proportional to one disclosure."""
+    return [triple for term in {o for o in data.objects() if isinstance(o, URIRef)}
+            for triple in vocabulary.triples((term, None, None))]
+
+
+def _needed_vocabulary(data: Graph, vocabulary: Graph) -> Graph:
     needed = Graph()
-    for term in {o for o in data.objects() if isinstance(o, URIRef)}:
-        for triple in vocabulary.triples((term, None, None)):
-            needed.add(triple)
+    for triple in _needed(data, vocabulary):
+        needed.add(triple)
     return needed
 
 
@@ -149,8 +153,10 @@ ENGINES = ("pyshacl", "compiled")
 _COMPILED: dict[int, tuple[Graph, CompiledShapes]] = {}
 
 
-def compiled_shapes(shapes: Graph) -> CompiledShapes:
-    """The shapes graph compiled once per process (keyed by the graph object, which shapes_graph caches)."""
+def compiled_shapes(shapes: Graph | None = None) -> CompiledShapes:
+    """A shapes graph (default: shapes/*.ttl) compiled once per process (keyed by the graph object). The compiled
+    engine only reads the graph."""
+    shapes = _shapes(SHAPES_DIR.resolve()) if shapes is None else shapes
     entry = _COMPILED.get(id(shapes))
     if entry is None or entry[0] is not shapes:
         try:
@@ -169,20 +175,20 @@ def validate_graph(data: Graph, vocabulary: Graph | None = None, shapes: Graph |
     ``engine="compiled"`` gives exactly pyshacl's results (tests/shapes/test_compiled_shapes.py) at a fraction
     of the cost; the build uses it, ``kg-publisher validate`` and the shape tests use pyshacl."""
     vocabulary = _default_vocabulary() if vocabulary is None else vocabulary
+    if engine == "compiled":
+        try:
+            return _outcome(_results_graph(compiled_shapes(shapes).validate(data, _needed(data, vocabulary))))
+        except (NotImplementedError, SyntaxError, ValueError) as exc:
+            raise ShapesError(f"SHACL shapes cannot be applied by the compiled engine: {exc}",
+                              "Validate with the reference engine (pyshacl).") from None
+    if engine != "pyshacl":
+        raise ShapesError(f"unknown validation engine {engine!r}", f"Use one of {', '.join(ENGINES)}.")
     shapes = _validation_shapes() if shapes is None else _copy(shapes)  # pyshacl writes into the graph it is given
     work = Graph()
     for triple in data:
         work.add(triple)
     for triple in _needed_vocabulary(data, vocabulary):
         work.add(triple)
-    if engine == "compiled":
-        try:
-            return _outcome(_results_graph(compiled_shapes(shapes).validate(work)))
-        except (NotImplementedError, SyntaxError, ValueError) as exc:
-            raise ShapesError(f"SHACL shapes cannot be applied by the compiled engine: {exc}",
-                              "Validate with the reference engine (pyshacl).") from None
-    if engine != "pyshacl":
-        raise ShapesError(f"unknown validation engine {engine!r}", f"Use one of {', '.join(ENGINES)}.")
     try:
         with _prepared_sparql():
             _, results, _ = validate(work, shacl_graph=shapes, inference="none", allow_warnings=True,
