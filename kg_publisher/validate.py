@@ -156,7 +156,7 @@ _COMPILED: dict[int, tuple[Graph, CompiledShapes]] = {}
 def compiled_shapes(shapes: Graph | None = None) -> CompiledShapes:
     """A shapes graph (default: shapes/*.ttl) compiled once per process (keyed by the graph object). The compiled
     engine only reads the graph."""
-    shapes = _shapes(SHAPES_DIR.resolve()) if shapes is None else shapes
+    shapes = _shapes(shapes_dir().resolve()) if shapes is None else shapes
     entry = _COMPILED.get(id(shapes))
     if entry is None or entry[0] is not shapes:
         try:
