@@ -142,9 +142,11 @@ def extract(document: Path) -> None:
 @click.option("--port", help="TCP port (default: the port setting, 8000).")
 @click.option("--public-url", help="Where clients reach the server, e.g. https://data.example.org/kg/ "
               "(default: the public_url setting; empty = the request's host, if in allowed_hosts).")
+@click.option("--store-url", help="Query a SPARQL endpoint holding the release (loaded with `kg-publisher load`) "
+              "instead of the release's embedded store (default: the store_url setting).")
 @click.pass_context
 def serve(ctx: click.Context, build_dir: Path | None, host: str | None, port: str | None,
-          public_url: str | None) -> None:
+          public_url: str | None, store_url: str | None) -> None:
     """Serve BUILD_DIR/current (default: the build_dir setting) with gunicorn: SPARQL endpoint, linked-data
     pages, dumps and the DCAT catalogue.
 
@@ -152,11 +154,46 @@ def serve(ctx: click.Context, build_dir: Path | None, host: str | None, port: st
     """
     from .web.server import serve as run_server
 
-    settings = _settings(ctx, build_dir=build_dir, host=host, port=port, public_url=public_url)
+    settings = _settings(ctx, build_dir=build_dir, host=host, port=port, public_url=public_url,
+                         store_url=store_url)
     try:
         run_server(settings)
     except KgPublisherError as exc:
         _fail(exc)
+
+
+@main.command()
+@click.argument("release_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--store-url", required=True, help="The engine's SPARQL query endpoint, e.g. "
+              "http://127.0.0.1:7878/query (used to check the load, and by `serve --store-url`).")
+@click.option("--graph-store-url", help="The engine's Graph Store Protocol endpoint (default: told from "
+              "--store-url for Oxigraph, /query → /store, and Fuseki, /sparql → /data).")
+@click.pass_context
+def load(ctx: click.Context, release_dir: Path, store_url: str, graph_store_url: str | None) -> None:
+    """Load a built release (RELEASE_DIR: a build folder or one release in it) into a SPARQL engine the
+    server does not run, with the default graph as the merge of the named graphs, and check every graph's size.
+
+    Load into an empty engine; to switch releases without readers seeing a half-loaded one, load the new
+    release into a second engine, then point the fronts' store_url (or the proxy) at it.
+
+    Example: kg-publisher load build --store-url http://127.0.0.1:7878/query
+    """
+    from .publish.release import Release
+    from .publish.remote import graph_store_url as told_graph_store
+    from .publish.remote import load_release
+
+    settings = _settings(ctx, store_url=store_url)
+    target = graph_store_url or told_graph_store(settings.store_url)
+    if not target:
+        raise UsageFailure(f"Cannot tell the Graph Store endpoint from --store-url {store_url}: give "
+                           "--graph-store-url (e.g. http://127.0.0.1:7878/store)")
+    try:
+        release = Release.open(release_dir)
+        sizes = load_release(release, settings, target)
+    except KgPublisherError as exc:
+        _fail(exc)
+    click.echo(f"loaded     {release.path} → {target}: {len(sizes)} graphs, {sum(sizes.values())} triples, "
+               "every graph as in the manifest")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -65,6 +65,12 @@ def _optional_iri(value: Any) -> str:
     return "" if isinstance(value, str) and value.strip() == "" else _iri(value)
 
 
+def _optional_endpoint(value: Any) -> str:
+    if isinstance(value, str) and value.strip() == "":
+        return ""
+    return _http_iri(value, "an absolute http(s) URL of a SPARQL query endpoint (e.g. http://127.0.0.1:7878/query)")
+
+
 def _licence_iri(value: Any) -> str:
     return _http_iri(value, "an absolute http(s) IRI (e.g. http://creativecommons.org/licenses/by/4.0/)")
 
@@ -183,6 +189,9 @@ SETTINGS: tuple[Setting, ...] = (
             "and flagged.", _bounded_int(1, 10_000_000)),
     Setting("max_query_bytes", 65536, "Longest SPARQL query text accepted, in bytes (1–16,777,216; HTTP 413 "
             "beyond).", _bounded_int(1, 1 << 24)),
+    Setting("store_url", "", "SPARQL 1.1 query endpoint of an engine holding the release (loaded with "
+            "`kg-publisher load`), e.g. http://127.0.0.1:7878/query. Empty: the release's embedded store.",
+            _optional_endpoint),
     Setting("licence", "http://creativecommons.org/licenses/by/4.0/",
             "Licence IRI stated on the catalogue, datasets and distributions.", _licence_iri),
     Setting("publisher_name", "kg-publisher", "Name of the catalogue's publisher.", _text),

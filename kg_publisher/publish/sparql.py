@@ -10,7 +10,7 @@ never fetch graphs from the web). Results are cut after ``max_rows`` rows or tri
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
@@ -40,7 +40,7 @@ class QueryJob:
     query: str
     #: The ``max_rows`` setting (its default lives in the settings registry only).
     max_rows: int
-    #: Protocol dataset (``default-graph-uri``/``named-graph-uri``); empty = the store's (union default graph).
+    #: Protocol dataset (``default-graph-uri``/``named-graph-uri``); empty = the store's (the merge of its graphs).
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     #: Media types chosen by negotiation for a result set (SELECT/ASK) and a graph (CONSTRUCT/DESCRIBE);
@@ -147,7 +147,12 @@ def execute(store: ox.Store, job: QueryJob) -> QueryAnswer:
         kwargs["named_graphs"] = [ox.NamedNode(iri) for iri in job.named_graphs]
     # Otherwise the query's own FROM/FROM NAMED choose its dataset, or the store's default graph answers: the
     # RDF merge of the named graphs, stored as such (release.load_store), so each triple counts once.
-    result = store.query(shape.text, **kwargs)
+    return answer(store.query(shape.text, **kwargs), job)
+
+
+def answer(result: ox.QueryBoolean | ox.QuerySolutions | Iterator[ox.Triple], job: QueryJob) -> QueryAnswer:
+    """Serialise a query's result as ``job`` asks (row cap included), whichever engine computed it: results may
+    be lazy (a remote store's answer being parsed as it arrives), so at most ``max_rows + 1`` are read."""
     if isinstance(result, ox.QueryBoolean):
         return _boolean(bool(result), job)
     if isinstance(result, ox.QuerySolutions):

@@ -85,8 +85,9 @@ def labels_in(store: ox.Store, iri: str) -> list[ox.Literal]:
     node = ox.NamedNode(iri)
     found: list[ox.Literal] = []
     for predicate in LABEL_PREDICATES:
-        found += [q.object for q in store.quads_for_pattern(node, ox.NamedNode(predicate), None)
-                  if isinstance(q.object, ox.Literal)]
+        # Every graph, the default one (their merge) included: each label once.
+        found += dict.fromkeys(q.object for q in store.quads_for_pattern(node, ox.NamedNode(predicate), None)
+                               if isinstance(q.object, ox.Literal) and q.object not in found)
         if found:
             break
     return found

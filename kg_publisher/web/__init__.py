@@ -13,6 +13,7 @@ from flask import Flask
 
 from ..package_data import static_dir, templates_dir
 from ..publish.release import Release
+from ..publish.remote import RemoteStore
 from ..publish.store import OxigraphStore, Store
 from ..settings import Settings, load_settings
 from .links import IriMapper
@@ -49,7 +50,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
 
     settings = settings or load_settings()
     if store is None:
-        store = OxigraphStore.from_release(Release.open(settings.build_dir), settings)
+        release = Release.open(settings.build_dir)
+        store = (RemoteStore.from_release(release, settings) if settings.store_url
+                 else OxigraphStore.from_release(release, settings))
     services = Services(settings, store, IriMapper(settings.base_iri, settings.public_url))
 
     app = Flask(__name__, template_folder=templates_dir(), static_folder=static_dir())

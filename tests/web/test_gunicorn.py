@@ -27,10 +27,12 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serving(target: Path) -> Iterator[str]:
-    """`kg-publisher serve TARGET` on a free loopback port; yields its base URL once it answers."""
+def serving(target: Path, **settings: str) -> Iterator[str]:
+    """`kg-publisher serve TARGET` on a free loopback port; yields its base URL once it answers. ``settings``
+    are passed as KGP_<NAME> variables."""
     port = _free_port()
-    env = {**os.environ, "KGP_WORKERS": "1", "KGP_QUERY_WORKERS": "1", "KGP_SETTINGS_FILE": ""}
+    env = {**os.environ, "KGP_WORKERS": "1", "KGP_QUERY_WORKERS": "1", "KGP_SETTINGS_FILE": "",
+           **{f"KGP_{name.upper()}": value for name, value in settings.items()}}
     process = subprocess.Popen(
         [sys.executable, "-m", "kg_publisher", "serve", str(target), "--host", "127.0.0.1", "--port", str(port)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,

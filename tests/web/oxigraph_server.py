@@ -1,0 +1,60 @@
+"""Oxigraph server (the binary the PyPI ``oxigraph`` package ships) started and stopped by the tests."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+
+def oxigraph_binary() -> str:
+    """The ``oxigraph`` command of this virtual environment (the test extra installs it)."""
+    found = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
+    if found is None:
+        pytest.skip("the oxigraph server binary is not installed (pip install oxigraph; `make test` does)")
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def oxigraph_server(location: Path, *, read_only: bool, timeout_s: int = 60) -> Iterator[str]:
+    """``oxigraph serve[-read-only]`` on a free loopback port; yields its base URL (``…/query``, ``…/store``)."""
+    port = free_port()
+    command = [oxigraph_binary(), "serve-read-only" if read_only else "serve", "--location", str(location),
+               "--bind", f"127.0.0.1:{port}", "--timeout-s", str(timeout_s)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if process.poll() is not None:
+                    pytest.fail(f"oxigraph exited: {process.stderr.read().decode() if process.stderr else ''}")
+                if time.monotonic() > deadline:
+                    pytest.fail("oxigraph did not answer within 30 s")
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
