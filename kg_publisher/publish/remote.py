@@ -182,7 +182,8 @@ class RemoteStore:
             if self.release is not None:
                 self._graph_sizes = {str(g): int(n) for g, n in self.release.manifest["graphs"].items()}
             else:
-                rows = self._rows("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+                # GRAPH ?g { OPTIONAL … } names every graph, empty ones too.
+                rows = self._rows("SELECT ?g (COUNT(?s) AS ?n) WHERE { GRAPH ?g { OPTIONAL { ?s ?p ?o } } } GROUP BY ?g")
                 self._graph_sizes = {row["g"].value: int(row["n"].value) for row in rows}
         return self._graph_sizes
 

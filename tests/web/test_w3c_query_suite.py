@@ -29,10 +29,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from kg_publisher.publish.store import OxigraphStore
+from kg_publisher.publish.remote import RemoteStore
+from kg_publisher.publish.store import OxigraphStore, Store
 from kg_publisher.web import create_app
 
 from .conftest import make_settings
+from .oxigraph_server import oxigraph_server
 from .w3c_query_cases import (
     EVALUATION,
     NEGATIVE,
@@ -113,9 +115,10 @@ class SuiteApp:
     unloadable: dict[str, str]
 
 
-@pytest.fixture(scope="module")
-def suite_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SuiteApp]:
-    """An app over every data file of the suites, one named graph each."""
+@pytest.fixture(scope="module", params=["embedded", "remote"])
+def suite_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SuiteApp]:
+    """An app over every data file of the suites, one named graph each: on the embedded store, and on the same
+    store served by Oxigraph server (``store_url``), with the same pinned failures."""
     path = tmp_path_factory.mktemp("w3c-query") / "store"
     store = ox.Store(str(path))
     unloadable: dict[str, str] = {}
@@ -130,9 +133,16 @@ def suite_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SuiteApp]:
     store.flush()
     del store
     settings = make_settings(query_workers=1)
-    suite_store = OxigraphStore(path, settings, query_workers=1)
-    yield SuiteApp(create_app(settings, suite_store), ox.Store.read_only(str(path)), unloadable)
-    suite_store.close()
+    if request.param == "embedded":
+        suite_store: Store = OxigraphStore(path, settings, query_workers=1)
+        yield SuiteApp(create_app(settings, suite_store), ox.Store.read_only(str(path)), unloadable)
+        suite_store.close()
+        return
+    with oxigraph_server(path, read_only=True) as url:
+        remote = settings.replace(store_url=f"{url}/query")
+        suite_store = RemoteStore(remote.store_url, remote)
+        yield SuiteApp(create_app(remote, suite_store), ox.Store.read_only(str(path)), unloadable)
+        suite_store.close()
 
 
 def _error(response: TestResponse) -> str:
