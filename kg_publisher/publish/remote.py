@@ -27,15 +27,18 @@ import pyoxigraph as ox
 from .. import __version__
 from ..errors import QueryError, QuerySyntaxError, QueryTimeout, StoreError
 from ..settings import Settings
-from .formats import NTRIPLES, RESULTS_JSON
+from .formats import NTRIPLES, RESULTS_JSON, TURTLE
 from .release import Release
 from .sparql import QueryAnswer, QueryJob, answer, check_request
 from .triples import LABEL_PREDICATES
 
-#: What we ask the engine for: result sets as SPARQL JSON, graphs as N-Triples (every engine writes both).
 T = TypeVar("T")
 
-_ACCEPT = f"{RESULTS_JSON.media_type}, {NTRIPLES.media_type};q=0.9, text/plain;q=0.1"
+#: What we ask the engine for: result sets as SPARQL JSON, graphs as N-Triples or Turtle (QLever writes no
+#: N-Triples media type but its Turtle is line-based), each parsed as it arrives.
+_ACCEPT = f"{RESULTS_JSON.media_type}, {NTRIPLES.media_type};q=0.9, {TURTLE.media_type};q=0.8, text/plain;q=0.1"
+_GRAPH_FORMATS = {NTRIPLES.media_type: ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
+                  TURTLE.media_type: ox.RdfFormat.TURTLE}
 
 
 class _Deadline(io.RawIOBase):
@@ -124,9 +127,9 @@ class RemoteStore:
         body = io.BufferedReader(_Deadline(response.iter_bytes(), deadline, timeout))
         if media_type in (RESULTS_JSON.media_type, "application/json"):
             return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-        if media_type in (NTRIPLES.media_type, "text/plain"):
-            return (quad.triple for quad in ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
-        raise StoreError(f"The store answered {media_type or 'no media type'}, not SPARQL JSON or N-Triples")
+        if media_type in _GRAPH_FORMATS:
+            return (quad.triple for quad in ox.parse(body, format=_GRAPH_FORMATS[media_type]))
+        raise StoreError(f"The store answered {media_type or 'no media type'}, not SPARQL JSON, N-Triples or Turtle")
 
     def _triples(self, query: str) -> list[ox.Triple]:
         return self._run(query)
@@ -183,7 +186,8 @@ class RemoteStore:
                 self._graph_sizes = {str(g): int(n) for g, n in self.release.manifest["graphs"].items()}
             else:
                 # GRAPH ?g { OPTIONAL … } names every graph, empty ones too.
-                rows = self._rows("SELECT ?g (COUNT(?s) AS ?n) WHERE { GRAPH ?g { OPTIONAL { ?s ?p ?o } } } GROUP BY ?g")
+                rows = self._rows("SELECT ?g (COUNT(?s) AS ?n) WHERE { GRAPH ?g { OPTIONAL { ?s ?p ?o } } } "
+                                  "GROUP BY ?g")
                 self._graph_sizes = {row["g"].value: int(row["n"].value) for row in rows}
         return self._graph_sizes
 
