@@ -18,8 +18,6 @@ from kg_publisher.validate import validate_graph
 
 from .sources import document
 
-pytestmark = pytest.mark.needs_shared("corpus")
-
 SHAPES = Path(__file__).resolve().parents[2] / "shapes"
 BGTS = "https://w3id.org/cn-budget-kg/shapes#"
 

@@ -25,8 +25,6 @@ from kg_publisher.records.parse import parse_disclosure
 from .expectations import score
 from .sources import CORPUS, document
 
-pytestmark = pytest.mark.needs_shared("corpus")
-
 PAIRS = ("03_putuo-czj-2025-budget", "07_putuo-czj-2024-final")
 DIMENSIONS = ("operation", "indicator", "fund_source", "expenditure_type", "economic", "functional", "item", "phase")
 

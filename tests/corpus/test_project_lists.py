@@ -5,13 +5,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
-
 from kg_publisher.records.model import AmountFact
 
 from .sources import document
-
-pytestmark = pytest.mark.needs_shared("corpus")
 
 
 def _lists(name: str) -> tuple[list[AmountFact], list[AmountFact]]:

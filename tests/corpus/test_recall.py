@@ -7,8 +7,6 @@ import pytest
 from .expectations import score
 from .sources import DOCUMENTS, document
 
-pytestmark = pytest.mark.needs_shared("corpus")
-
 #: Recall reached when the table and 决算 readers run next to the text parser (a floor, not a target).
 RECALL_FLOOR = {"01": 0.94, "03": 1.0, "07": 1.0, "12": 0.98, "13": 0.98}
 

@@ -10,8 +10,6 @@ from kg_publisher.records.sections import find_sections
 
 from .sources import DOCUMENTS, document
 
-pytestmark = pytest.mark.needs_shared("corpus")
-
 
 @pytest.mark.parametrize("name", DOCUMENTS)
 def test_every_fact_is_printed_where_it_points(name: str) -> None:
