@@ -92,6 +92,13 @@ def test_query_processes_have_no_network_even_when_the_checks_are_bypassed(
     with pytest.raises(KgPublisherError) as failure:
         pool.run(loud)
     assert "unreachable" in str(failure.value).lower(), failure.value
+    # No port scanner: an open port (the listener) and a closed one give the same answer.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    with pytest.raises(KgPublisherError) as closed_failure:
+        pool.run(QueryJob(query=f"ASK {{ SERVICE <http://127.0.0.1:{closed}/sparql> {{ ?s ?p ?o }} }}", max_rows=10))
+    assert str(closed_failure.value).replace(str(closed), "PORT") == str(failure.value).replace(str(port), "PORT")
     time.sleep(0.3)
     assert len(hits) == 1, outcomes
 
