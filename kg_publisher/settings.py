@@ -181,10 +181,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("host", "127.0.0.1", "Interface the web server binds to.", _host_name),
     Setting("port", 8000, "TCP port of the web server.", _port),
     Setting("workers", 2, "Number of gunicorn worker processes (1–64).", _bounded_int(1, 64)),
-    Setting("query_timeout", 10.0, "Seconds a SPARQL query may run before it is stopped (HTTP 503); "
-            "more than 0, at most 3600.", _seconds(3600)),
-    Setting("query_workers", 2, "SPARQL worker processes per server process (1–64); a query past "
-            "query_timeout is stopped by ending its worker, which is then replaced.", _bounded_int(1, 64)),
+    Setting("query_timeout", 10.0, "Seconds a SPARQL query may take, counted from its arrival (waiting for a "
+            "query process included), before it is stopped (HTTP 503); more than 0, at most 3600.", _seconds(3600)),
+    Setting("query_workers", 2, "SPARQL worker processes per server process (1–64; at least 2 run, one is "
+            "always kept for cheap lookups); a query past query_timeout is stopped by ending its worker, which is "
+            "then replaced.", _bounded_int(1, 64)),
     Setting("max_rows", 10000, "Most result rows (or triples) a query returns (1–10,000,000); more are cut "
             "and flagged.", _bounded_int(1, 10_000_000)),
     Setting("max_query_bytes", 65536, "Longest SPARQL query text accepted, in bytes (1–16,777,216; HTTP 413 "

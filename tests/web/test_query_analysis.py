@@ -1,0 +1,86 @@
+"""How :mod:`kg_publisher.publish.query_analysis` reads a query: each rule with a case it refuses and one it lets by."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg_publisher.errors import QuerySyntaxError, QueryTooComplex
+from kg_publisher.publish.query_analysis import MAX_DEPTH, analyse, tokenize
+
+BASE = "http://localhost/sparql"
+
+
+@pytest.mark.parametrize(("query", "service"), [
+    ("SELECT * WHERE { SERVICE <urn:x> { } }", True),
+    ("SELECT * WHERE { #\rSERVICE <urn:x> { } }", True),  # a comment ends at \r
+    ("SELECT * WHERE { # SERVICE <urn:x> { } \n }", False),
+    ("SELECT * WHERE { \\u0053ERVICE <urn:x> { } }", True),  # escapes apply before parsing
+    ('SELECT * WHERE { BIND("SERVICE" AS ?x) }', False),
+    ('SELECT * WHERE { BIND("""a\r\nSERVICE""" AS ?x) }', False),  # long strings span lines
+    ("SELECT * WHERE { BIND('''a\n''' AS ?x) SERVICE <urn:x> {} }", True),
+    ("PREFIX service: <urn:s:> SELECT * WHERE { ?s service:x ?o }", False),
+    ("SELECT ?service WHERE { ?service ?p ?o }", False),
+    ("SELECT * WHERE { ?s <urn:a#SERVICE> ?o }", False),
+    ("PREFIX e: <urn:e:> SELECT * WHERE { ?s e:a\\#b ?o SERVICE <urn:x> {} }", True),  # \\# is not a comment
+    # Inside an expression, '<' after an operand is less-than: the '#' starts a comment, the '"""' is in it.
+    ('SELECT * WHERE { ?s ?p ?o FILTER(?o<?s#>"""\n) SERVICE <urn:x> {}\n#"""\n}', True),
+    # In a triple pattern '<' starts an IRI, '#' included.
+    ('SELECT * WHERE { ?s <urn:p#q> ?o . ?s ?p """#\n""" }', False),
+])
+def test_service_is_found_where_the_engine_sees_it(query: str, service: bool) -> None:
+    assert analyse(query).uses_service is service
+
+
+def test_comments_are_blanked_in_the_text_the_engine_runs() -> None:
+    shape = analyse("SELECT * # note\rWHERE { ?s ?p ?o } # end")
+    assert "#" not in shape.text and "note" not in shape.text and len(shape.text) == len("SELECT * # note\rWHERE "
+                                                                                         "{ ?s ?p ?o } # end")
+
+
+@pytest.mark.parametrize(("query", "graphs"), [
+    ("SELECT * FROM <http://a/g> WHERE {}", ["http://a/g"]),
+    ("SELECT * FROM NAMED <g> WHERE {}", ["http://localhost/g"]),
+    ("BASE <http://b/x/> SELECT * FROM <g> FROM NAMED <../h> WHERE {}", ["http://b/x/g", "http://b/h"]),
+    ("PREFIX r: <http://r/> SELECT * from named r:g\\~1 WHERE {}", ["http://r/g~1"]),
+    ("SELECT * #\rFROM <http://a/g> WHERE {}", ["http://a/g"]),
+    ("SELECT * WHERE { ?s <urn:from> ?o } # FROM <http://a/g>", []),
+])
+def test_dataset_clauses_are_resolved_as_the_parser_does(query: str, graphs: list[str]) -> None:
+    assert analyse(query, BASE).from_graphs == graphs
+
+
+@pytest.mark.parametrize(("query", "update"), [
+    ("INSERT DATA { <a:b> <a:c> 1 }", True),
+    ("PREFIX x: <urn:x:> BASE <urn:b> delete WHERE { ?s ?p ?o }", True),
+    ("#\rLOAD <http://example.org/>", True),
+    ("SELECT ?insert WHERE { ?insert ?p ?o }", False),
+    ("PREFIX insert: <urn:i:> SELECT * WHERE { ?s insert:x ?o }", False),
+])
+def test_updates_are_known_by_their_first_word(query: str, update: bool) -> None:
+    assert analyse(query).is_update is update
+
+
+def test_nesting_is_counted_over_every_bracket_and_unary_chains() -> None:
+    assert analyse("ASK { FILTER((!(-(1)))) }").depth == 5  # 5 brackets; a unary run adds to the brackets around it
+    assert analyse("ASK { FILTER(!!-1) }").depth == 5
+    ok = "ASK " + "{" * (MAX_DEPTH - 1) + "}" * (MAX_DEPTH - 1)
+    assert analyse(ok).depth == MAX_DEPTH - 1
+    for deep in ("ASK " + "{" * (MAX_DEPTH + 1) + "}" * (MAX_DEPTH + 1),
+                 "ASK { FILTER(" + "!" * MAX_DEPTH + "true) }",
+                 "ASK { ?s <urn:p> " + "[ <urn:p> " * MAX_DEPTH + "1" + " ]" * MAX_DEPTH + " }"):
+        with pytest.raises(QueryTooComplex):
+            analyse(deep)
+
+
+def test_escapes_that_spell_escapes_are_refused() -> None:
+    with pytest.raises(QuerySyntaxError):
+        analyse("SELECT * WHERE { ?s ?p \"\\u005Cu0041\" }")
+    with pytest.raises(QuerySyntaxError):
+        analyse("SELECT * WHERE { ?s ?p \"\\uD800\" }")
+
+
+def test_tokens_cover_every_terminal_kind() -> None:
+    text = "PREFIX e: <urn:e:> SELECT ?x $y WHERE { _:b e:p 'a'@en-GB, 1.5e3, .5 ; a e:T } # c"
+    kinds = [token.kind for token in tokenize(text)]
+    assert kinds == ["word", "pname", "iri", "word", "var", "var", "word", "punct", "bnode", "pname", "string",
+                     "langtag", "punct", "number", "punct", "number", "punct", "word", "pname", "punct"]
