@@ -10,6 +10,7 @@
     │   └── OutputError              a build output cannot be written (disk full, no permission, read-only)
     ├── StoreError                   the published store cannot be opened
     ├── NotFound                     an IRI or dump we do not hold
+    ├── SearchError                  a search we do not run (too long, control characters)
     └── QueryError                   a SPARQL request that we refuse
         ├── QuerySyntaxError         the query does not parse (message carries the parser's text)
         ├── QueryTooLarge            the query text is longer than the `max_query_bytes` setting
@@ -73,6 +74,10 @@ class StoreError(KgPublisherError):
 
 class NotFound(KgPublisherError):
     default_hint = "Browse /catalog or query /sparql to find the IRIs this server holds."
+
+
+class SearchError(KgPublisherError):
+    default_hint = "Search for a department, a budget item, a glossary term or a code, e.g. 财政 or budget."
 
 
 class QueryError(KgPublisherError):

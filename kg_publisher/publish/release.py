@@ -37,6 +37,7 @@ from .catalog import WHOLE_KEY, DatasetEntry, DumpFile, GraphStats, catalog_grap
 from .formats import DUMP_SYNTAXES, JSONLD, RdfSyntax, written
 from .jsonld import compact_jsonld
 from .model import PublishedDisclosure
+from .search import index_release
 from .spreadsheet import TableFile, write_tables
 
 MANIFEST = "manifest.json"
@@ -173,6 +174,7 @@ def write_release(release_dir: Path, disclosures: list[PublishedDisclosure], voc
     version = hashlib.sha256(kg_bytes).hexdigest()[:16]
 
     load_store(release_dir / "store", release_dir / "kg.nq")
+    index_release(release_dir, dataset_rows)  # search.sqlite: the search box and the indexes read it
 
     graph_sizes: dict[str, int] = {name: len(quads) for name, quads in sorted(by_graph.items())}
     graph_sizes[str(minter.catalog_graph())] = len(set(catalog_quads))

@@ -45,7 +45,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     """Build the app. Without ``store``, open the release at the ``build_dir`` setting (``DIR/current``)."""
     from flask_compress import Compress
 
-    from . import downloads, http, resources, site, sparql
+    from . import downloads, http, resources, search, site, sparql
     from .errors import register_error_handlers
 
     settings = settings or load_settings()
@@ -80,6 +80,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.register_blueprint(sparql.blueprint(services))
     app.register_blueprint(downloads.blueprint(services))
     app.register_blueprint(site.blueprint(services))
+    app.register_blueprint(search.blueprint(services))
     app.register_blueprint(resources.blueprint(services))  # last: its catch-all route serves minted IRIs
     return app
 

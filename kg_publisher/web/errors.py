@@ -20,6 +20,7 @@ log = logging.getLogger("kg_publisher.web")
 #: Most specific first: the first class an error is an instance of decides.
 STATUS: tuple[tuple[type[errors.KgPublisherError], int], ...] = (
     (errors.NotFound, 404),
+    (errors.SearchError, 400),
     (errors.QueryTooLarge, 413),
     (errors.UpdateForbidden, 403),
     (errors.RemoteAccessForbidden, 403),

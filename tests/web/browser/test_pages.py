@@ -68,3 +68,21 @@ def test_without_javascript_the_figures_are_in_tables(visit: Any, release: Relea
     assert seen.page.locator("#function-chart svg").count() == 0
     assert seen.page.locator("#function-table tbody tr.level-1").count() == 4
     assert seen.page.locator("#headline-expenditure .amount").inner_text() == "3,121.42"
+
+
+@pytest.mark.parametrize("query", ["财政", "budget"])
+def test_the_search_box_finds_the_department(visit: Any, query: str) -> None:
+    seen = visit("/", viewport=PHONE)
+    seen.page.fill("header form.search input[name=q]", query)
+    seen.page.press("header form.search input[name=q]", "Enter")
+    seen.page.wait_for_selector("#results-department")
+    assert "上海市普陀区财政局" in seen.page.locator("#results-department").inner_text()
+    seen.screenshot(f"search-{'caizheng' if query == '财政' else query}-390")
+    assert seen.errors == [] and seen.overflow() <= 0
+
+
+@pytest.mark.parametrize("path", ["/departments", "/glossary", "/search?q=%E8%B4%A2%E6%94%BF"])
+def test_index_pages_fit_a_phone(visit: Any, path: str) -> None:
+    seen = visit(path, viewport=PHONE)
+    seen.screenshot(f"index{path.replace('/', '-').split('?')[0]}-390")
+    assert seen.errors == [] and seen.outside == [] and seen.overflow() <= 0

@@ -1,0 +1,113 @@
+"""Search and indexes: one SQLite FTS5 (trigram) index per release, written by the release writer; /search finds
+departments, datasets, figures, glossary terms and codes by Chinese or English text; /departments and /glossary."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from flask.testing import FlaskClient
+
+from kg_publisher.errors import SearchError
+from kg_publisher.publish.release import Release, write_release
+from kg_publisher.publish.search import SEARCH_DB, Entry, search, search_index, write_search_index
+
+from .conftest import fixture_disclosure, fixture_vocabulary, make_settings
+
+PUTUO_ORG = "https://w3id.org/cn-budget-kg/id/org/shanghai-putuo-czj"
+
+
+def _results(client: FlaskClient, query: str) -> dict[str, list[str]]:
+    page = client.get("/search", query_string={"q": query})
+    assert page.status_code == 200
+    soup = BeautifulSoup(page.get_data(as_text=True), "html.parser")
+    return {str(section["id"]).removeprefix("results-"): [a.get_text() for a in section.select("li > a")]
+            for section in soup.select("section.results")}
+
+
+def test_the_release_writer_writes_the_index(tmp_path: Path) -> None:
+    settings = make_settings()
+    manifest = write_release(tmp_path, [fixture_disclosure(settings)], fixture_vocabulary(), settings)
+    path = tmp_path / SEARCH_DB
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+        kinds = dict(db.execute("SELECT kind, COUNT(*) FROM entries GROUP BY kind").fetchall())
+    assert kinds["department"] == 1 and kinds["dataset"] == len(manifest["datasets"]) == 1
+    assert kinds["figure"] >= 1 and kinds["code"] > 50  # the hand-made fixture graph holds a few figures
+    # a release written before releases carried an index gets one, once, on first use
+    path.unlink()
+    built = search_index(tmp_path, manifest["version"], manifest["datasets"])
+    assert built == path and path.is_file()
+    mtime = path.stat().st_mtime_ns
+    assert search_index(tmp_path, manifest["version"], manifest["datasets"]) == path
+    assert path.stat().st_mtime_ns == mtime
+
+
+@pytest.mark.parametrize("query", ["财政", "财政局", "budget", "Budget", "普陀"])
+def test_chinese_and_english_find_the_department(client: FlaskClient, query: str) -> None:
+    found = _results(client, query)
+    assert "上海市普陀区财政局" in found["department"], found
+
+
+def test_terms_figures_and_codes_are_found(client: FlaskClient) -> None:
+    found = _results(client, "机关运行经费")
+    assert "机关运行经费" in found["term"]
+    assert any(title.startswith("机关运行经费") for title in found["figure"])
+    codes = _results(client, "201")["code"]
+    assert any(title.startswith("201 一般公共服务支出") for title in codes)
+    assert "code" in _results(client, "general public budget")  # English labels of the code lists
+
+
+def test_bad_searches_are_told_what_to_do(client: FlaskClient) -> None:
+    assert client.get("/search").status_code == 200  # the empty form
+    assert "没有找到" in client.get("/search?q=zzzqqq").get_data(as_text=True)
+    too_long = client.get("/search", query_string={"q": "财" * 101}, headers={"Accept": "application/json"})
+    assert too_long.status_code == 400 and "at most 100" in too_long.get_json()["error"]["message"]
+    control = client.get("/search", query_string={"q": "财\x01政"})
+    assert control.status_code == 400
+    # LIKE wildcards and FTS syntax are text, not operators
+    assert _results(client, "%") == {} and _results(client, '"budget" OR x') == {}
+
+
+def test_search_below_three_characters_still_matches_substrings(tmp_path: Path) -> None:
+    path = tmp_path / SEARCH_DB
+    write_search_index(path, [Entry("department", "a:1", "上海市普陀区财政局", "budget 2025"),
+                              Entry("term", "a:2", "财政拨款收入", "", "指本级财政当年拨付的资金。")])
+    assert [h.iri for h in search(path, "财政")["department"]] == ["a:1"]
+    assert [h.iri for h in search(path, "财政")["term"]] == ["a:2"]
+    assert [h.iri for h in search(path, "BUDGET")["department"]] == ["a:1"]
+    assert search(path, "拨付")["term"][0].iri == "a:2"  # in the definition
+    with pytest.raises(SearchError):
+        search(path, "   ")
+
+
+def test_the_department_index_lists_every_department_by_region(client: FlaskClient, release: Release) -> None:
+    soup = BeautifulSoup(client.get("/departments").get_data(as_text=True), "html.parser")
+    regions = [h2.get_text() for h2 in soup.select("section.region h2")]
+    assert len(regions) == 3
+    putuo = soup.find("a", href=lambda href: bool(href) and href.endswith("/id/org/shanghai-putuo-czj"))
+    assert putuo is not None
+    disclosures = putuo.find_parent("tr").find_all("a")[1:]  # type: ignore[union-attr]
+    assert [a.get_text() for a in disclosures] == ["2024 决算 final accounts", "2025 预算 budget"]
+
+
+def test_the_glossary_puts_definitions_side_by_side(client: FlaskClient) -> None:
+    soup = BeautifulSoup(client.get("/glossary").get_data(as_text=True), "html.parser")
+    term = next(dt for dt in soup.select("dl.glossary dt") if dt.get_text().startswith("机关运行经费"))
+    definitions = []
+    for sibling in term.find_next_siblings():
+        if sibling.name == "dt":
+            break
+        definitions.append(sibling.get_text())
+    assert len(definitions) >= 2 and all("公用经费" in d or "基本支出" in d for d in definitions)
+    first_link = soup.select_one(".glossary-index a")
+    assert first_link is not None and soup.find(id=str(first_link["href"]).lstrip("#")) is not None
+
+
+def test_every_page_has_the_search_box(client: FlaskClient) -> None:
+    for path in ("/", "/catalog", "/id/org/shanghai-putuo-czj", "/departments"):
+        soup = BeautifulSoup(client.get(path, headers={"Accept": "text/html"}).get_data(as_text=True), "html.parser")
+        form = soup.select_one("header form.search")
+        assert form is not None and str(form["action"]).endswith("/search"), path
