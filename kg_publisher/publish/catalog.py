@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from pyoxigraph import BlankNode, NamedNode, Quad
@@ -239,6 +240,8 @@ def catalog_graph(settings: Settings, datasets: list[DatasetEntry], whole_stats:
         _void(g, minter, ds, entry.stats, entry.dumps, settings)
         g.add((service, DCAT.servesDataset, ds))
 
+    _series(g, minter, catalog, datasets, contact, licence)
+
     g.add((service, RDF.type, DCAT.DataService))
     g.add((service, DCTERMS.title, Literal("部门预算知识图谱 SPARQL 1.1 查询服务", lang="zh")))
     g.add((service, DCTERMS.title, Literal("Budget knowledge graph SPARQL 1.1 query service", lang="en")))
@@ -255,6 +258,47 @@ def catalog_graph(settings: Settings, datasets: list[DatasetEntry], whole_stats:
     g.add((SPARQL_PROTOCOL, RDF.type, DCTERMS.Standard))
     _controlled_vocabulary_terms(g, licence, base)
     return g
+
+
+def _series(g: Graph, minter: IriMinter, catalog: URIRef, datasets: list[DatasetEntry], contact: URIRef,
+            licence: URIRef) -> None:
+    """Each department's yearly disclosures of one kind (预算, 决算) as a DCAT-AP 3 ``dcat:DatasetSeries``: its
+    datasets ``dcat:inSeries`` it, chained by ``dcat:prev``/``dcat:next`` in year order, ``dcat:first``/``dcat:last``
+    on the series (what portals harvesting yearly releases show as one series)."""
+    groups: dict[tuple[str, str], list[DatasetEntry]] = {}
+    for entry in datasets:
+        groups.setdefault((str(entry.organization), entry.kind), []).append(entry)
+    for (organization, kind), members in sorted(groups.items()):
+        members.sort(key=lambda entry: (entry.year, entry.key))
+        series = minter.series(organization.rsplit("/", 1)[-1], kind)
+        zh_kind, en_kind = KIND_TITLES.get(kind, (kind, kind))
+        department = members[-1].department
+        years = [entry.year for entry in members]
+        g.add((catalog, DCAT.dataset, series))
+        g.add((series, RDF.type, DCAT.DatasetSeries))
+        g.add((series, RDF.type, DCAT.Dataset))  # DCAT 3: every series is a dataset (listed by dcat:dataset)
+        g.add((series, DCTERMS.title, Literal(f"{department}{zh_kind}公开（历年）", lang="zh")))
+        g.add((series, DCTERMS.title, Literal(f"{department}: {en_kind} disclosures by year", lang="en")))
+        g.add((series, DCTERMS.description, Literal(
+            f"{department}各年度{zh_kind}公开文件的数据集（{years[0]}–{years[-1]}，共 {len(members)} 份）。",
+            lang="zh")))
+        g.add((series, DCTERMS.description, Literal(
+            f"The yearly {en_kind} disclosures of {department} as datasets ({years[0]}–{years[-1]}, "
+            f"{len(members)} in this release).", lang="en")))
+        g.add((series, DCTERMS.publisher, URIRef(organization)))
+        g.add((series, DCAT.contactPoint, contact))
+        g.add((series, DCTERMS.accrualPeriodicity, EU_FREQ.ANNUAL))
+        g.add((series, DCTERMS.spatial, EU_COUNTRY.CHN))
+        g.add((series, DCTERMS.license, licence))
+        for year in sorted(set(years)):
+            g.add((series, DCTERMS.temporal, _period(g, minter, year)))
+        g.add((series, DCAT.first, members[0].dataset))
+        g.add((series, DCAT.last, members[-1].dataset))
+        for earlier, later in pairwise(members):
+            g.add((later.dataset, DCAT.prev, earlier.dataset))
+            g.add((earlier.dataset, DCAT.next, later.dataset))
+        for entry in members:
+            g.add((entry.dataset, DCAT.inSeries, series))
 
 
 def _dataset_common(g: Graph, minter: IriMinter, ds: URIRef, settings: Settings, contact: URIRef,

@@ -147,3 +147,48 @@ def test_release_is_deterministic(tmp_path: Path) -> None:
     assert lines == sorted(lines)
     text = (tmp_path / "one" / "sources").glob("*.txt")
     assert any("收入预算819.82万元" in path.read_text(encoding="utf-8") for path in text)
+
+
+def test_each_department_and_kind_is_a_dataset_series(client: FlaskClient, release: Release) -> None:
+    """普陀区财政局 publishes a 2025 budget and a 2024 final account: two series of one dataset each; the
+    catalogue lists every series, every dataset is in exactly one, and prev/next follow the years."""
+    catalogue = Graph().parse(data=client.get("/catalog.ttl").data, format="turtle")
+    series = set(catalogue.subjects(RDF.type, DCAT.DatasetSeries))
+    expected = {(row["dataset"].split("/id/dataset/")[1].rsplit("-", 2)[0], row["dataset"].rsplit("-", 1)[1])
+                for row in release.manifest["datasets"]}
+    assert len(series) == len(expected)
+    catalog = next(catalogue.subjects(RDF.type, DCAT.Catalog))
+    assert series <= set(catalogue.objects(catalog, DCAT.dataset))
+    for row in release.manifest["datasets"]:
+        dataset = URIRef(row["dataset"])
+        [in_series] = list(catalogue.objects(dataset, DCAT.inSeries))
+        assert in_series in series
+    for one in series:
+        members = sorted(catalogue.subjects(DCAT.inSeries, one))
+        assert catalogue.value(one, DCAT.first) in members and catalogue.value(one, DCAT.last) in members
+        for dataset in members:
+            for earlier in catalogue.objects(dataset, DCAT.prev):
+                assert (earlier, DCAT.next, dataset) in catalogue
+                assert catalogue.value(earlier, DCAT.inSeries) == one
+
+
+def test_a_department_s_years_are_chained_in_its_series(tmp_path: Path) -> None:
+    """Three yearly budgets of one department, given out of order: prev/next and first/last follow the years."""
+    from kg_publisher.publish.catalog import DatasetEntry, GraphStats, catalog_graph
+    from kg_publisher.settings import load_settings
+
+    settings = load_settings(overrides={"build_dir": str(tmp_path)})
+    base = settings.base_iri
+    entries = [DatasetEntry(
+        key=f"wanli-{year}-budget", dataset=URIRef(f"{base}id/dataset/wanli-{year}-budget"), title=f"{year}",
+        department="万里街道办事处", organization=URIRef(f"{base}id/org/wanli"), year=year, kind="budget",
+        region=None, source=URIRef(f"{base}id/source/{year}"), source_name=f"{year}.txt",
+        source_sha256="0" * 64, source_media_type="text/plain", observations=1,
+        stats=GraphStats(triples=1, entities=1, distinct_subjects=1, distinct_objects=1, properties=1),
+        dumps=()) for year in (2025, 2023, 2024)]
+    graph = catalog_graph(settings, entries, entries[0].stats, ())
+    [series] = list(graph.subjects(RDF.type, DCAT.DatasetSeries))
+    ds = {year: URIRef(f"{base}id/dataset/wanli-{year}-budget") for year in (2023, 2024, 2025)}
+    assert graph.value(series, DCAT.first) == ds[2023] and graph.value(series, DCAT.last) == ds[2025]
+    assert graph.value(ds[2024], DCAT.prev) == ds[2023] and graph.value(ds[2024], DCAT.next) == ds[2025]
+    assert graph.value(ds[2023], DCAT.prev) is None and graph.value(ds[2025], DCAT.next) is None
