@@ -3,6 +3,7 @@ host, and fits a 390 px phone screen; a screenshot of each is kept (tests/artefa
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -86,3 +87,22 @@ def test_index_pages_fit_a_phone(visit: Any, path: str) -> None:
     seen = visit(path, viewport=PHONE)
     seen.screenshot(f"index{path.replace('/', '-').split('?')[0]}-390")
     assert seen.errors == [] and seen.outside == [] and seen.overflow() <= 0
+
+
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+
+
+@pytest.mark.parametrize("name", ["home", "catalogue", "dataset", "figure", "organisation", "sparql", "putuo",
+                                  "search", "departments", "glossary"])
+def test_no_serious_accessibility_violations(visit: Any, release: Release, name: str) -> None:
+    paths = {**pages(release), "putuo": _dataset_path(release, "shanghai-putuo-czj-2025-budget"),
+             "search": "/search?q=budget", "departments": "/departments", "glossary": "/glossary"}
+    seen = visit(paths[name])
+    if name == "putuo":
+        seen.page.wait_for_selector("#function-chart[data-rendered]")
+    seen.page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    found = seen.page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.target)}))")
+    serious = [v for v in found if v["impact"] in ("serious", "critical")]
+    assert serious == [], f"{name}: {serious}"
