@@ -88,7 +88,8 @@ def test_with_public_url_every_absolute_url_starts_with_it(public_client: FlaskC
     assert dump.headers["Link"] == f'<{PUBLIC}catalog>; rel="describedby"'
     catalogue = Graph().parse(data=public_client.get("/catalog.ttl", headers=evil).data, format="turtle")
     downloads = {str(o) for o in catalogue.objects(None, DCAT.downloadURL)}
-    assert downloads == {PUBLIC + row["path"] for row in release.manifest["dumps"]}
+    assert {PUBLIC + row["path"] for row in release.manifest["dumps"]} <= downloads
+    assert all(url.startswith(PUBLIC) for url in downloads), sorted(downloads)[:5]
     answer = json.loads(public_client.get(RELATIVE_IRI_QUERY, headers=evil).data)
     assert answer["results"]["bindings"][0]["v"]["value"] == f"{PUBLIC}x"
 

@@ -21,7 +21,7 @@ from .test_gunicorn import serving
 DATASET = "/id/dataset/panjin-xinglongtai-zwfwzx-2022-budget"
 
 #: One working URL of each route family (home, catalogue, VoID, robots, sitemap, SPARQL, dumps, linked data,
-#: the vocabulary document, static files).
+#: the vocabulary document, static files, search and the department and glossary lists).
 ROUTES = {
     "home": "/",
     "catalogue": "/catalog",
@@ -37,6 +37,9 @@ ROUTES = {
     "resource document": f"{DATASET}.ttl",
     "vocabulary": "/def",
     "static": "/static/style.css",
+    "search": "/search?q=%E8%B4%A2%E6%94%BF",
+    "departments": "/departments",
+    "glossary": "/glossary",
 }
 
 #: Appended to each route's path: bad percent-encoding, IRIs with spaces, quotes, angle brackets, braces, control
@@ -50,7 +53,8 @@ PATHS = ["/id/a%20b", "/id/%3C", "/id/%22", "/id/%7B", "/id/%00", "/\\evil.examp
 
 #: Appended to each route's URL as (extra) query parameters.
 QUERY_STRINGS = ["format=%00", "format=" + "x" * 5000, "format=%3Cscript%3E", "format=ttl&format=html",
-                 "%ZZ=%ZZ", "query=%00", "default-graph-uri=%20", "named-graph-uri=%3C%3E"]
+                 "%ZZ=%ZZ", "query=%00", "default-graph-uri=%20", "named-graph-uri=%3C%3E", "q=%00%22%3C%3E*",
+                 "q=" + "%E8%B4%A2" * 2000, "q=%22%22%22%20OR%20NEAR(", "page=-1&limit=1e99"]
 
 LONG_ACCEPT = ",".join(f"text/x-{i};q=0.{i % 10}" for i in range(2000))
 HEADERS: list[dict[str, str]] = [
