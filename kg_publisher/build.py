@@ -20,6 +20,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
@@ -260,17 +261,32 @@ def _process(path: Path, minter: IriMinter, registry: Registry, vocabulary: Grap
     return _Processed(published, result, records_json, quality, classifications)
 
 
+def default_jobs() -> int:
+    """Worker processes of a build by default: one per core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def build(
     sources: Sequence[str | Path],
     out_dir: str | Path,
     settings: Settings,
     progress: Callable[[Iterable[Path]], Iterable[Path]] | None = None,
+    jobs: int | None = None,
 ) -> BuildResult:
     """Build every source into a new release under ``out_dir`` and make it current.
+
+    ``jobs`` worker processes (default: one per core) extract, map and validate the documents not cached yet,
+    each into its cache entry; the release is then made from the cache entries in the order of ``sources``, so
+    it is the same, byte for byte, whatever ``jobs`` is. ``progress`` wraps the documents as they finish.
 
     A failure to write (disk full, no permission …) raises :class:`OutputError` and leaves ``out_dir/current``
     as it was; so does any other failure.
     """
+    if jobs is not None and jobs < 1:
+        raise BuildError(f"--jobs {jobs}: needs at least one worker", "Give --jobs 1 or more (default: cores).")
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise BuildError(f"{out}: exists and is not a folder", "Give a folder for --out (it is created if missing).")
@@ -282,11 +298,71 @@ def build(
     # reaches here comes from writing.
     with writing(out, unchanged), _exclusive(out):
         _remove_leftovers(out)
-        return _build(paths, out, settings, progress)
+        return _build(paths, out, settings, progress, default_jobs() if jobs is None else jobs)
+
+
+class _Finished:
+    """Documents in the order workers finish them (with a length, so a progress bar can show an ETA)."""
+
+    def __init__(self, paths: list[Path], futures: dict[Future[_Prepared], Path]) -> None:
+        self.paths, self.futures = paths, futures
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def __iter__(self) -> Iterator[Path]:
+        for future in as_completed(self.futures):
+            yield self.futures[future]
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """What a worker did with one document: it was in the cache already, or why its entry was rebuilt."""
+
+    was_cached: bool
+    damage: str = ""
+    #: The error that makes the document fail (reported again when the parent reads it).
+    failed: bool = False
+
+
+@cache
+def _worker_context(base_iri: str) -> tuple[IriMinter, Registry, Graph]:
+    return IriMinter(base_iri), Registry.load(), vocabulary_graph()
+
+
+def _prepare(path: Path, base_iri: str, out: Path) -> _Prepared:
+    """In a worker process: make sure the cache holds the result of ``path``."""
+    minter, registry, vocabulary = _worker_context(base_iri)
+    try:
+        item = _process(path, minter, registry, vocabulary, _Cache(out, base_iri))
+    except OutputError:
+        raise
+    except KgPublisherError:
+        return _Prepared(False, failed=True)
+    return _Prepared(item.result.cached, item.result.cache_damage)
+
+
+def _prepare_in_parallel(paths: list[Path], out: Path, settings: Settings, jobs: int,
+                         progress: Callable[[Iterable[Path]], Iterable[Path]] | None) -> dict[Path, _Prepared]:
+    """Run :func:`_prepare` for every distinct document in ``jobs`` worker processes."""
+    unique: dict[str, Path] = {}
+    for path in paths:
+        try:
+            unique.setdefault(hashlib.sha256(path.read_bytes()).hexdigest(), path)
+        except OSError:
+            continue  # reported when the parent reads it
+    prepared: dict[Path, _Prepared] = {}
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = {pool.submit(_prepare, path, settings.base_iri, out): path for path in unique.values()}
+        future_of = {path: future for future, path in futures.items()}
+        finished = _Finished(list(unique.values()), futures)
+        for path in progress(finished) if progress else finished:
+            prepared[path] = future_of[path].result()
+    return prepared
 
 
 def _build(paths: list[Path], out: Path, settings: Settings,
-           progress: Callable[[Iterable[Path]], Iterable[Path]] | None) -> BuildResult:
+           progress: Callable[[Iterable[Path]], Iterable[Path]] | None, jobs: int = 1) -> BuildResult:
     minter = IriMinter(settings.base_iri)
     registry = Registry.load()
     vocabulary = vocabulary_graph()
@@ -294,9 +370,15 @@ def _build(paths: list[Path], out: Path, settings: Settings,
     result = BuildResult(out, None)
     processed: list[_Processed] = []
     seen_keys: dict[str, Path] = {}
+    prepared: dict[Path, _Prepared] = {}
+    if jobs > 1 and len(paths) > 1:
+        prepared = _prepare_in_parallel(paths, out, settings, jobs, progress)
+        progress = None
     for path in progress(paths) if progress else paths:
         try:
             item = _process(path, minter, registry, vocabulary, cache_)
+            if path in prepared:  # what the worker found, not what reading its entry back shows
+                item.result.cached, item.result.cache_damage = prepared[path].was_cached, prepared[path].damage
         except OutputError:
             raise  # the build stops: publishing the other documents would publish the release in part
         except KgPublisherError as exc:

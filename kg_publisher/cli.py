@@ -53,9 +53,11 @@ def main(ctx: click.Context, settings_file: str | None) -> None:
               help="Build the example disclosure shipped with the package (with SOURCES, if any, instead of "
                    "DATA_DIR/disclosures).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1),
+              help="Worker processes extracting and validating documents (default: one per core).")
 @click.pass_context
 def build(ctx: click.Context, sources: tuple[Path, ...], out_dir: Path | None, base_iri: str | None,
-          example: bool, quiet: bool) -> None:
+          example: bool, quiet: bool, jobs: int | None) -> None:
     """Extract, build and validate SOURCES (files or folders; default: DATA_DIR/disclosures) and publish
     the result as DIR/current.
 
@@ -75,7 +77,7 @@ def build(ctx: click.Context, sources: tuple[Path, ...], out_dir: Path | None, b
     progress = None if quiet else (lambda paths: tqdm(paths, desc="documents", unit="doc", file=sys.stderr,
                                                      disable=len(paths) < 2))
     try:
-        result = run_build(inputs, out, settings, progress)
+        result = run_build(inputs, out, settings, progress, jobs=jobs)
     except KgPublisherError as exc:
         _fail(exc)
     for doc in result.documents:

@@ -70,6 +70,9 @@ RDFXML = RdfSyntax("rdf", "application/rdf+xml", "rdf", RdfFormat.RDF_XML, "RDF/
 
 #: Formats of the downloadable dumps (whole graph and each disclosure).
 DUMP_SYNTAXES: tuple[RdfSyntax, ...] = (TURTLE, NTRIPLES, NQUADS, TRIG, JSONLD)
+#: Formats of the whole-release dump: the line- and graph-based ones harvesters load (a compacted JSON-LD
+#: document of the whole release costs more than the rest of the release together and is loaded by no one).
+WHOLE_DUMP_SYNTAXES: tuple[RdfSyntax, ...] = (TURTLE, NTRIPLES, NQUADS, TRIG)
 #: Formats a graph (resource description, CONSTRUCT/DESCRIBE result, catalogue) is served in.
 GRAPH_SYNTAXES: tuple[RdfSyntax, ...] = (TURTLE, JSONLD, NTRIPLES, RDFXML)
 ALL_SYNTAXES: tuple[RdfSyntax, ...] = (TURTLE, NTRIPLES, NQUADS, TRIG, JSONLD, RDFXML)

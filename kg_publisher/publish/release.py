@@ -34,7 +34,7 @@ from ..iris import IriMinter
 from ..settings import Settings
 from ..vocab import PREFIXES, QB
 from .catalog import WHOLE_KEY, DatasetEntry, DumpFile, GraphStats, catalog_graph
-from .formats import DUMP_SYNTAXES, JSONLD, RdfSyntax, written
+from .formats import DUMP_SYNTAXES, JSONLD, WHOLE_DUMP_SYNTAXES, RdfSyntax, written
 from .jsonld import compact_jsonld
 from .model import PublishedDisclosure
 from .search import index_release
@@ -153,7 +153,7 @@ def write_release(release_dir: Path, disclosures: list[PublishedDisclosure], voc
             "triples": stats.triples, "observations": observations,
             "violations": item.violations, "warnings": item.warnings,
         })
-    whole_dumps = tuple(_write_dump(dumps_dir, WHOLE_KEY, syntax, data) for syntax in DUMP_SYNTAXES)
+    whole_dumps = tuple(_write_dump(dumps_dir, WHOLE_KEY, syntax, data) for syntax in WHOLE_DUMP_SYNTAXES)
     all_dumps += whole_dumps
 
     catalog = catalog_graph(settings, entries, GraphStats.of(data), whole_dumps)

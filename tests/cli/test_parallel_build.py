@@ -1,0 +1,48 @@
+"""A build with worker processes publishes the same release, byte for byte, as a serial build."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kg_publisher.build import build
+from kg_publisher.errors import BuildError
+from kg_publisher.settings import load_settings
+
+from ..conftest import ROOT
+
+DOCUMENTS = [ROOT / "data" / "disclosures" / name for name in
+             ("00_panjin-xinglongtai-zwfwzx-2022-budget.txt", "01_chongqing-jiaowei-2018-budget.txt")]
+
+
+def _files(release: Path) -> dict[str, bytes]:
+    """Every file of a release but the query store (a database, whose bytes are its own) and the build time."""
+    files = {str(p.relative_to(release)): p.read_bytes() for p in sorted(release.rglob("*"))
+             if p.is_file() and "store" not in p.relative_to(release).parts}
+    manifest = json.loads(files.pop("manifest.json"))
+    manifest.pop("build_time")
+    files["manifest.json"] = json.dumps(manifest, sort_keys=True).encode()
+    return files
+
+
+def test_parallel_and_serial_builds_are_byte_identical(tmp_path: Path) -> None:
+    settings = load_settings(environ={})
+    seen: list[Path] = []
+    serial = build(DOCUMENTS, tmp_path / "serial", settings, jobs=1)
+    parallel = build(DOCUMENTS, tmp_path / "parallel", settings, progress=lambda paths: seen.extend(paths) or seen,
+                     jobs=2)
+    assert serial.release_dir is not None and parallel.release_dir is not None
+    assert serial.release_dir.name == parallel.release_dir.name
+    assert _files(serial.release_dir) == _files(parallel.release_dir)
+    assert sorted(seen) == sorted(DOCUMENTS), "the progress callback sees every document as it finishes"
+    assert [d.cached for d in parallel.documents] == [False, False], "built by the workers, not found cached"
+    again = build(DOCUMENTS, tmp_path / "parallel", settings, jobs=2)
+    assert [d.cached for d in again.documents] == [True, True]
+    assert again.release_dir == parallel.release_dir
+
+
+def test_jobs_below_one_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(BuildError, match="at least one worker"):
+        build(DOCUMENTS, tmp_path, load_settings(environ={}), jobs=0)
