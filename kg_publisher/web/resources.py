@@ -20,6 +20,7 @@ from ..publish.evidence import evidence_for, findings_about, group_findings
 from ..publish.figures import FIGURES_LIMIT, figures_of
 from ..publish.formats import GRAPH_SYNTAXES, RdfSyntax, rdf_syntax
 from ..publish.overview import dataset_overview, wan, yuan_text
+from ..publish.profile import department_profile
 from ..publish.serialize import serialize_triples
 from ..publish.store import best_label
 from ..vocab import PROV
@@ -82,9 +83,11 @@ def blueprint(services: Services) -> Blueprint:
         is_dataset = any(t.subject == node and t.object == QB_DATASET for t in triples)
         figures = figures_of(store, iri) if is_dataset else []
         findings = findings_about(store, iri, FINDINGS_LIMIT)
-        manifest = services.release.manifest if services.release is not None and is_dataset else {}
+        manifest = services.release.manifest if services.release is not None else {}
         key = next((row["key"] for row in manifest.get("datasets", []) if row["dataset"] == iri), None)
-        tables = [row for row in manifest.get("tables", []) if row["dataset"] == key]
+        tables = [row for row in manifest.get("tables", []) if row["dataset"] == key] if is_dataset else []
+        # a department's page: every disclosure it published, its key figures across them
+        own = [row for row in manifest.get("datasets", []) if row["organization"] == iri]
         return render_template(
             "resource.html", iri=iri, title=zh or curie(iri), english=en if en != zh else None,
             rows=[(Value(curie(p), links.href(p)), values) for p, values in ordered],
@@ -99,6 +102,7 @@ def blueprint(services: Services) -> Blueprint:
             figures=[(f, label_of(f.section) or f.section) for f in figures],
             figures_limit=FIGURES_LIMIT,
             tables=tables,
+            profile=department_profile(store, own) if own else None,
             alternates=alternates(doc_path),
             services=services,
         )

@@ -23,7 +23,7 @@ def pages(release: Release) -> dict[str, str]:
         "catalogue": "/catalog",
         "dataset": seed["dataset"].removeprefix(base),
         "figure": seed["dataset"].removeprefix(base) + "/obs/expenditure-basic",
-        "organisation": "id/org/panjin-xinglongtai-zwfwzx",
+        "organisation": "id/org/shanghai-putuo-czj",
         "sparql": "/sparql",
     }
 
@@ -106,3 +106,13 @@ def test_no_serious_accessibility_violations(visit: Any, release: Release, name:
         ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.target)}))")
     serious = [v for v in found if v["impact"] in ("serious", "critical")]
     assert serious == [], f"{name}: {serious}"
+
+
+def test_the_department_profile_charts_each_disclosure(visit: Any) -> None:
+    seen = visit("/id/org/shanghai-putuo-czj")
+    seen.page.wait_for_selector("#profile-chart[data-rendered]")
+    columns = seen.page.locator("#profile-table thead th[data-column]").count()
+    assert columns == 2 and seen.page.locator("#profile-chart svg .mark-rect path").count() == columns
+    seen.page.locator("#profile-chart").scroll_into_view_if_needed()
+    seen.screenshot("department-profile")
+    assert seen.errors == []
