@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 
 from flask import Flask, Response, jsonify, render_template, request
+from markupsafe import Markup, escape
 from werkzeug.exceptions import BadHost, HTTPException, SecurityError
 
 from .. import errors
@@ -67,7 +69,24 @@ def error_response(status: int, kind: str, message: str, hint: str) -> Response:
     return response
 
 
+#: Site paths named in hints (``/catalog``, ``/sparql``, ``/dumps/…``): shown as links on the HTML error page.
+_SITE_PATH = re.compile(r"(?<![\w/.])(/(?:catalog|sparql|search|departments|glossary|dumps|id|def)\b[\w./-]*)")
+
+
+def link_paths(hint: str, script_root: str = "") -> Markup:
+    """``hint`` as HTML, escaped, with the site paths it names as links.
+
+    >>> str(link_paths("Browse /catalog or query /sparql <now>."))
+    'Browse <a href="/catalog">/catalog</a> or query <a href="/sparql">/sparql</a> &lt;now&gt;.'
+    """
+    parts = _SITE_PATH.split(hint)
+    html = [str(escape(part)) if i % 2 == 0 else f'<a href="{escape(script_root + part)}">{escape(part)}</a>'
+            for i, part in enumerate(parts)]
+    return Markup("".join(html))
+
+
 def register_error_handlers(app: Flask) -> None:
+    app.add_template_filter(link_paths, "link_paths")
     @app.errorhandler(errors.KgPublisherError)
     def known(exc: errors.KgPublisherError) -> Response:
         status = status_of(exc)

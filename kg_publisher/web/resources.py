@@ -144,6 +144,31 @@ def blueprint(services: Services) -> Blueprint:
         response.headers["Link"] = document_links(doc_path, services.settings.licence)
         return response
 
+    def graph_answer(name: str, media_type: str, doc_path: str, negotiated: bool) -> Response:
+        """A named graph's IRI: its triples in RDF; for people, what it holds and where to download it."""
+        if media_type == HTML:
+            manifest = services.release.manifest if services.release is not None else {"datasets": [], "dumps": []}
+            row = next((r for r in manifest["datasets"] if name in (r["graph"], r["quality_graph"])), None)
+            html = render_template("graph.html", iri=name, title=curie(name), size=store.graph_sizes()[name],
+                                   dataset=row, quality=row is not None and row["quality_graph"] == name,
+                                   manifest=manifest, key=row["key"] if row else None,
+                                   alternates=alternates(doc_path), services=services)
+            response = Response(html, mimetype=HTML)
+        else:
+            syntax = rdf_syntax(media_type)
+            assert syntax is not None
+            response = Response(graph_document(name, syntax), mimetype=syntax.media_type)
+        if negotiated:
+            response.headers["Vary"] = "Accept"
+            extension = next(ext for ext, mt in SUFFIXES.items() if mt == media_type)
+            response.headers["Content-Location"] = f"{doc_path}.{extension}"
+        response.headers["Link"] = document_links(doc_path, services.settings.licence)
+        return response
+
+    @lru_cache(maxsize=64)
+    def graph_document(name: str, syntax: RdfSyntax) -> bytes:
+        return serialize_triples(store.graph(name), syntax)
+
     @bp.route("/", defaults={"path": ""})
     @bp.route("/<path:path>")
     def resource(path: str) -> Response:
@@ -152,6 +177,12 @@ def blueprint(services: Services) -> Blueprint:
 
             return home(services)
         iri = links.iri(path)
+        graphs = store.graph_sizes()
+        if iri in graphs and not store.exists(iri):
+            return graph_answer(iri, graph_type_for(requested_format(), html=True), "/" + path, negotiated=True)
+        stem, _, extension = path.rpartition(".")
+        if stem and extension in SUFFIXES and links.iri(stem) in graphs and not store.exists(links.iri(stem)):
+            return graph_answer(links.iri(stem), SUFFIXES[extension], "/" + stem, negotiated=False)
         if store.exists(iri) or hash_members(iri):
             media_type = graph_type_for(requested_format(), html=True)
             return answer(iri, media_type, "/" + path, negotiated=True)

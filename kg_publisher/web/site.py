@@ -108,7 +108,7 @@ def blueprint(services: Services) -> Blueprint:
     @bp.route("/.well-known/void")
     def void() -> Response:
         # The catalogue graph carries the VoID description (void:Dataset, statistics, dumps, endpoint).
-        media_type = graph_type_for(requested_format(), html=False)
+        media_type = graph_type_for(requested_format(), html=True)  # a browser gets the catalogue's HTML view
         return catalogue_response(services, media_type, True, "/catalog")
 
     @bp.route("/robots.txt")

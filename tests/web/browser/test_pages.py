@@ -25,10 +25,11 @@ def pages(release: Release) -> dict[str, str]:
         "figure": seed["dataset"].removeprefix(base) + "/obs/expenditure-basic",
         "organisation": "id/org/shanghai-putuo-czj",
         "sparql": "/sparql",
+        "graph": seed["graph"].removeprefix(base),
     }
 
 
-@pytest.mark.parametrize("name", ["home", "catalogue", "dataset", "figure", "organisation", "sparql"])
+@pytest.mark.parametrize("name", ["home", "catalogue", "dataset", "figure", "organisation", "sparql", "graph"])
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_page_loads_clean_and_fits(visit: Any, release: Release, name: str, viewport: dict[str, int]) -> None:
     seen = visit(pages(release)[name], viewport=viewport)
