@@ -212,6 +212,8 @@ class _Processed:
     report: Graph
     #: The year's classification schemes, extended by the codes this document prints.
     classifications: Graph
+    #: What the classification graph is made from (year, printed codes): equal keys, equal graphs.
+    classification_key: tuple[object, ...] = ()
 
 
 def _process(path: Path, minter: IriMinter, registry: Registry, vocabulary: Graph, cache_: _Cache) -> _Processed:
@@ -223,14 +225,16 @@ def _process(path: Path, minter: IriMinter, registry: Registry, vocabulary: Grap
         cached, damage = None, f"{cache_.entry(source.sha256)}: {exc}"
     if cached is not None:
         meta, records_json, graph, quality = cached.meta, cached.records_json, cached.graph, cached.quality
-        classifications = classification_graph(int(meta["year"]), printed_codes(graph))  # type: ignore[call-overload]
+        year, printed = int(meta["year"]), printed_codes(graph)  # type: ignore[call-overload]
+        classifications = classification_graph(year, printed)
     else:
         disclosure = parse_disclosure(source)
         org = registry.resolve(disclosure.info.department)
         graph = disclosure_graph(disclosure, minter, org, __version__)
         key = minter.dataset_key(org.slug, disclosure.info.year, disclosure.info.kind)
         dataset = minter.dataset(org.slug, disclosure.info.year, disclosure.info.kind)
-        classifications = classification_graph(disclosure.info.year, printed_codes(graph))
+        year, printed = disclosure.info.year, printed_codes(graph)
+        classifications = classification_graph(year, printed)
         outcome: ValidationOutcome = validate_graph(graph, vocabulary + classifications, engine="compiled")
         quality = quality_graph(outcome, dataset, checked_with=CHECKED_WITH)
         info = disclosure.info
@@ -258,7 +262,8 @@ def _process(path: Path, minter: IriMinter, registry: Registry, vocabulary: Grap
             kind=str(meta["kind"]), region=meta["region"] and str(meta["region"]),  # type: ignore[arg-type]
             violations=violations, warnings=warnings,
         )
-    return _Processed(published, result, records_json, quality, classifications)
+    key_of_codes = (year, tuple((name, tuple(pairs)) for name, pairs in sorted(printed.items())))
+    return _Processed(published, result, records_json, quality, classifications, key_of_codes)
 
 
 def default_jobs() -> int:
@@ -464,8 +469,12 @@ def _release(out: Path, items: list[_Processed], vocabulary: Graph,
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=releases))
     try:
         disclosures = [item.published for item in items if item.published is not None]
+        vocabulary = vocabulary + Graph()  # a copy: the union below is made in place, once per distinct graph
+        merged: set[tuple[object, ...]] = set()
         for item in items:
-            vocabulary = vocabulary + item.classifications
+            if item.classification_key not in merged:
+                merged.add(item.classification_key)
+                vocabulary += item.classifications
         manifest = write_release(staging, disclosures, vocabulary, settings)
         records_dir = staging / "records"
         records_dir.mkdir(exist_ok=True)
@@ -477,6 +486,7 @@ def _release(out: Path, items: list[_Processed], vocabulary: Graph,
         if final.exists():
             shutil.rmtree(staging)  # identical content already released
         else:
+            _link_unchanged(staging, out / "current")
             os.replace(staging, final)
     except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
@@ -490,6 +500,29 @@ def _release(out: Path, items: list[_Processed], vocabulary: Graph,
     os.replace(link_tmp, out / "current")
     _prune_releases(releases, keep=version)
     return final, manifest
+
+
+#: Folders of a release whose files are per document and usually unchanged from one release to the next.
+_SHARED_FOLDERS = ("dumps", "records", "sources")
+
+
+def _link_unchanged(staging: Path, previous: Path) -> None:
+    """Files of the new release equal to the previous release's are replaced by hard links to those: releases
+    share what did not change (dumps, records and sources of unchanged documents) instead of holding copies."""
+    if not previous.is_dir():
+        return
+    for folder in _SHARED_FOLDERS:
+        for new in sorted((staging / folder).glob("*")):
+            old = previous / folder / new.name
+            try:
+                if (not new.is_file() or not old.is_file() or old.stat().st_size != new.stat().st_size
+                        or old.read_bytes() != new.read_bytes()):
+                    continue
+                link = new.with_name(f".{new.name}.link")
+                os.link(old, link)
+                os.replace(link, new)
+            except OSError:
+                continue  # another file system, or links not allowed: the copy stays
 
 
 #: Releases kept besides the current one: a server started on an older release keeps working.

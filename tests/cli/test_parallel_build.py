@@ -46,3 +46,25 @@ def test_parallel_and_serial_builds_are_byte_identical(tmp_path: Path) -> None:
 def test_jobs_below_one_is_refused(tmp_path: Path) -> None:
     with pytest.raises(BuildError, match="at least one worker"):
         build(DOCUMENTS, tmp_path, load_settings(environ={}), jobs=0)
+
+
+def test_a_new_release_links_the_files_of_unchanged_documents(tmp_path: Path) -> None:
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    for path in DOCUMENTS:
+        (sources / path.name).write_bytes(path.read_bytes())
+    settings = load_settings(environ={})
+    first = build([sources], tmp_path / "out", settings, jobs=2)
+    changed = sources / DOCUMENTS[1].name
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n（本文件已更新）\n", encoding="utf-8")
+    second = build([sources], tmp_path / "out", settings, jobs=2)
+    assert first.release_dir is not None and second.release_dir is not None
+    assert first.release_dir != second.release_dir
+    assert [d.cached for d in second.documents] == [True, False]
+    unchanged = first.documents[0].key
+    for name in (f"dumps/{unchanged}.nq", f"dumps/{unchanged}.ttl.gz", f"records/{unchanged}.json"):
+        old, new = (first.release_dir / name).stat(), (second.release_dir / name).stat()
+        assert (old.st_ino, old.st_dev) == (new.st_ino, new.st_dev), f"{name} is a copy, not a link"
+    changed_key = first.documents[1].key
+    assert ((first.release_dir / f"records/{changed_key}.json").stat().st_ino
+            != (second.release_dir / f"records/{changed_key}.json").stat().st_ino)

@@ -1,0 +1,148 @@
+"""Scale benchmark of the build: N generated disclosures (bench/generate.py) built from scratch, then rebuilt with
+one document changed.
+
+    .venv/bin/python bench/scale.py                      # N = 100 and 1000, --jobs = cores
+    .venv/bin/python bench/scale.py 100 --jobs 2 --json
+    .venv/bin/python bench/scale.py 10000 --workdir /var/tmp/kgp-scale
+
+For each N it prints: wall time of the cold build, documents/s, CPU seconds per document (user + system of the
+build and its worker processes), peak RSS (the whole process tree, sampled every 0.1 s), disk per release (files
+hard-linked between folders counted once), and the wall time of the rebuild after one document changed. It also
+prints the machine (cores, load average before and after), since the machine is shared and noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.generate import generate
+
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def _tree_rss(root: int) -> int:
+    """Resident bytes of ``root`` and all its descendants (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+            statm = Path(f"/proc/{entry}/statm").read_text()
+        except OSError:
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(parent, []).append(int(entry))
+        rss[int(entry)] = int(statm.split()[1]) * PAGE
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo += children.get(pid, [])
+    return total
+
+
+def _run(command: list[str]) -> dict[str, float]:
+    """Wall time, CPU seconds (children) and peak RSS of the process tree of one command."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.monotonic()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(process.pid))
+            done.wait(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, err = process.communicate()
+    done.set()
+    sampler.join()
+    wall = time.monotonic() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if process.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{err.decode()[-2000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"wall_s": wall, "cpu_s": cpu, "peak_rss_mb": peak / 2**20}
+
+
+def _disk(folder: Path) -> int:
+    """Bytes of the files under ``folder``, each inode once."""
+    seen: set[tuple[int, int]] = set()
+    total = 0
+    for path in folder.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            stat = path.stat()
+            if (stat.st_dev, stat.st_ino) not in seen:
+                seen.add((stat.st_dev, stat.st_ino))
+                total += stat.st_size
+    return total
+
+
+def measure(count: int, workdir: Path, jobs: int | None, seed: int) -> dict[str, float]:
+    corpus, out = workdir / f"corpus-{count}", workdir / f"build-{count}"
+    paths = generate(count, corpus, seed=seed)
+    command = [sys.executable, "-m", "kg_publisher", "build", str(corpus), "--out", str(out), "--quiet"]
+    if jobs:
+        command += ["--jobs", str(jobs)]
+    cold = _run(command)
+    release = (out / "current").resolve()
+    changed = paths[len(paths) // 2]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n（本文件已更新）\n", encoding="utf-8")
+    incremental = _run(command)
+    return {
+        "documents": count, "wall_s": cold["wall_s"], "docs_per_s": count / cold["wall_s"],
+        "cpu_s_per_doc": cold["cpu_s"] / count, "peak_rss_mb": cold["peak_rss_mb"],
+        "disk_mb_per_release": _disk(release) / 2**20, "disk_mb_per_doc": _disk(release) / 2**20 / count,
+        "incremental_wall_s": incremental["wall_s"], "incremental_peak_rss_mb": incremental["peak_rss_mb"],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=[100, 1000], help="corpus sizes (default 100 1000)")
+    parser.add_argument("--jobs", type=int, help="build --jobs (default: the build's, one per core)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the generated corpus")
+    parser.add_argument("--workdir", type=Path, help="where corpora and builds go (default: a temporary folder)")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args(argv)
+    load_before = os.getloadavg()
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="kgp-scale-") as tmp:
+        workdir = args.workdir or Path(tmp)
+        for count in args.sizes:
+            rows.append(measure(count, workdir, args.jobs, args.seed))
+            if not args.json:
+                row = rows[-1]
+                print(f"N={count:>6}  wall {row['wall_s']:8.1f} s  {row['docs_per_s']:6.2f} docs/s  "
+                      f"CPU {row['cpu_s_per_doc']:5.2f} s/doc  peak RSS {row['peak_rss_mb']:7.0f} MB  "
+                      f"disk {row['disk_mb_per_release']:8.1f} MB ({row['disk_mb_per_doc']:.2f} MB/doc)  "
+                      f"one changed: {row['incremental_wall_s']:6.1f} s", flush=True)
+    machine = {"cores": os.cpu_count(), "load_before": load_before, "load_after": os.getloadavg(),
+               "jobs": args.jobs or "cores"}
+    if args.json:
+        print(json.dumps({"machine": machine, "runs": rows}, indent=1))
+    else:
+        print(f"machine: {machine['cores']} cores, build --jobs {machine['jobs']}, load average "
+              f"{'/'.join(f'{x:.1f}' for x in load_before)} before, "
+              f"{'/'.join(f'{x:.1f}' for x in machine['load_after'])} after (1/5/15 min)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
