@@ -49,6 +49,10 @@ def add_change(ctx: MappingContext, change: ChangeStatement) -> None:
             g.add((claim, BGT.reportedDirection, code("direction", DIRECTION_OF_WORD[word])))
     if change.reason:
         g.add((claim, BGT.reason, zh(change.reason)))
+    if change.base is not None:
+        g.add((claim, BGT.comparedWithAmountInYuan, canonical_decimal(in_yuan(change.base))))
+        g.add((claim, BGT.comparedWithAmountDecimals, Literal(change.base.decimals)))
+        derive(ctx, claim, change.base_span or change.span)
     derive(ctx, claim, change.span)
     if change.reason_span is not None:
         derive(ctx, claim, change.reason_span)

@@ -8,6 +8,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from ..codelists import match_glossary_term
 from ..iris import IriMinter, check_key, code
+from ..records.model import UnparsedSpan
 from ..vocab import BGT
 from .context import MappingContext, en, zh
 from .observations import classification_concept, functional_code
@@ -66,11 +67,21 @@ def add_defects(ctx: MappingContext) -> None:
 
 
 def add_unparsed(ctx: MappingContext) -> None:
+    """One node per section holding text that could not be read: derived from the stretch from its first to
+    its last unread passage, its comment counting the passages and saying why (the records keep each one)."""
     g = ctx.graph
-    for number, item in enumerate(ctx.disclosure.unparsed, start=1):
+    by_section: dict[str, list[UnparsedSpan]] = {}
+    for item in ctx.disclosure.unparsed:
+        by_section.setdefault(item.context, []).append(item)
+    for number, (context, items) in enumerate(by_section.items(), start=1):
         iri = IriMinter.part(ctx.dataset, "unparsed", str(number))
         g.add((iri, RDF.type, BGT.UnparsedText))
         g.add((iri, DCTERMS.isPartOf, ctx.dataset))
-        g.add((iri, RDFS.comment, en(item.reason)))
-        g.add((iri, BGT.reportingContext, ctx.section(item.context)))
-        derive(ctx, iri, item.span)
+        reasons = sorted({item.reason for item in items})
+        said = "; ".join(reasons[:3]) + (f"; and {len(reasons) - 3} other reason(s)" if len(reasons) > 3 else "")
+        unread = sum(item.span.end - item.span.start for item in items)
+        g.add((iri, RDFS.comment, en(f"{len(items)} passage(s), {unread} characters, not read: {said}"
+                                     if len(items) > 1 else items[0].reason)))
+        g.add((iri, BGT.reportingContext, ctx.section(context)))
+        start, end = min(i.span.start for i in items), max(i.span.end for i in items)
+        derive(ctx, iri, ctx.disclosure.source.span(start, end))

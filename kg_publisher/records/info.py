@@ -13,18 +13,31 @@ import re
 from ..errors import SourceError
 from ..extract.source import SourceText, Span
 from ..registry import Registry
+from .flow import Flowed, TextView
 from .model import DisclosureInfo
 
 _TITLE = re.compile(
     r"^[ \t\u3000\u00a0]*(?:第[一二三四五六七八九十]+部分)?"
     r"(?P<department>[^\s\d，。：:；;、“”]{2,40}?)[ \t\u3000\u00a0]*\n?[ \t\u3000\u00a0]*"
-    r"(?P<year>(?:19|20)\d{2})[ \t]*年度?[ \t]*(?:区级|市级|县级|省级)?[ \t]*(?:部门)?[ \t]*"
+    r"(?P<year>(?:19|20)\d{2})[ \t]*年度?[ \t]*(?:区级|市级|县级|省级)?[ \t]*(?:部门|单位)?[ \t]*"
     r"(?P<kind>预算|决算)(?P<rest>[^\s，。：:；;]{0,12})[ \t\u3000\u00a0]*$",
     re.MULTILINE,
 )
 _DEPARTMENT_LABEL = re.compile(
-    r"(?:预算主管部门|主管部门|部门名称|单位名称)[ \t]*[:：][ \t\u3000]*(?P<department>[^\s，。；;]{2,40})"
+    r"(?:预算主管部门|主管部门|预算单位|部门名称|单位名称)[ \t]*[:：][ \t\u3000]*(?P<department>[^\s，。；;]{2,40})"
 )
+#: The same title on a cover whose lines were broken anywhere ("上海市普陀区" / "2024年" / "区级部门预算"): read on the
+#: flowed cover, it must still end where a title ends (a label, the table of contents, or the cover's end).
+_COVER_TITLE = re.compile(
+    r"(?P<department>[^\s\d，。：:；;、“”（）]{2,40}?)"
+    r"(?P<year>(?:19|20)\d{2})年度?(?:区级|市级|县级|省级)?(?:部门|单位)?"
+    r"(?P<kind>预算|决算)(?P<rest>(?:编制说明|公开说明|情况说明|公开表|公开|说明|报告)?)"
+    r"(?=$|预算主管部门|主管部门|预算单位|部门名称|单位名称|编制单位|目\s*录|\d{4}年\d{1,2}月"
+    r"|[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分)"
+)
+#: How much of the text's start is searched for a broken cover title, and for the department's label.
+_COVER = 300
+_LABELS = 800
 #: Place names at the start of a department's name (盘锦市 / 兴隆台区 / 普陀区 …).
 _PLACE = re.compile(r"[\u4e00-\u9fff]{1,7}?(?:自治区|省|市|区|县|旗|州)")
 _KINDS = {"预算": "budget", "决算": "final"}
@@ -56,27 +69,34 @@ def head_word(name: str) -> str:
 def read_info(source: SourceText, registry: Registry) -> DisclosureInfo:
     """Department, year, kind and title of ``source``; :class:`SourceError` when there is no such title."""
     title = _TITLE.search(source.text)
+    cover = Flowed.of(source, 0, min(len(source.text), _COVER)) if title is None else None
+    if cover is not None and (broken := _COVER_TITLE.search(cover.text)):
+        return _info(source, registry, broken, cover)
     if title is None:
         raise SourceError(
             f"{source.name}: no disclosure title found — expected a line naming the department, the year "
             "and 预算 or 决算 (e.g. '盘锦市兴隆台区政务服务中心2022年度部门预算')",
         )
-    start = title.start("department")
-    title_span = source.span(start, title.end("rest") if title.group("rest") else title.end("kind"))
-    department_span = source.span(title.start("department"), title.end("department"))
-    label = _DEPARTMENT_LABEL.search(source.text)
+    return _info(source, registry, title, source)
+
+
+def _info(source: SourceText, registry: Registry, title: re.Match[str], text: TextView) -> DisclosureInfo:
+    """The info of a title matched in ``text`` (the source, or its flowed cover)."""
+    title_span = text.span(title.start("department"), title.end("rest") if title.group("rest") else title.end("kind"))
+    department_span = text.span(title.start("department"), title.end("department"))
+    label = _DEPARTMENT_LABEL.search(source.text, 0, _LABELS)  # on the cover, not a 预算单位： of the body
     if label is not None:
         department_span = source.span(label.start("department"), label.end("department"))
-    department = department_span.text
+    department = "".join(department_span.text.split())  # a cover may break the name over lines
     region, region_span = _region(source, department, department_span, registry)
     return DisclosureInfo(
         department=department,
         department_span=department_span,
         year=int(title.group("year")),
-        year_span=source.span(title.start("year"), title.end("year")),
+        year_span=text.span(title.start("year"), title.end("year")),
         kind=_KINDS[title.group("kind")],  # type: ignore[arg-type]
-        kind_span=source.span(title.start("kind"), title.end("kind")),
-        title=" ".join(title_span.text.split()),
+        kind_span=text.span(title.start("kind"), title.end("kind")),
+        title="".join(title_span.text.split()) if text is not source else " ".join(title_span.text.split()),
         title_span=title_span,
         region=region,
         region_span=region_span,

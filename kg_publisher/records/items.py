@@ -16,10 +16,10 @@ reason that states the opposite direction of the change (``reason-against-direct
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..codelists import CodeList
-from ..extract.source import SourceText
+from ..extract.source import SourceText, Span
 from .changes import read_clause, read_reason, to_statement
 from .classification import PrintedCodes
 from .flow import Flowed
@@ -33,6 +33,8 @@ _ITEM = re.compile(
     rf"\s*(?:科目)?\s*{MONEY}")
 _PURPOSE = re.compile(r"主要用于(?P<what>[^。；;，,]+)")
 _RESTATED = re.compile(rf"(?P<year>\d{{4}})年(?:预算安排|预算数为|安排)\s*(?:{AMOUNT.pattern})")
+#: The figure a change is measured against: "2023年当年预算执行数为60.13万元", "上年执行数为…".
+_BASE = re.compile(rf"(?P<year>\d{{4}})年(?:当年)?(?:预算)?(?:执行数|决算数)为?\s*{MONEY}")
 _COMPARED = re.compile(r"[，,]?\s*(?:比|较)(?:\d{4}年|上年)")
 _UP, _DOWN = ("增加", "增长", "上升", "提高"), ("减少", "下降", "降低")
 #: What a reason says after naming what changed ("…经费增加").
@@ -47,6 +49,8 @@ class ClassifiedItems:
     unparsed: list[UnparsedSpan] = field(default_factory=list)
     changes: list[ChangeStatement] = field(default_factory=list)
     defects: list[TextDefect] = field(default_factory=list)
+    #: Spans read but kept in no record of their own (an item's amount restated in its paragraph).
+    read: list[Span] = field(default_factory=list)
 
 
 def section_start(flow: Flowed, section: Section) -> int:
@@ -109,6 +113,7 @@ def _read_paragraph(flow: Flowed, out: ClassifiedItems, fact: AmountFact, names:
     restated = _RESTATED.search(text, start, end)
     if restated and int(restated.group("year")) == year:
         again = amount_of(restated)
+        out.read.append(flow.span(restated.start(), restated.end()))
         if again.unit == fact.amount.unit and again.value != fact.amount.value:
             out.defects.append(TextDefect("inconsistent-repeat", flow.span(restated.start(), restated.end()), (
                 f"the item {fact.label} is {fact.amount.printed}{fact.amount.unit} but its paragraph says "
@@ -120,7 +125,11 @@ def _read_paragraph(flow: Flowed, out: ClassifiedItems, fact: AmountFact, names:
     if read is None:
         return
     reason = read_reason(flow, read.end, end)
-    out.changes.append(to_statement(f"{fact.key}-change", fact.key, read, reason))
+    change = to_statement(f"{fact.key}-change", fact.key, read, reason)
+    base = _BASE.search(text, start, compared.start())
+    if base and read.compared_year == int(base.group("year")):
+        change = replace(change, base=amount_of(base), base_span=flow.span(base.start(), base.end()))
+    out.changes.append(change)
     if reason is None:
         return
     said = unwrap(reason.text)

@@ -236,6 +236,9 @@ class ChangeStatement:
     percent_direction_words: tuple[str, ...] = ()
     reason: str | None = None
     reason_span: Span | None = None
+    #: The figure compared with, when printed ("2023年当年预算执行数为60.13万元"): the change's base.
+    base: Amount | None = None
+    base_span: Span | None = None
 
 
 @dataclass(frozen=True)

@@ -121,6 +121,10 @@ def read_unit_count(source: SourceText, sections: tuple[Section, ...]) -> CountS
     return None
 
 
+#: A list marker before a budget unit's name ("1. 上海市普陀区…（本部）。").
+_LIST_MARK = re.compile(r"^(?:[\d０-９]{1,2}\s*[.．、]|[（(][一二三四五六七八九十\d]{1,3}[）)])\s*")
+
+
 def read_composition(source: SourceText, sections: tuple[Section, ...]) -> BudgetUnitComposition | None:
     """Which budget units the disclosure covers: an explicit none, or the listed unit names."""
     candidates = [s for s in sections if s.meaning == "composition"] or [s for s in sections if s.meaning == "units"]
@@ -136,7 +140,8 @@ def read_composition(source: SourceText, sections: tuple[Section, ...]) -> Budge
         last = intro.end()
         offset = intro.end()
         for line in source.text[intro.end():end].split("\n"):
-            name = re.split(r"[(（]", line.strip(), maxsplit=1)[0]
+            listed = _LIST_MARK.sub("", line.strip())
+            name = re.split(r"[(（]", listed.rstrip("。；;"), maxsplit=1)[0]
             if (len(name) >= 4 and not re.search(r"[，。；：:\d]", name)
                     and name not in ("单位名称", "序号", "备注")):
                 names.append(name)

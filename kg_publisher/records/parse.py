@@ -25,13 +25,13 @@ from .glossary import read_glossary
 from .info import head_word, read_info
 from .items import ClassifiedItems, read_classified_items
 from .lexicon import PHASE_OF_KIND
-from .model import AmountFact, ChangeStatement, Disclosure, Section, UnparsedSpan
+from .model import AmountFact, ChangeStatement, Disclosure, Section, TextDefect, UnparsedSpan
 from .nonestated import read_none_statements
 from .organisation import read_composition, read_duties, read_mentions, read_unit_count, read_units
 from .patterns import AMOUNT, strip_span
 from .projects import read_performance_projects, read_project_budget_lists
 from .repeats import drop_repeats
-from .sections import find_sections, innermost
+from .sections import find_sections, innermost, meaning_of, toc_entries
 from .tables import read_table_facts
 from .topics import DISCLOSURE_TOPICS, READERS
 
@@ -39,10 +39,12 @@ from .topics import DISCLOSURE_TOPICS, READERS
 def parse_disclosure(source: SourceText, registry: Registry | None = None) -> Disclosure:
     """Read every record of one disclosure; :class:`SourceError` if it is none."""
     sections = find_sections(source)
-    if not any(section.meaning in DISCLOSURE_TOPICS for section in sections):
+    contents = toc_entries(source)
+    if not contents and not any(section.meaning in DISCLOSURE_TOPICS for section in sections):
         raise SourceError(
-            f"{source.name}: no budget disclosure sections found — expected headings such as 部门概况/主要职责, "
-            "收支预算总体情况说明, “三公”经费, 名词解释 (第X部分 / 一、… / plain headings)",
+            f"{source.name}: no budget disclosure found — looked for a table of contents (目录) or headings such "
+            "as 部门概况/主要职责, 收支预算总体情况说明, “三公”经费, 名词解释 (第X部分 / 一、… / plain headings), "
+            "and a title naming the department, the year and 预算/决算",
         )
     registry = registry or Registry.load()
     info = read_info(source, registry)
@@ -51,11 +53,7 @@ def parse_disclosure(source: SourceText, registry: Registry | None = None) -> Di
         reader = READERS.get(section.meaning)
         if reader is None:
             continue
-        before = len(book.facts) + len(book.counts)
-        reader(book, section)
-        if len(book.facts) + len(book.counts) == before:
-            book.unparsed.append(UnparsedSpan(section.span, f"{section.meaning} section: no figures recognised",
-                                              section.code))
+        reader(book, section)  # a figure it does not read is reported by _unread_figures below
     # Listed projects (绩效目标 and 项目经费 budget lists): kept apart so validation can compare the lists.
     for section in sections:
         if section.meaning == "performance":
@@ -92,20 +90,28 @@ def parse_disclosure(source: SourceText, registry: Registry | None = None) -> Di
         key = f"{about}-change" if f"{about}-change" not in change_keys else change.key
         change_keys.add(key)
         changes.append(replace(change, key=key, about=about))
-    table_starts = [table.title_span.start for table in text_tables]
-    unparsed = [*_unread_sections(source, sections, bool(duties), bool(units), table_starts), *book.unparsed,
-                *glossary_unparsed, *_unread_figures(source, sections, book),
-                *tables.unparsed, *final.unparsed, *items.unparsed]
-    defects = (*find_defects(source, [(s.span.start, s.span.end) for s in sections if s.meaning == "tables"]),
+    table_spans = [(s.span.start, s.span.end) for s in sections if s.meaning == "tables"]
+    defects = (*_missing_parts(source, sections, contents), *find_defects(source, table_spans),
                *book.defects, *final.defects, *none.defects, *repeat_defects,
                *items.defects, *tables.defects)
+    table_starts = [table.title_span.start for table in text_tables]
+    covered = [(s.start, s.end) for s in (*(f.span for f in facts), *(c.span for c in changes),
+                                          *(c.reason_span for c in changes if c.reason_span),
+                                          *(c.base_span for c in changes if c.base_span),
+                                          *(c.span for c in book.counts), *(r.span for r in ratios),
+                                          *(d.span for d in defects), *items.read)]
+    composition = read_composition(source, sections)
+    unparsed = [*_unread_sections(source, sections, bool(duties), bool(units) or composition is not None,
+                                  table_starts), *book.unparsed,
+                *glossary_unparsed, *_unread_figures(source, sections, covered),
+                *tables.unparsed, *final.unparsed, *items.unparsed]
     return Disclosure(
         source=source,
         info=info,
         sections=sections,
         duties=duties,
         units=units,
-        composition=read_composition(source, sections),
+        composition=composition,
         facts=tuple(facts),
         changes=tuple(change for change in (_follow(c, repeated) for c in changes) if change.about in keys),
         counts=tuple(book.counts),
@@ -129,6 +135,34 @@ def _merge(read: list[AmountFact], tables: list[AmountFact],
     kept = [replace(f, part_of=replaced.get(f.part_of, f.part_of)) if f.part_of in replaced else f
             for f in statements if f.key not in replaced]
     return [*read, *tables, *kept], replaced
+
+
+def _missing_parts(source: SourceText, sections: tuple[Section, ...],
+                   contents: list[tuple[int, int, str]]) -> list[TextDefect]:
+    """An ``incomplete`` defect naming what the table of contents lists but the text does not hold; without a
+    table of contents, the summary and "三公" chapters every disclosure has."""
+    headings = [_squeezed(section.heading) for section in sections]
+    if contents:
+        missing = [(start, end, title) for start, end, title in contents
+                   if not any(_squeezed(title) in heading or (heading and heading in _squeezed(title))
+                              for heading in headings)
+                   and not any(section.meaning == meaning_of(title) not in ("other", "narrative", "tables")
+                               for section in sections)]
+        if not missing:
+            return []
+        names = "、".join(title for _, _, title in missing[:12]) + (" …" if len(missing) > 12 else "")
+        return [TextDefect("incomplete", source.span(missing[0][0], missing[-1][1]), (
+            f"the table of contents lists {len(missing)} part(s) the text does not hold: {names}"))]
+    wanted = [name for name, topic in (("收支总体情况说明", "budget-summary"), ("“三公”经费说明", "sangong"))
+              if not any(section.meaning == topic for section in sections)]
+    if not wanted or not sections:
+        return []
+    last = sections[-1].span
+    return [TextDefect("incomplete", last, f"the text has no {' / '.join(wanted)}: parts of a disclosure missing")]
+
+
+def _squeezed(text: str) -> str:
+    return re.sub(r"\s|\d+年度?|（部门）|部门|的|情况", "", text)
 
 
 def _items_part_of(read: list[AmountFact], items: ClassifiedItems) -> list[AmountFact]:
@@ -181,14 +215,19 @@ def _unread_sections(source: SourceText, sections: tuple[Section, ...], have_dut
     return unread
 
 
-def _unread_figures(source: SourceText, sections: tuple[Section, ...], book: FactBook) -> list[UnparsedSpan]:
+_THRESHOLD = re.compile(r"\s*[（(]含[）)]\s*以上|\s*以上")
+
+
+def _unread_figures(source: SourceText, sections: tuple[Section, ...],
+                    covered: list[tuple[int, int]]) -> list[UnparsedSpan]:
     """Sentences outside tables holding a money figure that no record covers."""
-    covered = book.covered()
     seen: set[tuple[int, int]] = set()
     unread = []
     for match in AMOUNT.finditer(source.text):
         if any(start <= match.start() and match.end() <= end for start, end in covered):
             continue
+        if _THRESHOLD.match(source.text, match.end()) or source.text.endswith("单价", 0, match.start()):
+            continue  # "单价100万元（含）以上设备": a threshold, not a figure
         section = innermost(sections, match.start())
         if section is not None and section.meaning == "tables":
             continue

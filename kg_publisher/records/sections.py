@@ -114,6 +114,19 @@ def _toc_lines(lines: list[_Line]) -> set[int]:
     return skipped
 
 
+def toc_entries(source: SourceText) -> list[tuple[int, int, str]]:
+    """The entries a table of contents lists: (start, end, title without numbering and dot leaders)."""
+    lines = _lines(source.text)
+    entries = []
+    for index in sorted(_toc_lines(lines)):
+        line = lines[index]
+        title = _DOT_LEADER.split(line.text)[0]
+        title = re.sub(rf"^(?:第[{_NUMERAL}]+部分|[{_NUMERAL}]+、|[0-9０-９]+\s*[.．、])\s*", "", title).strip()
+        if title and not _TOC.match(line.text.replace("\u3000", " ")):
+            entries.append((line.start, line.end, title))
+    return entries
+
+
 def _title_like(text: str, limit: int) -> bool:
     return (0 < len(text) <= limit and not _SENTENCE_PUNCTUATION.search(text)
             and not _DECIMAL.search(text) and not AMOUNT.search(text))

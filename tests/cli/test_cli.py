@@ -36,7 +36,8 @@ def test_build_publishes_graph_report_and_records(seed_build: Path) -> None:
     data_graph = dataset.graph(URIRef("https://w3id.org/cn-budget-kg/graph/panjin-xinglongtai-zwfwzx-2022-budget"))
     assert len(list(data_graph.subjects(RDF.type, QB.Observation))) > 30
     report = Graph().parse(current / "report.ttl", format="turtle")
-    assert set(report.objects(None, SH.resultSeverity)) == {SH.Warning}
+    # the source's faults are warnings; the one note is the tables part we could not read (printed elsewhere)
+    assert set(report.objects(None, SH.resultSeverity)) == {SH.Warning, SH.Info}
     records = json.loads((current / "records" / "panjin-xinglongtai-zwfwzx-2022-budget.json").read_text("utf-8"))
     assert records["info"]["department"] == "盘锦市兴隆台区政务服务中心"
     manifest = json.loads((current / "manifest.json").read_text("utf-8"))

@@ -39,7 +39,8 @@ def test_text_without_disclosure_sections(tmp_path: Path) -> None:
     path.write_text("今天天气很好，我们去公园散步。\n晚上读了一本关于历史的书，共花费30元。\n", encoding="utf-8")
     with pytest.raises(SourceError) as caught:
         _parse(path)
-    assert "notes.txt" in caught.value.message and "no budget disclosure sections" in caught.value.message
+    message = caught.value.message
+    assert "notes.txt" in message and "no budget disclosure found" in message and "目录" in message
 
 
 def test_sections_but_no_title(tmp_path: Path) -> None:

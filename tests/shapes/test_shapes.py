@@ -157,8 +157,10 @@ def test_seed_findings_are_exactly_the_expected_ones(seed_outcome: ValidationOut
     shapes = {f.source_shape.removeprefix(BGTS) for f in seed_outcome.rows}
     assert shapes == {"PartsAddUpShape", "ChangePercentShape", "RatioZeroDenominatorShape", "MentionNameShape",
                       "ContradictoryDirectionShape", "TextDefectShape", "UnparsedTextShape"}
-    # the seed's other sums are exact: no rounding note
-    assert seed_outcome.infos == 0
+    # the seed's sums are exact (no rounding note); its one note is the table part printed elsewhere ("详见附件"),
+    # what we could not read being our limit, not the source's fault
+    assert [f.source_shape.removeprefix(BGTS) for f in seed_outcome.rows if f.severity == "Info"] == [
+        "UnparsedTextShape"]
 
 
 # ---- rounding differences (sh:Info) ----------------------------------------------------------------

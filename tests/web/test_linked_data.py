@@ -158,7 +158,7 @@ def test_a_dataset_page_lists_its_figures_in_document_order(client: FlaskClient)
     assert items.index("收入预算") < items.index("一般公共预算收入") < items.index("支出预算") < items.index("基本支出")
     assert items.index("基本支出") < items.index("资产总额")
     assert ["支出预算", "819.82万元"] == rows[items.index("支出预算")][:2]
-    # the page also holds the disclosure's whole quality report (38 warnings for the seed)
+    # the page also holds the disclosure's whole quality report (37 warnings and 1 note for the seed)
     findings = soup.find("section", class_="findings")
     assert findings is not None and len(findings.find_all("li")) == 38
     assert "774.38" in findings.get_text()
