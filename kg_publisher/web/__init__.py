@@ -45,7 +45,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     """Build the app. Without ``store``, open the release at the ``build_dir`` setting (``DIR/current``)."""
     from flask_compress import Compress
 
-    from . import downloads, http, resources, search, site, sparql
+    from . import downloads, http, language, resources, search, site, sparql
     from .errors import register_error_handlers
 
     settings = settings or load_settings()
@@ -77,6 +77,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     Compress(app)
     http.install(app, services)  # after Compress: its hooks then run before compression
     register_error_handlers(app)
+    language.install(app)
     app.register_blueprint(sparql.blueprint(services))
     app.register_blueprint(downloads.blueprint(services))
     app.register_blueprint(site.blueprint(services))

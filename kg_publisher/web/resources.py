@@ -24,6 +24,7 @@ from ..publish.profile import department_profile
 from ..publish.serialize import serialize_triples
 from ..publish.store import best_label
 from ..vocab import PROV
+from .language import current_language
 from .links import curie
 from .negotiation import HTML, alternates, document_links, graph_type_for, requested_format
 
@@ -75,8 +76,12 @@ def blueprint(services: Services) -> Blueprint:
                 blanks[triple.subject.value][triple.predicate.value].append(value(triple.object))
         ordered = sorted(rows.items(), key=lambda item: (item[0] != RDF_TYPE, curie(item[0])))
         labels = store.labels(iri)
-        zh = best_label(labels, "zh")
-        en = next((lit.value for lit in labels if (lit.language or "").startswith("en")), None)
+        # the label in the reader's language heads the page; the other language's, when there is one, follows
+        lang = current_language()
+        other = "zh" if lang == "en" else "en"
+        title = best_label(labels, lang)
+        title_lang = next((lit.language or lang for lit in labels if lit.value == title), lang)
+        second = next((lit.value for lit in labels if (lit.language or "").startswith(other)), None)
         incoming = [(value(t.subject), Value(curie(t.predicate.value), links.href(t.predicate.value)))
                     for t in store.incoming(iri, INCOMING_LIMIT)]
         has_provenance = any(t.subject == node and t.predicate.value == str(PROV.wasDerivedFrom) for t in triples)
@@ -89,7 +94,8 @@ def blueprint(services: Services) -> Blueprint:
         # a department's page: every disclosure it published, its key figures across them
         own = [row for row in manifest.get("datasets", []) if row["organization"] == iri]
         return render_template(
-            "resource.html", iri=iri, title=zh or curie(iri), english=en if en != zh else None,
+            "resource.html", iri=iri, title=title or curie(iri), title_lang=title_lang.split("-")[0],
+            second=second if second != title else None, second_lang=other,
             rows=[(Value(curie(p), links.href(p)), values) for p, values in ordered],
             blanks={b: [(curie(p), vs) for p, vs in props.items()] for b, props in blanks.items()},
             incoming=incoming, incoming_limit=INCOMING_LIMIT,

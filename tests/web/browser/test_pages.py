@@ -117,3 +117,14 @@ def test_the_department_profile_charts_each_disclosure(visit: Any) -> None:
     seen.page.locator("#profile-chart").scroll_into_view_if_needed()
     seen.screenshot("department-profile")
     assert seen.errors == []
+
+
+def test_the_language_switch_changes_the_labels(visit: Any) -> None:
+    seen = visit("/code/fund-source/_T")
+    assert seen.page.locator("h1").inner_text() == "合计"
+    seen.page.click("a.language-switch")
+    seen.page.wait_for_load_state("networkidle")
+    assert seen.page.locator("h1").inner_text() == "total"
+    assert seen.page.locator("header nav a").first.inner_text() == "Home"
+    seen.screenshot("language-en")
+    assert seen.errors == []

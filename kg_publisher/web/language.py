@@ -1,0 +1,68 @@
+"""The reader's language for page chrome and labels: ``?lang=zh|en`` (remembered in a cookie), else the cookie,
+else ``Accept-Language``; Chinese when nothing says. Figures and glossary definitions stay as printed."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Flask, Response, g, request
+
+LANGUAGES = ("zh", "en")
+COOKIE = "lang"
+
+#: Page chrome in both languages: key → (Chinese, English).
+CHROME: dict[str, tuple[str, str]] = {
+    "site": ("部门预算知识图谱", "Budget knowledge graph"),
+    "home": ("首页", "Home"),
+    "catalogue": ("数据目录", "Catalogue"),
+    "departments": ("部门", "Departments"),
+    "glossary": ("名词解释", "Glossary"),
+    "search": ("搜索", "Search"),
+    "search_placeholder": ("搜索 部门、项目、名词", "Search departments, items, terms"),
+    "data_version": ("数据版本", "data version"),
+    "licence": ("许可", "licence"),
+    "switch": ("English", "中文"),
+}
+
+
+def current_language() -> str:
+    """The language of this request's page (see the module docstring)."""
+    if "lang" not in g:
+        asked = request.args.get("lang", "")
+        remembered = request.cookies.get(COOKIE, "")
+        if asked in LANGUAGES:
+            g.lang = asked
+        elif remembered in LANGUAGES:
+            g.lang = remembered
+        else:
+            g.lang = request.accept_languages.best_match(LANGUAGES, default="zh") or "zh"
+    return str(g.lang)
+
+
+def chrome(key: str) -> str:
+    """A piece of page chrome in the reader's language."""
+    zh, en = CHROME[key]
+    return en if current_language() == "en" else zh
+
+
+def switch_href() -> str:
+    """This page in the other language (the same path and query, ``lang`` flipped)."""
+    other = "zh" if current_language() == "en" else "en"
+    args = [(k, v) for k, values in request.args.lists() if k != "lang" for v in values]
+    return f"{request.script_root}{request.path}?{urlencode([*args, ('lang', other)])}"
+
+
+def install(app: Flask) -> None:
+    app.add_template_global(chrome, "chrome")
+    app.add_template_global(current_language, "current_language")
+    app.add_template_global(switch_href, "switch_href")
+
+    @app.after_request
+    def remember(response: Response) -> Response:
+        asked = request.args.get("lang", "")
+        if asked in LANGUAGES and response.mimetype == "text/html":
+            response.set_cookie(COOKIE, asked, max_age=365 * 24 * 3600, samesite="Lax")
+        if response.mimetype == "text/html":
+            response.vary.add("Accept-Language")
+            response.vary.add("Cookie")
+        return response
