@@ -6,6 +6,8 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 BIN    := $(VENV)/bin
 
+HARVEST ?= .venv-harvest
+
 .PHONY: run build test lint browser clean
 
 $(VENV)/.installed: pyproject.toml
@@ -28,8 +30,14 @@ lint: $(VENV)/.installed
 browser:
 	bash scripts/install-browser.sh
 
-test: lint browser
+# ckanext-dcat (and the CKAN it imports) in a venv of its own, for tests/web/test_harvest.py.
+$(HARVEST)/.installed: scripts/harvest-requirements.txt
+	$(PYTHON) -m venv $(HARVEST)
+	$(HARVEST)/bin/pip install --quiet -r scripts/harvest-requirements.txt
+	touch $@
+
+test: lint browser $(HARVEST)/.installed
 	$(BIN)/pytest
 
 clean:
-	rm -rf build .pytest_cache tests/artefacts
+	rm -rf build .pytest_cache tests/artefacts $(HARVEST)
