@@ -323,13 +323,12 @@ class _Reader:
         if len({(f.amount.value.scaleb(f.amount.unit_multiplier), f.fund_source, f.functional, f.item,
                  f.expenditure_type, f.indicator) for f in about}) != 1:
             return
-        start = flow.source_offset(at)
-        limit = flow.source_offset(len(flow.text) - 1) + 1
-        read = read_clause(self.source, start, limit, self.year or 0, needs_comparison=False, context_year=year)
+        # read on the flowed text: a direction word may be broken over two lines ("减\n少")
+        read = read_clause(flow, at, len(flow.text), self.year or 0, needs_comparison=False, context_year=year)
         if read is None:
             return
-        span = self.source.span(flow.source_offset(subject_start), read.end)
-        reason = read_reason(self.source, read.end, limit)
+        span = flow.span(subject_start, read.end)
+        reason = read_reason(flow, read.end, len(flow.text))
         key = f"{about[0].key}-change"
         if any(change.key == key for change in self.out.changes):
             return

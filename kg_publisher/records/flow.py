@@ -2,8 +2,9 @@
 
 PDF text wraps mid-phrase ("公务用车购置及运行\\n维护费", "年初预算为\\n161.62万元"). Patterns run on a
 *flowed* copy of a stretch of text without line breaks, form feeds and the blanks around them (NBSP
-included), nor blanks between two Chinese characters (财 政 业 务 费); every flowed offset maps back to
-a source offset, so spans still point at the printed characters.
+included), nor blanks between two Chinese characters (财 政 业 务 费), and with full-width digits read as
+ASCII (２０２３年); every flowed offset maps back to a source offset, so spans still point at the printed
+characters.
 
 >>> from kg_publisher.extract.source import SourceText
 >>> src = SourceText("x.txt", "0" * 64, "text/plain", "年初预算为\\n161.62万元")
@@ -25,6 +26,10 @@ from ..extract.source import SourceText, Span
 _BREAKS = "\n\r\f"
 #: Blanks the layout pads lines and spaces characters with (NBSP and the ideographic space included).
 _BLANKS = " \t\u3000\u00a0"
+
+
+#: Full-width digits and point read as ASCII (one character for one: offsets do not move).
+_HALF_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
 
 
 def _wide(char: str) -> bool:
@@ -72,7 +77,7 @@ class Flowed:
                 if after < end and _wide(text[after]):  # 财 政 业 务 费: spaced-out Chinese is one word
                     position = after
                     continue
-            chars.append(text[position])
+            chars.append(text[position].translate(_HALF_WIDTH))
             offsets.append(position)
             position += 1
         return cls(source, "".join(chars), tuple(offsets))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ..extract.source import SourceText, Span
 from ..registry import Registry
+from .flow import Flowed
 from .info import place_prefix
 from .model import BudgetUnitComposition, CountStatement, Duty, InternalUnit, OrgMention, Section
 from .patterns import chinese_number, strip_span, unwrap
@@ -113,11 +114,12 @@ def read_units(source: SourceText, sections: tuple[Section, ...]) -> tuple[Inter
 def read_unit_count(source: SourceText, sections: tuple[Section, ...]) -> CountStatement | None:
     """The stated number of internal units (设4个内设机构), first where it is printed."""
     preferred = [s for s in sections if s.meaning == "units"] + [s for s in sections if s.meaning != "units"]
+    flow = Flowed.whole(source)  # read across line breaks ("设4个内\n设机构")
     for section in preferred:
-        match = _UNIT_COUNT.search(source.text, section.span.start, section.span.end)
+        match = _UNIT_COUNT.search(flow.text, flow.at(section.span.start), flow.at(section.span.end))
         if match:
             return CountStatement("internal-units-count", "INTERNAL_UNITS", int(match.group("n")),
-                                  source.span(match.start(), match.end()))
+                                  flow.span(match.start(), match.end()))
     return None
 
 
