@@ -24,7 +24,7 @@ def harvested(client: FlaskClient) -> tuple[list[dict[str, Any]], Graph]:
     if not HARVEST_PYTHON.exists():
         pytest.skip("ckanext-dcat is not installed: `make test` sets up .venv-harvest")
     turtle = client.get("/catalog", headers={"Accept": "text/turtle"}).data
-    completed = subprocess.run([str(HARVEST_PYTHON), str(Path(__file__).with_name("harvest_with_ckanext_dcat.py"))],
+    completed = subprocess.run([str(HARVEST_PYTHON), str(ROOT / "scripts" / "harvest_with_ckanext_dcat.py")],
                                input=turtle, capture_output=True, timeout=300)
     assert completed.returncode == 0, completed.stderr.decode()[-2000:]
     return json.loads(completed.stdout), Graph().parse(data=turtle, format="turtle")
