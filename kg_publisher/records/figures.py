@@ -456,8 +456,29 @@ def _list_end(text: str, start: int, end: int) -> int:
         position = lone.end() - 1
 
 
+#: Amounts of a budget's procurement reserved for SMEs, and for small and micro enterprises among them.
+_SME_RESERVED = re.compile(rf"(?P<label>面向中小企业预留(?:的)?政府采购项目预算(?:金额)?){_FILLER}{_AMOUNT}")
+_SMALL_MICRO_RESERVED = re.compile(rf"(?P<label>预留给小型和微型企业的政府采购项目预算(?:金额)?){_FILLER}{_AMOUNT}")
+
+
+def _reserved(book: FactBook, section: Section, start: int, end: int) -> None:
+    """"面向中小企业预留政府采购项目预算金额664.98万元，其中，预留给小型和微型企业的…为465.49万元": no part of the
+    procurement total's goods/works/services breakdown; the small and micro share is part of the SME share."""
+    sme = _first(_SME_RESERVED, book.view, start, end)
+    if sme is None:
+        return
+    whole = book.add("procurement-sme-reserved", sme, section, operation="expenditure", indicator="PROCUREMENT",
+                     item="SME_RESERVED", with_change=False)
+    small = _first(_SMALL_MICRO_RESERVED, book.view, sme.end(), end)
+    if small is not None:
+        book.add("procurement-small-micro-reserved", small, section, operation="expenditure",
+                 indicator="PROCUREMENT", item="SMALL_MICRO_RESERVED", part_of=whole.key, with_change=False)
+        book.set_breakdown(whole, False)  # the other medium-sized enterprises' share is not printed
+
+
 def read_procurement(book: FactBook, section: Section) -> None:
-    """政府采购 and 政府购买服务 totals as printed here, and their itemised lines."""
+    """政府采购 and 政府购买服务 totals as printed here, their itemised lines, and (in a budget) the amounts
+    reserved for SMEs."""
     source, (start, end, _) = book.view, book.bounds(section)
     totals: dict[str, AmountFact] = {}
     for base, pattern, indicator in (("procurement-total", _PROCUREMENT_TOTAL, "PROCUREMENT"),
@@ -465,6 +486,8 @@ def read_procurement(book: FactBook, section: Section) -> None:
         match = _first(pattern, source, start, end)
         if match:
             totals[indicator] = book.add(base, match, section, operation="expenditure", indicator=indicator)
+    if book.phase == "approved":
+        _reserved(book, section, start, end)
     lists = list(_PROCUREMENT_LIST.finditer(source.text, start, end))
     numbers = {"PROCUREMENT": 0, "PURCHASED_SERVICES": 0}
     for position, intro in enumerate(lists):

@@ -168,6 +168,10 @@ def expectations(facts: Mapping[str, Any]) -> list[Expected]:
             if procurement.get(key) is not None:
                 out.append(Expected(f"procurement.{key}", procurement[key], procurement["unit"], codes, "text",
                                     word))
+        for key, item in (("sme_reserved", "SME_RESERVED"), ("small_micro_reserved", "SMALL_MICRO_RESERVED")):
+            if procurement.get(key) is not None:
+                out.append(Expected(f"procurement.{key}", procurement[key], procurement["unit"],
+                                    {**codes, **_codes(item=item)}, "text"))
 
     performance = facts.get("performance_targets")
     if performance and performance.get("amount") is not None:
