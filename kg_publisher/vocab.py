@@ -29,6 +29,8 @@ SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 ADMS = Namespace("http://www.w3.org/ns/adms#")
 DCATAP = Namespace("http://data.europa.eu/r5r/")
+#: DCAT 3 terms rdflib's DCAT namespace does not define (dcat:DatasetSeries, inSeries, prev, next, first, last).
+DCAT3 = Namespace(str(DCAT))
 EU_CURRENCY = Namespace("http://publications.europa.eu/resource/authority/currency/")
 EU_LANG = Namespace("http://publications.europa.eu/resource/authority/language/")
 EU_FILETYPE = Namespace("http://publications.europa.eu/resource/authority/file-type/")

@@ -23,6 +23,7 @@ from ..iris import IriMinter
 from ..settings import Settings
 from ..vocab import (
     BGT,
+    DCAT3,
     DCATAP,
     EU_AVAILABILITY,
     EU_COUNTRY,
@@ -275,7 +276,7 @@ def _series(g: Graph, minter: IriMinter, catalog: URIRef, datasets: list[Dataset
         department = members[-1].department
         years = [entry.year for entry in members]
         g.add((catalog, DCAT.dataset, series))
-        g.add((series, RDF.type, DCAT.DatasetSeries))
+        g.add((series, RDF.type, DCAT3.DatasetSeries))
         g.add((series, RDF.type, DCAT.Dataset))  # DCAT 3: every series is a dataset (listed by dcat:dataset)
         g.add((series, DCTERMS.title, Literal(f"{department}{zh_kind}公开（历年）", lang="zh")))
         g.add((series, DCTERMS.title, Literal(f"{department}: {en_kind} disclosures by year", lang="en")))
@@ -292,13 +293,13 @@ def _series(g: Graph, minter: IriMinter, catalog: URIRef, datasets: list[Dataset
         g.add((series, DCTERMS.license, licence))
         for year in sorted(set(years)):
             g.add((series, DCTERMS.temporal, _period(g, minter, year)))
-        g.add((series, DCAT.first, members[0].dataset))
-        g.add((series, DCAT.last, members[-1].dataset))
+        g.add((series, DCAT3.first, members[0].dataset))
+        g.add((series, DCAT3.last, members[-1].dataset))
         for earlier, later in pairwise(members):
-            g.add((later.dataset, DCAT.prev, earlier.dataset))
-            g.add((earlier.dataset, DCAT.next, later.dataset))
+            g.add((later.dataset, DCAT3.prev, earlier.dataset))
+            g.add((earlier.dataset, DCAT3.next, later.dataset))
         for entry in members:
-            g.add((entry.dataset, DCAT.inSeries, series))
+            g.add((entry.dataset, DCAT3.inSeries, series))
 
 
 def _dataset_common(g: Graph, minter: IriMinter, ds: URIRef, settings: Settings, contact: URIRef,

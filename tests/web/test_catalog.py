@@ -13,7 +13,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, RDF, VOID, XSD
 
 from kg_publisher.publish.release import Release
-from kg_publisher.vocab import SPDX
+from kg_publisher.vocab import DCAT3, SPDX
 
 from ..conftest import SHARED, require_shared, shared_fixture
 
@@ -153,7 +153,7 @@ def test_each_department_and_kind_is_a_dataset_series(client: FlaskClient, relea
     """普陀区财政局 publishes a 2025 budget and a 2024 final account: two series of one dataset each; the
     catalogue lists every series, every dataset is in exactly one, and prev/next follow the years."""
     catalogue = Graph().parse(data=client.get("/catalog.ttl").data, format="turtle")
-    series = set(catalogue.subjects(RDF.type, DCAT.DatasetSeries))
+    series = set(catalogue.subjects(RDF.type, DCAT3.DatasetSeries))
     expected = {(row["dataset"].split("/id/dataset/")[1].rsplit("-", 2)[0], row["dataset"].rsplit("-", 1)[1])
                 for row in release.manifest["datasets"]}
     assert len(series) == len(expected)
@@ -161,15 +161,15 @@ def test_each_department_and_kind_is_a_dataset_series(client: FlaskClient, relea
     assert series <= set(catalogue.objects(catalog, DCAT.dataset))
     for row in release.manifest["datasets"]:
         dataset = URIRef(row["dataset"])
-        [in_series] = list(catalogue.objects(dataset, DCAT.inSeries))
+        [in_series] = list(catalogue.objects(dataset, DCAT3.inSeries))
         assert in_series in series
     for one in series:
-        members = sorted(catalogue.subjects(DCAT.inSeries, one))
-        assert catalogue.value(one, DCAT.first) in members and catalogue.value(one, DCAT.last) in members
+        members = sorted(catalogue.subjects(DCAT3.inSeries, one))
+        assert catalogue.value(one, DCAT3.first) in members and catalogue.value(one, DCAT3.last) in members
         for dataset in members:
-            for earlier in catalogue.objects(dataset, DCAT.prev):
-                assert (earlier, DCAT.next, dataset) in catalogue
-                assert catalogue.value(earlier, DCAT.inSeries) == one
+            for earlier in catalogue.objects(dataset, DCAT3.prev):
+                assert (earlier, DCAT3.next, dataset) in catalogue
+                assert catalogue.value(earlier, DCAT3.inSeries) == one
 
 
 def test_a_department_s_years_are_chained_in_its_series(tmp_path: Path) -> None:
@@ -187,8 +187,8 @@ def test_a_department_s_years_are_chained_in_its_series(tmp_path: Path) -> None:
         stats=GraphStats(triples=1, entities=1, distinct_subjects=1, distinct_objects=1, properties=1),
         dumps=()) for year in (2025, 2023, 2024)]
     graph = catalog_graph(settings, entries, entries[0].stats, ())
-    [series] = list(graph.subjects(RDF.type, DCAT.DatasetSeries))
+    [series] = list(graph.subjects(RDF.type, DCAT3.DatasetSeries))
     ds = {year: URIRef(f"{base}id/dataset/wanli-{year}-budget") for year in (2023, 2024, 2025)}
-    assert graph.value(series, DCAT.first) == ds[2023] and graph.value(series, DCAT.last) == ds[2025]
-    assert graph.value(ds[2024], DCAT.prev) == ds[2023] and graph.value(ds[2024], DCAT.next) == ds[2025]
-    assert graph.value(ds[2023], DCAT.prev) is None and graph.value(ds[2025], DCAT.next) is None
+    assert graph.value(series, DCAT3.first) == ds[2023] and graph.value(series, DCAT3.last) == ds[2025]
+    assert graph.value(ds[2024], DCAT3.prev) == ds[2023] and graph.value(ds[2024], DCAT3.next) == ds[2025]
+    assert graph.value(ds[2023], DCAT3.prev) is None and graph.value(ds[2025], DCAT3.next) is None

@@ -14,6 +14,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCAT, RDF
 
 from kg_publisher.publish.release import Release
+from kg_publisher.vocab import DCAT3
 
 ROOT = Path(__file__).resolve().parents[2]
 HARVEST_PYTHON = ROOT / ".venv-harvest" / "bin" / "python"
@@ -33,7 +34,7 @@ def harvested(client: FlaskClient) -> tuple[list[dict[str, Any]], Graph]:
 def test_ckanext_dcat_reads_every_dataset_and_distribution(harvested: tuple[list[dict[str, Any]], Graph],
                                                            release: Release) -> None:
     datasets, catalogue = harvested
-    series = set(catalogue.subjects(RDF.type, DCAT.DatasetSeries))
+    series = set(catalogue.subjects(RDF.type, DCAT3.DatasetSeries))
     assert series
     # The disclosures, the whole release, and the series (DCAT 3 series are datasets; this parser version keeps
     # no series type, so a portal lists them as datasets without distributions).
