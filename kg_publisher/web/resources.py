@@ -16,6 +16,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
 
 from ..errors import NotFound
+from ..publish.changes import change_claims
 from ..publish.evidence import evidence_for, findings_about, group_findings
 from ..publish.figures import FIGURES_LIMIT, figures_of
 from ..publish.formats import GRAPH_SYNTAXES, RdfSyntax, rdf_syntax
@@ -103,6 +104,7 @@ def blueprint(services: Services) -> Blueprint:
             findings=findings,
             # a data set's page leads with its money and reads its quality report kind by kind
             overview=dataset_overview(store, iri, figures) if is_dataset else None,
+            changes=change_claims(store, iri, figures) if is_dataset else [],
             finding_groups=group_findings(findings) if is_dataset else [],
             focus_labels={f.focus: label_of(f.focus) or curie(f.focus) for f in findings} if is_dataset else {},
             figures=[(f, label_of(f.section) or f.section) for f in figures],
