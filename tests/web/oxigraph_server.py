@@ -30,31 +30,38 @@ def free_port() -> int:
 
 
 @contextmanager
+def running(command: list[str], probe: str, what: str, *, seconds: float = 60, **popen: object) -> Iterator[None]:
+    """Run ``command`` until the block ends; enter the block once ``probe`` answers 200 (fail if it never does)."""
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **popen)  # type: ignore[call-overload]
+    try:
+        deadline = time.monotonic() + seconds
+        while True:
+            try:
+                with urllib.request.urlopen(probe, timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if process.poll() is not None:
+                    pytest.fail(f"{what} exited: {process.stderr.read().decode() if process.stderr else ''}")
+                if time.monotonic() > deadline:
+                    pytest.fail(f"{what} did not answer within {seconds:g} s")
+                time.sleep(0.1)
+        yield
+    finally:
+        process.terminate()
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextmanager
 def oxigraph_server(location: Path, *, read_only: bool, timeout_s: int = 60) -> Iterator[str]:
     """``oxigraph serve[-read-only]`` on a free loopback port; yields its base URL (``…/query``, ``…/store``)."""
     port = free_port()
     command = [oxigraph_binary(), "serve-read-only" if read_only else "serve", "--location", str(location),
                "--bind", f"127.0.0.1:{port}", "--timeout-s", str(timeout_s)]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if process.poll() is not None:
-                    pytest.fail(f"oxigraph exited: {process.stderr.read().decode() if process.stderr else ''}")
-                if time.monotonic() > deadline:
-                    pytest.fail("oxigraph did not answer within 30 s")
-                time.sleep(0.1)
+    with running(command, f"{url}/query?query=ASK%7B%7D", "oxigraph", seconds=30):
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
 import sys
 import time
 import urllib.request
@@ -19,46 +17,20 @@ from SPARQLWrapper import GET, JSON, JSONLD, POST, RDFXML, TURTLE, XML, SPARQLWr
 
 from kg_publisher.publish.release import Release
 
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from .oxigraph_server import free_port, running
 
 
 @contextmanager
 def serving(target: Path, **settings: str) -> Iterator[str]:
     """`kg-publisher serve TARGET` on a free loopback port; yields its base URL once it answers. ``settings``
     are passed as KGP_<NAME> variables."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "KGP_WORKERS": "1", "KGP_QUERY_WORKERS": "1", "KGP_SETTINGS_FILE": "",
            **{f"KGP_{name.upper()}": value for name, value in settings.items()}}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kg_publisher", "serve", str(target), "--host", "127.0.0.1", "--port", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
+    command = [sys.executable, "-m", "kg_publisher", "serve", str(target), "--host", "127.0.0.1", "--port", str(port)]
     url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(url + "robots.txt", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if process.poll() is not None:
-                    pytest.fail(f"gunicorn exited: {process.stderr.read().decode() if process.stderr else ''}")
-                if time.monotonic() > deadline:
-                    pytest.fail("gunicorn did not answer within 60 s")
-                time.sleep(0.2)
+    with running(command, url + "robots.txt", "gunicorn", env=env):
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture(scope="module")
