@@ -348,14 +348,8 @@ def _distributions(g: Graph, minter: IriMinter, ds: URIRef, key: str, dumps: tup
         g.add((dist, DCTERMS.description, Literal(
             f"The {'whole release' if key == WHOLE_KEY else key} as one {dump.syntax.label} file (media type "
             f"{dump.syntax.media_type}); the same bytes gzip-compressed at the download URL + .gz.", lang="en")))
-        g.add((dist, DCATAP.availability, AVAILABILITY))
-        g.add((dist, DCAT.accessURL, download))
-        g.add((dist, DCAT.downloadURL, download))
-        g.add((dist, DCAT.mediaType, IANA_MEDIA[dump.syntax.media_type]))
-        g.add((dist, DCTERMS["format"], EU_FILETYPE[dump.syntax.eu_file_type]))
-        g.add((dist, DCTERMS.license, licence))
-        g.add((dist, DCAT.byteSize, Literal(dump.byte_size, datatype=XSD.nonNegativeInteger)))
-        _checksum(g, minter.checksum_of(dist), dist, dump.sha256)
+        _file(g, minter, dist, download, dump.syntax.media_type, dump.syntax.eu_file_type, dump.byte_size,
+              dump.sha256, licence)
     sparql = minter.distribution(key, "sparql")
     g.add((ds, DCAT.distribution, sparql))
     g.add((sparql, RDF.type, DCAT.Distribution))
@@ -370,6 +364,19 @@ def _distributions(g: Graph, minter: IriMinter, ds: URIRef, key: str, dumps: tup
         "SPARQL 1.1 Query endpoint over every graph of the release"
         + ("." if key == WHOLE_KEY else f"; this dataset's data is the named graph graph/{key}."), lang="en")))
     g.add((sparql, DCATAP.availability, AVAILABILITY))
+
+
+def _file(g: Graph, minter: IriMinter, dist: URIRef, download: URIRef, media_type: str, eu_file_type: str,
+          byte_size: int, sha256: str, licence: URIRef) -> None:
+    """What every downloadable file's distribution states: where, what format, how big, its checksum."""
+    g.add((dist, DCATAP.availability, AVAILABILITY))
+    g.add((dist, DCAT.accessURL, download))
+    g.add((dist, DCAT.downloadURL, download))
+    g.add((dist, DCAT.mediaType, IANA_MEDIA[media_type]))
+    g.add((dist, DCTERMS["format"], EU_FILETYPE[eu_file_type]))
+    g.add((dist, DCTERMS.license, licence))
+    g.add((dist, DCAT.byteSize, Literal(byte_size, datatype=XSD.nonNegativeInteger)))
+    _checksum(g, minter.checksum_of(dist), dist, sha256)
 
 
 def _table_distributions(g: Graph, minter: IriMinter, ds: URIRef, tables: tuple[TableFile, ...],
@@ -387,14 +394,8 @@ def _table_distributions(g: Graph, minter: IriMinter, ds: URIRef, tables: tuple[
             f"Every figure of {table.key}, one row each: department, year, kind, section, item, codes, amount in "
             "yuan, printed value and unit, source span, number of quality findings. Sum only the rows whose "
             "reprint_of is empty.", lang="en")))
-        g.add((dist, DCATAP.availability, AVAILABILITY))
-        g.add((dist, DCAT.accessURL, download))
-        g.add((dist, DCAT.downloadURL, download))
-        g.add((dist, DCAT.mediaType, IANA_MEDIA[table.syntax.media_type]))
-        g.add((dist, DCTERMS["format"], EU_FILETYPE[table.syntax.eu_file_type]))
-        g.add((dist, DCTERMS.license, licence))
-        g.add((dist, DCAT.byteSize, Literal(table.byte_size, datatype=XSD.nonNegativeInteger)))
-        _checksum(g, minter.checksum_of(dist), dist, table.sha256)
+        _file(g, minter, dist, download, table.syntax.media_type, table.syntax.eu_file_type, table.byte_size,
+              table.sha256, licence)
 
 
 def _void(g: Graph, minter: IriMinter, ds: URIRef, stats: GraphStats, dumps: tuple[DumpFile, ...],
