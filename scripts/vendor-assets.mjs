@@ -11,6 +11,7 @@ const packages = [
   { name: "@zazuko/yasgui", target: join(site, "yasgui"), files: ["build/yasgui.min.js", "build/yasgui.min.css"] },
   { name: "vega", target: join(site, "vega"), files: ["build/vega.min.js"] },
   { name: "vega-lite", target: join(site, "vega-lite"), files: ["build/vega-lite.min.js"] },
+  { name: "tablesort", target: join(site, "tablesort"), files: ["dist/tablesort.min.js", "dist/sorts/tablesort.number.min.js"] },
   // the accessibility engine the browser tests inject into each page (tests/web/browser/)
   { name: "axe-core", target: join(root, "tests", "web", "browser", "vendor", "axe-core"), files: ["axe.min.js"] },
 ];
@@ -22,7 +23,7 @@ for (const { name, target, files } of packages) {
     copyFileSync(join(source, file), join(target, file.split("/").pop()));
   }
   const pkg = JSON.parse(readFileSync(join(source, "package.json"), "utf8"));
-  const licence = ["LICENSE", "LICENSE.md", "LICENSE.txt", "license"].map((n) => join(source, n)).find(existsSync);
+  const licence = ["LICENSE", "LICENSE.md", "LICENSE.txt", "LICENCE", "license"].map((n) => join(source, n)).find(existsSync);
   if (licence) copyFileSync(licence, join(target, "LICENSE"));
   writeFileSync(join(target, "VERSION"), `${pkg.name} ${pkg.version} (${pkg.license})\n`);
   console.log(`vendored ${pkg.name} ${pkg.version} into ${target}`);

@@ -61,6 +61,14 @@ class Figure:
         iri = self.codes.get(dimension)
         return iri.rstrip("/").rsplit("/", 1)[-1] if iri else None
 
+    def classification(self) -> str | None:
+        """The function (else economic) classification code that places the figure; None for totals (_T, _Z)."""
+        for dimension in ("function", "economic"):
+            notation = self.notation(dimension)
+            if notation and notation not in ("_T", "_Z"):
+                return notation
+        return None
+
 
 def figures_of(store: Triples, dataset: str) -> list[Figure]:
     """Every observation of ``dataset``, in document order."""
@@ -111,3 +119,42 @@ def _decimal(term: object) -> Decimal | None:
         return Decimal(term.value)
     except InvalidOperation:
         return None
+
+
+#: Orders of the figures table (``?sort=`` on a dataset page, so it sorts without JavaScript too).
+FIGURE_ORDERS = ("document", "item", "amount", "code", "section")
+
+
+def select_figures(figures: list[Figure], sections: Mapping[str, str], text: str = "", order: str = "document",
+                   descending: bool = False) -> list[Figure]:
+    """The figures whose item, printed amount, code notation or section label (``sections``: section IRI →
+    label) contain ``text`` (case-insensitive), in ``order`` (one of :data:`FIGURE_ORDERS`; amounts in yuan,
+    figures without one last).
+
+    >>> a = Figure("a", "三公经费", "9.5万元", "s", 2, yuan=Decimal("95000"))
+    >>> b = Figure("b", "支出合计", "3121.42万元", "s", 1, yuan=Decimal("31214200"))
+    >>> [f.iri for f in select_figures([a, b], {}, order="amount", descending=True)]
+    ['b', 'a']
+    >>> [f.iri for f in select_figures([a, b], {}, text="三公")]
+    ['a']
+    """
+    if order not in FIGURE_ORDERS:
+        raise ValueError(f"unknown order {order!r}: one of {', '.join(FIGURE_ORDERS)}")
+    needle = text.strip().casefold()
+
+    def haystack(figure: Figure) -> str:
+        code = figure.classification() or ""
+        return f"{figure.label} {figure.printed} {code} {sections.get(figure.section, '')}".casefold()
+
+    chosen = [f for f in figures if needle in haystack(f)] if needle else list(figures)
+    keys = {
+        "document": lambda f: (f.start, f.iri),
+        "item": lambda f: (f.label, f.start),
+        "amount": lambda f: (f.yuan is None, f.yuan if f.yuan is not None else Decimal(0), f.start),
+        "code": lambda f: (f.classification() or "~", f.start),
+        "section": lambda f: (sections.get(f.section, f.section), f.start),
+    }
+    ordered = sorted(chosen, key=keys[order], reverse=descending)
+    if order == "amount" and descending:  # figures without an amount stay last either way
+        ordered = [f for f in ordered if f.yuan is not None] + [f for f in ordered if f.yuan is None]
+    return ordered

@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
 
-from ..errors import NotFound
+from ..errors import NotFound, SearchError
 from ..publish.changes import change_claims
 from ..publish.evidence import evidence_for, findings_about, group_findings
-from ..publish.figures import FIGURES_LIMIT, figures_of
+from ..publish.figures import FIGURE_ORDERS, FIGURES_LIMIT, Figure, figures_of, select_figures
 from ..publish.formats import GRAPH_SYNTAXES, RdfSyntax, rdf_syntax
 from ..publish.overview import dataset_overview, wan, yuan_text
 from ..publish.profile import department_profile
+from ..publish.search import normalise_query
 from ..publish.serialize import serialize_triples
 from ..publish.store import best_label
 from ..vocab import PROV
@@ -48,6 +49,18 @@ class Value:
     iri: str | None = None
 
 
+@dataclass(frozen=True)
+class FigureTable:
+    """The figures of a dataset page as shown: filtered and ordered, with each section's label."""
+
+    rows: list[Figure]
+    sections: dict[str, str]
+    total: int
+    text: str
+    order: str
+    descending: bool
+
+
 def blueprint(services: Services) -> Blueprint:
     bp = Blueprint("resources", __name__)
     bp.add_app_template_filter(wan, "wan")
@@ -65,6 +78,21 @@ def blueprint(services: Services) -> Blueprint:
             note = f"@{term.language}" if term.language else curie(term.datatype.value)
             return Value(term.value, note="" if note == "xsd:string" else note)
         return Value(f"_:{getattr(term, 'value', '')}")
+
+    def figure_table(figures: list[Figure]) -> FigureTable:
+        """The figures table as asked (``?figures=`` filters, ``?sort=`` orders; JavaScript does both in place)."""
+        text = request.args.get("figures", "")
+        order = request.args.get("sort", "document")
+        descending = order.startswith("-")
+        order = order.removeprefix("-")
+        if order not in FIGURE_ORDERS:
+            raise SearchError(f"The figures cannot be sorted by {order!r}",
+                              f"Use ?sort= with one of {', '.join(FIGURE_ORDERS)} (a leading - for descending).")
+        if text.strip():
+            text = normalise_query(text)
+        sections = {f.section: label_of(f.section) or f.section for f in figures}
+        rows = select_figures(figures, sections, text, order, descending)
+        return FigureTable(rows, sections, len(figures), text, order, descending)
 
     def html_page(iri: str, triples: list[ox.Triple], doc_path: str) -> str:
         node = ox.NamedNode(iri)
@@ -107,7 +135,7 @@ def blueprint(services: Services) -> Blueprint:
             changes=change_claims(store, iri, figures) if is_dataset else [],
             finding_groups=group_findings(findings) if is_dataset else [],
             focus_labels={f.focus: label_of(f.focus) or curie(f.focus) for f in findings} if is_dataset else {},
-            figures=[(f, label_of(f.section) or f.section) for f in figures],
+            figures=figure_table(figures) if is_dataset else None,
             figures_limit=FIGURES_LIMIT,
             tables=tables,
             profile=department_profile(store, own) if own else None,

@@ -128,3 +128,43 @@ def test_the_language_switch_changes_the_labels(visit: Any) -> None:
     assert seen.page.locator("header nav a").first.inner_text() == "Home"
     seen.screenshot("language-en")
     assert seen.errors == []
+
+
+def test_the_figures_table_sorts_and_filters_in_place(visit: Any, release: Release) -> None:
+    path = _dataset_path(release, "shanghai-putuo-czj-2025-budget")
+    seen = visit(path, viewport=DESKTOP)
+    page = seen.page
+    rows = page.locator("#figure-table tbody tr")
+    total = rows.count()
+    header = page.locator("#figure-table thead th").nth(2)  # 金额 Amount
+    header.click()
+    header.click()  # the second click sorts descending
+    assert header.get_attribute("aria-sort") == "descending"
+    amounts = [float(v) for v in page.eval_on_selector_all(
+        "#figure-table tbody tr td:nth-child(3)", "cells => cells.map(c => c.dataset.sort).filter(Boolean)")]
+    assert amounts == sorted(amounts, reverse=True) and page.url.endswith(path)  # sorted in place
+    page.fill("#figure-filter", "三公")
+    visible = page.locator("#figure-table tbody tr:not([hidden])")
+    assert 0 < visible.count() < total
+    assert all("三公" in text for text in visible.all_inner_texts())
+    assert page.locator("#figures-shown").inner_text() == str(visible.count())
+    page.locator("#figures").scroll_into_view_if_needed()
+    seen.screenshot("figures-table")
+    visible.first.locator("a").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#source-text mark").first.is_visible()
+    assert seen.errors == []
+
+
+def test_without_javascript_the_figures_table_sorts_and_filters_by_links(visit: Any, release: Release) -> None:
+    seen = visit(_dataset_path(release, "shanghai-putuo-czj-2025-budget"), javascript=False)
+    page = seen.page
+    page.fill("#figure-filter", "三公")
+    page.click("form.figure-filter button")
+    page.wait_for_load_state("networkidle")
+    texts = page.locator("#figure-table tbody tr").all_inner_texts()
+    assert texts and all("三公" in text for text in texts)
+    page.click("#figure-table thead th:nth-child(3) a")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#figure-table thead th:nth-child(3)").get_attribute("aria-sort") == "ascending"
+    assert "sort=amount" in page.url and "figures=" in page.url
