@@ -181,11 +181,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("host", "127.0.0.1", "Interface the web server binds to.", _host_name),
     Setting("port", 8000, "TCP port of the web server.", _port),
     Setting("workers", 2, "Number of gunicorn worker processes (1–64).", _bounded_int(1, 64)),
+    Setting("threads", 16, "Request threads per gunicorn worker (1–256). A thread waiting for a query costs no "
+            "CPU; too few let slow queries hold them all while quick requests queue.", _bounded_int(1, 256)),
     Setting("query_timeout", 10.0, "Seconds a SPARQL query may take, counted from its arrival (waiting for a "
             "query process included), before it is stopped (HTTP 503); more than 0, at most 3600.", _seconds(3600)),
-    Setting("query_workers", 2, "SPARQL worker processes per server process (1–64; at least 2 run, one is "
+    Setting("query_workers", 4, "SPARQL worker processes per server process (1–64; at least 2 run, one is "
             "always kept for cheap lookups); a query past query_timeout is stopped by ending its worker, which is "
             "then replaced.", _bounded_int(1, 64)),
+    Setting("expensive_queries", 0, "Expensive SPARQL queries (cartesian products, transitive paths) the whole "
+            "server runs at once, across its workers (0–64; 0: one less than the CPUs, at least 1); more are "
+            "refused with HTTP 503 and Retry-After.", _bounded_int(0, 64)),
     Setting("max_rows", 10000, "Most result rows (or triples) a query returns (1–10,000,000); more are cut "
             "and flagged.", _bounded_int(1, 10_000_000)),
     Setting("max_query_bytes", 65536, "Longest SPARQL query text accepted, in bytes (1–16,777,216; HTTP 413 "

@@ -22,7 +22,8 @@ what it parses. Below this, query processes have no network at all (:mod:`kg_pub
 
 Nesting (brackets of every kind plus chains of ``!``/``-``/``+``) and size (tokens, triple patterns) are bounded
 here, before the engine's recursive parser and evaluator see the query (≈2,500 nested ``{`` overflow its stack).
-The same pass gives each query a cost class (cheap lookup or expensive scan) for admission control.
+The same pass gives each query a cost class (cheap lookup, whole-store scan, or expensive: no bound on its work)
+for admission control.
 """
 
 from __future__ import annotations
@@ -99,9 +100,10 @@ class QueryShape:
     from_graphs: list[str] = field(default_factory=list)
     depth: int = 0
     patterns: int = 0
-    #: ``cheap`` (bound lookups) or ``expensive`` (cartesian products, scans sorted or aggregated, closures).
+    #: ``cheap`` (bound lookups), ``scan`` (one pass over the store: every triple sorted or aggregated, or very
+    #: many patterns) or ``expensive`` (cartesian products, transitive closures: no bound on the work).
     cost: str = "cheap"
-    #: Why the cost is ``expensive`` (shown in logs and overload messages).
+    #: Why the cost is not ``cheap`` (shown in logs and overload messages).
     cost_reason: str = ""
 
 
@@ -309,8 +311,10 @@ _TERM_KINDS = frozenset({"var", "iri", "pname", "string", "number", "bnode"})
 
 
 def _classify_cost(tokens: list[Token], shape: QueryShape) -> None:
-    """Cost class from the triple patterns: cheap unless the query has a cartesian product of unbound patterns,
-    a transitive path, or sorts/aggregates over a pattern with no bound term, or very many patterns."""
+    """Cost class from the triple patterns: expensive for a cartesian product of loose patterns, a transitive
+    path or a join of unbound patterns (work that can grow with the square of the store or worse); a scan for
+    sorting or aggregating a pattern with no bound term, or very many patterns (work that grows with the
+    store); cheap otherwise."""
     patterns: list[list[Token]] = []
     current: list[Token] = []
     closure = False
@@ -352,12 +356,12 @@ def _classify_cost(tokens: list[Token], shape: QueryShape) -> None:
         shape.cost, shape.cost_reason = "expensive", "a transitive property path (* or +)"
     elif len(loose) >= 2:
         shape.cost, shape.cost_reason = "expensive", "a cartesian product of patterns sharing no variable"
-    elif unbound and sorts:
-        shape.cost, shape.cost_reason = "expensive", "sorting or aggregating every triple (?s ?p ?o)"
     elif len(unbound) >= 2:
         shape.cost, shape.cost_reason = "expensive", "several patterns with no bound term"
+    elif unbound and sorts:
+        shape.cost, shape.cost_reason = "scan", "sorting or aggregating every triple (?s ?p ?o)"
     elif shape.patterns > 24:
-        shape.cost, shape.cost_reason = "expensive", f"{shape.patterns} triple patterns"
+        shape.cost, shape.cost_reason = "scan", f"{shape.patterns} triple patterns"
 
 
 def _components(patterns: list[list[Token]]) -> list[list[list[Token]]]:

@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from ..errors import StoreError
 from ..settings import Settings
+from .admission import SharedSlots, default_slot_count
 from .release import Release
 from .sparql import QueryAnswer, QueryJob, check_request
 from .triples import describe_in, incoming_in, labels_in
@@ -59,11 +60,17 @@ class Store(Protocol):
     def close(self) -> None: ...
 
 
+def expensive_slots_for(settings: Settings) -> SharedSlots:
+    """Fresh slots for the ``expensive_queries`` setting (0: :func:`~.admission.default_slot_count`). A server
+    makes them once, before it starts its workers, and hands them to every worker's store."""
+    return SharedSlots.private(settings.expensive_queries or default_slot_count())
+
+
 class OxigraphStore:
     """An on-disk pyoxigraph store opened read-only (e.g. ``release/store``)."""
 
     def __init__(self, path: Path, settings: Settings, release: Release | None = None,
-                 query_workers: int | None = None) -> None:
+                 query_workers: int | None = None, expensive_slots: SharedSlots | None = None) -> None:
         self.path = Path(path)
         self.release = release
         self.settings = settings
@@ -73,12 +80,14 @@ class OxigraphStore:
             raise StoreError(f"The store at {self.path} cannot be opened read-only: {exc}") from None
         self.version = release.version if release is not None else f"store-{self.path.stat().st_mtime_ns:x}"
         workers = query_workers or settings.query_workers
-        self._pool = QueryPool(str(self.path), size=workers, timeout=settings.query_timeout)
+        self._pool = QueryPool(str(self.path), size=workers, timeout=settings.query_timeout,
+                               expensive_slots=expensive_slots or expensive_slots_for(settings))
         self._pool.start()
 
     @classmethod
-    def from_release(cls, release: Release, settings: Settings) -> OxigraphStore:
-        return cls(release.store_path, settings, release)
+    def from_release(cls, release: Release, settings: Settings,
+                     expensive_slots: SharedSlots | None = None) -> OxigraphStore:
+        return cls(release.store_path, settings, release, expensive_slots=expensive_slots)
 
     def query(self, job: QueryJob) -> QueryAnswer:
         shape = check_request(job, self.graph_sizes(), self.settings.max_query_bytes)

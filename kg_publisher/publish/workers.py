@@ -15,12 +15,15 @@ disabled) we **fail closed**: the child says so and exits, and SPARQL answers 50
 while pages and dumps are served as usual. A logged fallback would leave the endpoint a port scanner exactly
 where nobody reads the log.
 
-**Admission.** Each query comes with a cost class (:mod:`~kg_publisher.publish.query_analysis`). Expensive
-queries may hold at most ``size - 1`` processes at once (the pool keeps at least two) and never take the last
-idle one, so a lookup always has a process;
-at most as many expensive queries wait as may run, and more are refused at once with 503 and ``Retry-After``.
-Waiting counts against the time limit: a query is answered, stopped or refused within ``timeout`` seconds of
-arriving, never twice that.
+**Admission.** Each query comes with a cost class (:mod:`~kg_publisher.publish.query_analysis`): ``cheap``
+(bound lookups), ``scan`` (one pass over the store, e.g. counting or sorting every triple: linear in its size) or
+``expensive`` (cartesian products, transitive paths: no bound). Scans and expensive queries never take the last
+idle process, so a lookup always has one. An expensive query must also hold one of the server's expensive slots
+(:mod:`~kg_publisher.publish.admission`: by default one less than the CPUs, counted across every gunicorn worker);
+when none is free it is refused at once with 503 and ``Retry-After``. It runs at the lowest CPU priority (nice 19),
+so while it burns a core lookups and pages still get the CPU they need; since an unprivileged process cannot
+raise its priority again, its process is replaced afterwards. Waiting counts against the time limit: a query is
+answered, stopped or refused within ``timeout`` seconds of arriving, never twice that.
 
 **Engine faults.** pyoxigraph 0.5.13 (the latest release) aborts the process on some ``ORDER BY`` over values of
 mixed kinds (its sort finds the comparison is not a total order, a Rust panic that aborts). Such a query costs one
@@ -56,6 +59,7 @@ from ..errors import (
     StoreError,
     UpdateForbidden,
 )
+from .admission import SharedSlots, Slot, default_slot_count
 from .sparql import QueryAnswer, QueryJob, execute, looks_like_update
 
 log = logging.getLogger(__name__)
@@ -64,8 +68,22 @@ CLONE_NEWNET = 0x40000000
 CLONE_NEWUSER = 0x10000000
 #: Queries that made the engine abort, remembered per pool (oldest forgotten first).
 _POISON_ENTRIES = 1024
+#: CPU priority of a process running an expensive query (the lowest).
+EXPENSIVE_NICENESS = 19
 _POISON_HINT = ("Sort by one kind of value, e.g. ORDER BY STR(?v), or FILTER(isLiteral(?v)) first; the data is "
                 "intact.")
+
+
+#: The cost classes of :mod:`.query_analysis`, and how messages name the queries of each.
+COST_CLASSES = ("cheap", "scan", "expensive")
+_CLASS_WORDS = {"cheap": "lookups", "scan": "whole-store scans", "expensive": "expensive queries"}
+
+
+def _lower_priority(worker: _Worker) -> None:
+    try:
+        os.setpriority(os.PRIO_PROCESS, worker.process.pid, EXPENSIVE_NICENESS)
+    except (AttributeError, OSError) as exc:  # not fatal: the slot limit still holds
+        log.warning("could not lower the priority of query process %s: %s", worker.process.pid, exc)
 
 
 def isolate_from_network() -> str:
@@ -161,21 +179,25 @@ class _Worker:
 
 
 class QueryPool:
-    """``size`` worker processes (at least 2); :meth:`run` answers, stops or refuses a job within ``timeout`` s."""
+    """``size`` worker processes (at least 2); :meth:`run` answers, stops or refuses a job within ``timeout`` s.
 
-    def __init__(self, store_path: str, size: int = 2, timeout: float = 10.0) -> None:
+    ``expensive_slots`` are shared with the server's other processes (see :mod:`.admission`); without them the
+    pool makes its own, as many as :func:`~.admission.default_slot_count`."""
+
+    def __init__(self, store_path: str, size: int = 2, timeout: float = 10.0,
+                 expensive_slots: SharedSlots | None = None) -> None:
         self.store_path = store_path
         self.size = max(2, size)
         self.timeout = timeout
-        #: Expensive queries running at once at most: one process always stays for cheap ones.
-        self.expensive_limit = self.size - 1
-        #: Queries of each class that may wait for a process; more are refused (503 + Retry-After).
-        self.wait_limit = {"cheap": 8 * self.size, "expensive": self.expensive_limit}
+        self.expensive_slots = expensive_slots or SharedSlots.private(default_slot_count())
+        #: Queries of each class that may wait for a process; more are refused (503 + Retry-After). Expensive
+        #: ones are bounded by the slots they hold while they wait.
+        self.wait_limit = {"cheap": 8 * self.size, "scan": 8 * self.size, "expensive": self.size}
         self._cond = threading.Condition()
         self._idle: list[_Worker] = []
         self._all: set[_Worker] = set()
-        self._running = {"cheap": 0, "expensive": 0}
-        self._waiting = {"cheap": 0, "expensive": 0}
+        self._running = dict.fromkeys(COST_CLASSES, 0)
+        self._waiting = dict.fromkeys(COST_CLASSES, 0)
         self._poisoned: OrderedDict[str, str] = OrderedDict()
         self._isolation_error: str | None = None
         self._pid: int | None = None
@@ -191,8 +213,8 @@ class QueryPool:
                 return
             # First use, or first use after a fork (gunicorn): children of another process are not ours.
             self._idle, self._all = [], set()
-            self._running = {"cheap": 0, "expensive": 0}
-            self._waiting = {"cheap": 0, "expensive": 0}
+            self._running = dict.fromkeys(COST_CLASSES, 0)
+            self._waiting = dict.fromkeys(COST_CLASSES, 0)
             for _ in range(self.size):
                 worker = _Worker(self.store_path)
                 self._all.add(worker)
@@ -202,18 +224,16 @@ class QueryPool:
     def _acquire(self, cost: str, deadline: float) -> _Worker:
         with self._cond:
             if self._waiting[cost] >= self.wait_limit[cost] and not self._admissible(cost):
-                raise QueryOverload(
-                    f"Every query process {'expensive ' if cost == 'expensive' else ''}queries may use is busy, "
-                    f"and {self._waiting[cost]} more wait",
-                    retry_after=self.timeout if cost == "expensive" else 1.0)
+                raise QueryOverload(f"Every query process {_CLASS_WORDS[cost]} may use is busy, and "
+                                    f"{self._waiting[cost]} more wait", retry_after=1.0)
             self._waiting[cost] += 1
             try:
                 while not self._admissible(cost):
                     remaining = deadline - time.monotonic()
                     if remaining <= 0:
                         raise QueryTimeout(
-                            f"No query process was free within the {self.timeout:g} s limit"
-                            + (" for expensive queries" if cost == "expensive" else ""),
+                            f"No query process was free within the {self.timeout:g} s limit for "
+                            f"{_CLASS_WORDS[cost]}",
                             "Try again shortly; long-running queries by others are stopped at the limit.")
                     self._cond.wait(remaining)
                 worker = self._idle.pop()
@@ -222,11 +242,20 @@ class QueryPool:
             finally:
                 self._waiting[cost] -= 1
 
+    def _take_expensive_slot(self) -> Slot:
+        slot = self.expensive_slots.try_take()
+        if slot is None:
+            raise QueryOverload(
+                f"The server runs as many expensive queries as it allows at once "
+                f"({self.expensive_slots.count}: cartesian products, transitive paths)",
+                retry_after=self.timeout)
+        return slot
+
     def _admissible(self, cost: str) -> bool:
         if cost == "cheap":
             return bool(self._idle)
-        # An expensive query never takes the last idle process: that one is kept for lookups.
-        return len(self._idle) >= 2 and self._running["expensive"] < self.expensive_limit
+        # Scans and expensive queries never take the last idle process: that one is kept for lookups.
+        return len(self._idle) >= 2
 
     def _release(self, worker: _Worker | None, cost: str) -> None:
         with self._cond:
@@ -263,7 +292,13 @@ class QueryPool:
         if key in self._poisoned:
             raise QueryEngineFailure(self._poisoned[key], _POISON_HINT)
         self._ensure_started()
-        worker: _Worker | None = self._acquire(cost, deadline)
+        slot = self._take_expensive_slot() if cost == "expensive" else None
+        try:
+            worker: _Worker | None = self._acquire(cost, deadline)
+        except BaseException:
+            if slot is not None:
+                slot.release()
+            raise
         assert worker is not None
         status, payload = "", None
         try:
@@ -282,6 +317,8 @@ class QueryPool:
                                                     f"off from the network here ({payload})")
                     raise StoreError(f"The store cannot be read: {payload}")
                 worker.ready = str(payload)
+            if slot is not None:
+                _lower_priority(worker)
             worker.send(job)
             if not worker.poll(deadline - time.monotonic()):
                 log.warning("query stopped after %.1f s: %.200r", time.monotonic() - started, job.query)
@@ -303,6 +340,11 @@ class QueryPool:
             raise QueryEngineFailure(f"The query engine stopped while answering ({exc.__class__.__name__}); "
                                      "its process was replaced") from None
         finally:
+            if slot is not None:
+                slot.release()
+                if worker is not None:  # it cannot get its priority back: a fresh process takes its place
+                    self._replace(worker)
+                    worker = None
             self._release(worker, cost)
         if status == "ok":
             return payload  # type: ignore[no-any-return]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from flask import Flask
 
 from ..package_data import static_dir, templates_dir
+from ..publish.admission import SharedSlots
 from ..publish.release import Release
 from ..publish.remote import RemoteStore
 from ..publish.store import OxigraphStore, Store
@@ -41,8 +42,10 @@ def allowed_hosts(settings: Settings) -> tuple[str, ...]:
     return tuple(dict.fromkeys([*names, "localhost", "127.0.0.1"]))
 
 
-def create_app(settings: Settings | None = None, store: Store | None = None) -> Flask:
-    """Build the app. Without ``store``, open the release at the ``build_dir`` setting (``DIR/current``)."""
+def create_app(settings: Settings | None = None, store: Store | None = None,
+               expensive_slots: SharedSlots | None = None) -> Flask:
+    """Build the app. Without ``store``, open the release at the ``build_dir`` setting (``DIR/current``);
+    ``expensive_slots`` are shared with the server's other workers (made anew when absent)."""
     from flask_compress import Compress
 
     from . import downloads, http, language, resources, search, site, sparql
@@ -52,7 +55,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     if store is None:
         release = Release.open(settings.build_dir)
         store = (RemoteStore.from_release(release, settings) if settings.store_url
-                 else OxigraphStore.from_release(release, settings))
+                 else OxigraphStore.from_release(release, settings, expensive_slots))
     services = Services(settings, store, IriMapper(settings.base_iri, settings.public_url))
 
     app = Flask(__name__, template_folder=templates_dir(), static_folder=static_dir())

@@ -13,6 +13,7 @@ from gunicorn.app.base import BaseApplication
 
 from ..errors import KgPublisherError
 from ..publish.release import Release
+from ..publish.store import expensive_slots_for
 from ..settings import Settings
 
 
@@ -20,6 +21,8 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
     def __init__(self, settings: Settings, options: dict[str, Any]) -> None:
         self.settings = settings
         self.options = options
+        # Made here, in the arbiter, so every worker it forks counts expensive queries against the same slots.
+        self.expensive_slots = expensive_slots_for(settings)
         super().__init__()
 
     def load_config(self) -> None:
@@ -30,7 +33,7 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         # Each worker builds its own app: its own read-only store handle and query worker processes.
         from . import create_app
 
-        return create_app(self.settings)
+        return create_app(self.settings, expensive_slots=self.expensive_slots)
 
 
 #: Seconds between two looks at ``build_dir/current``.
@@ -72,9 +75,10 @@ def gunicorn_options(settings: Settings) -> dict[str, Any]:
         "when_ready": when_ready,
         "bind": f"{settings.host}:{settings.port}",
         "workers": settings.workers,
-        # Threads let a worker answer cheap requests while one of its queries waits on a query process.
+        # Threads let a worker answer cheap requests while others wait on a query process (a thread that waits
+        # costs no CPU): with too few, slow queries hold every thread and even dumps queue behind them.
         "worker_class": "gthread",
-        "threads": 4,
+        "threads": settings.threads,
         # Queries are stopped at query_timeout by their own worker process; this only catches a stuck worker.
         "timeout": int(settings.query_timeout) + 30,
         "graceful_timeout": 10,

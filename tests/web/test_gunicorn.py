@@ -115,3 +115,43 @@ def test_sparqlwrapper_select_and_ask_as_xml(server: str) -> None:
     client.setReturnFormat(XML)
     document = client.queryAndConvert()
     assert document.getElementsByTagName("boolean")[0].firstChild.data == "true"  # type: ignore[union-attr]
+
+
+def test_expensive_queries_are_admitted_per_server_not_per_worker(release_dir: Path) -> None:
+    """Two gunicorn workers share one expensive slot: of four cartesian products sent at once, one runs (and is
+    stopped at the limit) and the others are refused at once with 503 and Retry-After, whichever worker got
+    them. Counted per worker, two would run, one per worker, each burning a core."""
+    import json
+    import threading
+    import urllib.error
+    import urllib.parse
+
+    runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    with serving(release_dir, workers="2", query_workers="2", expensive_queries="1", query_timeout="3") as base:
+        outcomes: list[tuple[int, str, float]] = []
+        lock = threading.Lock()
+
+        def send(number: int) -> None:
+            started = time.monotonic()
+            url = base + "sparql?" + urllib.parse.urlencode({"query": f"{runaway} # {number}"})
+            try:
+                with urllib.request.urlopen(url, timeout=30) as response:
+                    status, kind = response.status, ""
+            except urllib.error.HTTPError as error:
+                status, kind = error.code, json.loads(error.read())["error"]["type"]
+            with lock:
+                outcomes.append((status, kind, time.monotonic() - started))
+
+        # Which worker accepts a connection is the kernel's choice: several rounds give both workers some.
+        rounds = 4
+        for _ in range(rounds):
+            threads = [threading.Thread(target=send, args=(n,)) for n in range(4)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(30)
+        stopped = [o for o in outcomes if o[1] == "QueryTimeout"]
+        refused = [o for o in outcomes if o[1] == "QueryOverload"]
+        assert len(outcomes) == 4 * rounds and all(o[0] == 503 for o in outcomes), outcomes
+        assert len(stopped) <= rounds and len(refused) >= 3 * rounds, outcomes  # one at a time, server-wide
+        assert all(o[2] < 1.5 for o in refused), outcomes  # refused at once
