@@ -19,10 +19,11 @@ import json
 import os
 import shutil
 import tempfile
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -40,10 +41,12 @@ from .publish.model import PublishedDisclosure
 from .publish.release import write_release
 from .rdf import disclosure_graph, vocabulary_graph
 from .rdf.codelists import classification_graph, printed_codes
+from .rdf.crossyear import cross_year_graph
+from .records.crossyear import YearFigures, compare
 from .records.parse import parse_disclosure
 from .registry import Registry
 from .settings import Settings
-from .validate import ValidationOutcome, quality_graph, validate_graph
+from .validate import ValidationOutcome, add_findings, quality_graph, validate_graph
 from .vocab import bind_prefixes
 
 #: How the build validates (named in every published quality report).
@@ -134,7 +137,7 @@ class _Cache:
     INDEX = "entry.json"
     #: Metadata every entry must hold (what ``_process`` reads back).
     META_KEYS = ("key", "dataset", "organization", "title", "department", "year", "kind", "region",
-                 "violations", "warnings", "notes", "records_json")
+                 "violations", "warnings", "notes", "records_json", "cross_year")
 
     def __init__(self, out_dir: Path, base_iri: str) -> None:
         self.dir = out_dir / "cache"
@@ -214,6 +217,8 @@ class _Processed:
     classifications: Graph
     #: What the classification graph is made from (year, printed codes): equal keys, equal graphs.
     classification_key: tuple[object, ...] = ()
+    #: The figures and prior-year statements cross-year checks compare (records/crossyear.py), as JSON.
+    year_figures: dict[str, object] = field(default_factory=dict)
 
 
 def _process(path: Path, minter: IriMinter, registry: Registry, vocabulary: Graph, cache_: _Cache) -> _Processed:
@@ -244,6 +249,7 @@ def _process(path: Path, minter: IriMinter, registry: Registry, vocabulary: Grap
             "title": info.title or f"{info.department}{info.year}年{zh_kind}",
             "department": info.department, "year": info.year, "kind": info.kind, "region": info.region,
             "violations": outcome.violations, "warnings": outcome.warnings, "notes": outcome.infos,
+            "cross_year": YearFigures.of(disclosure).to_json_dict(),
         }
         records_json = disclosure.to_json()
         cache_.store(source, {**meta, "records_json": records_json}, graph, quality)
@@ -263,7 +269,8 @@ def _process(path: Path, minter: IriMinter, registry: Registry, vocabulary: Grap
             violations=violations, warnings=warnings,
         )
     key_of_codes = (year, tuple((name, tuple(pairs)) for name, pairs in sorted(printed.items())))
-    return _Processed(published, result, records_json, quality, classifications, key_of_codes)
+    return _Processed(published, result, records_json, quality, classifications, key_of_codes,
+                      meta["cross_year"])  # type: ignore[arg-type]
 
 
 def default_jobs() -> int:
@@ -403,8 +410,38 @@ def _build(paths: list[Path], out: Path, settings: Settings,
     published = [item for item in processed if item.published is not None]
     if not published:
         return result
+    _check_across_years(published, vocabulary)
     result.release_dir, result.manifest = _release(out, published, vocabulary, settings)
     return result
+
+
+def _check_across_years(items: list[_Processed], vocabulary: Graph) -> None:
+    """Each published disclosure's statements about the year before, against that year's disclosure when it is
+    published too (same organisation, same kind): the checks go into the later graph, their findings (the
+    disagreements) into its quality report. Made from each document's :class:`YearFigures`, in the order of
+    the documents, so the release is the same whether the documents were cached or not."""
+    by_series: dict[tuple[str, str], dict[int, _Processed]] = defaultdict(dict)
+    for item in items:
+        assert item.published is not None
+        by_series[(str(item.published.organization), item.published.kind)][item.published.year] = item
+    for item in items:
+        later = item.published
+        assert later is not None
+        earlier_item = by_series[(str(later.organization), later.kind)].get(later.year - 1)
+        if earlier_item is None or earlier_item.published is None:
+            continue
+        checks = compare(YearFigures.from_json_dict(item.year_figures),
+                         YearFigures.from_json_dict(earlier_item.year_figures))
+        if not checks:
+            continue
+        graph = cross_year_graph(checks, later.dataset, earlier_item.published.dataset, later.year - 1)
+        outcome = validate_graph(graph, vocabulary, engine="compiled")
+        for triple in graph:
+            later.graph.add(triple)
+        add_findings(later.quality_graph, outcome, later.dataset)
+        item.published = replace(later, warnings=later.warnings + outcome.warnings)
+        item.result.warnings += outcome.warnings
+        item.result.notes += outcome.infos
 
 
 def _unchanged_note(out: Path) -> str:

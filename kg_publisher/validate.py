@@ -297,31 +297,51 @@ def quality_graph(outcome: ValidationOutcome, dataset_iri: URIRef, checked_with:
         graph.add((measurement, DQV.value, Literal(value, datatype=XSD.integer)))
         graph.add((measurement, PROV.wasDerivedFrom, report))
     for finding in outcome.rows:
-        key = hashlib.sha1("|".join((finding.severity, finding.source_shape, finding.focus_node, finding.value or "",
-                                     finding.path or "", finding.message)).encode()).hexdigest()[:16]
-        annotation = IriMinter.part(dataset_iri, "finding", key)
-        graph.add((dataset_iri, DQV.hasQualityAnnotation, annotation))
-        graph.add((report, SH.result, annotation))
-        graph.add((annotation, RDF.type, DQV.QualityAnnotation))
-        graph.add((annotation, RDF.type, SH.ValidationResult))
-        graph.add((annotation, OA.hasTarget, dataset_iri))
-        graph.add((annotation, OA.motivatedBy, DQV.qualityAssessment))
-        graph.add((annotation, DQV.inDimension, BGT.consistency))
-        graph.add((annotation, SH.resultSeverity, getattr(SH, finding.severity)))
-        graph.add((annotation, SH.focusNode, URIRef(finding.focus_node)))
-        if finding.source_shape.startswith(("http://", "https://")):
-            graph.add((annotation, SH.sourceShape, URIRef(finding.source_shape)))
-        graph.add((annotation, SH.resultMessage, Literal(finding.message, lang="zh")))
-        if finding.message_en != finding.message:
-            graph.add((annotation, SH.resultMessage, Literal(finding.message_en, lang="en")))
-        if finding.path:
-            graph.add((annotation, SH.resultPath, URIRef(finding.path)))
-        if finding.value is not None:
-            # the node at fault (cross-checks report it as the value) stays a link
-            value_node = URIRef(finding.value) if finding.value_is_iri else Literal(finding.value)
-            graph.add((annotation, SH.value, value_node))
-        graph.add((annotation, RDFS.comment, Literal(finding.message, lang="zh")))
+        _add_finding(graph, report, dataset_iri, finding)
     return graph
+
+
+def add_findings(quality: Graph, outcome: ValidationOutcome, dataset_iri: URIRef) -> None:
+    """Add the findings of a later check of ``dataset_iri`` (the build's cross-year checks) to its quality graph
+    made by :func:`quality_graph`, counting them in its measurements."""
+    report = IriMinter.part(dataset_iri, "quality", "report")
+    for metric, value in ((BGT.violationCount, outcome.violations), (BGT.warningCount, outcome.warnings),
+                          (BGT.infoCount, outcome.infos)):
+        measurement = IriMinter.part(dataset_iri, "quality", str(metric).rsplit("#", 1)[1])
+        before = quality.value(measurement, DQV.value)
+        total = (before.toPython() if isinstance(before, Literal) else 0) + value
+        quality.set((measurement, DQV.value, Literal(total, datatype=XSD.integer)))
+    if outcome.violations:
+        quality.set((report, SH.conforms, Literal(False)))
+    for finding in outcome.rows:
+        _add_finding(quality, report, dataset_iri, finding)
+
+
+def _add_finding(graph: Graph, report: URIRef, dataset_iri: URIRef, finding: Finding) -> None:
+    key = hashlib.sha1("|".join((finding.severity, finding.source_shape, finding.focus_node, finding.value or "",
+                                 finding.path or "", finding.message)).encode()).hexdigest()[:16]
+    annotation = IriMinter.part(dataset_iri, "finding", key)
+    graph.add((dataset_iri, DQV.hasQualityAnnotation, annotation))
+    graph.add((report, SH.result, annotation))
+    graph.add((annotation, RDF.type, DQV.QualityAnnotation))
+    graph.add((annotation, RDF.type, SH.ValidationResult))
+    graph.add((annotation, OA.hasTarget, dataset_iri))
+    graph.add((annotation, OA.motivatedBy, DQV.qualityAssessment))
+    graph.add((annotation, DQV.inDimension, BGT.consistency))
+    graph.add((annotation, SH.resultSeverity, getattr(SH, finding.severity)))
+    graph.add((annotation, SH.focusNode, URIRef(finding.focus_node)))
+    if finding.source_shape.startswith(("http://", "https://")):
+        graph.add((annotation, SH.sourceShape, URIRef(finding.source_shape)))
+    graph.add((annotation, SH.resultMessage, Literal(finding.message, lang="zh")))
+    if finding.message_en != finding.message:
+        graph.add((annotation, SH.resultMessage, Literal(finding.message_en, lang="en")))
+    if finding.path:
+        graph.add((annotation, SH.resultPath, URIRef(finding.path)))
+    if finding.value is not None:
+        # the node at fault (cross-checks report it as the value) stays a link
+        value_node = URIRef(finding.value) if finding.value_is_iri else Literal(finding.value)
+        graph.add((annotation, SH.value, value_node))
+    graph.add((annotation, RDFS.comment, Literal(finding.message, lang="zh")))
 
 
 _FORMATS = {".ttl": "turtle", ".nt": "nt", ".nq": "nquads", ".trig": "trig", ".jsonld": "json-ld", ".rdf": "xml"}

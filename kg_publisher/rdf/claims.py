@@ -7,18 +7,12 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from ..iris import code
+from ..records.lexicon import DIRECTION_OF_WORD
 from ..records.model import ChangeStatement, CountStatement, RatioStatement
 from ..vocab import BGT, SDMX_ATTR, YEAR
 from .context import MappingContext, canonical_decimal, zh
 from .observations import in_yuan
 from .provenance import derive
-
-#: Direction words as printed → direction code. Words not listed are kept as text only.
-DIRECTION_OF_WORD = {
-    "增加": "INCREASE", "增长": "INCREASE", "上升": "INCREASE", "提高": "INCREASE", "增": "INCREASE",
-    "减少": "DECREASE", "下降": "DECREASE", "降低": "DECREASE", "减": "DECREASE",
-    "持平": "NO_CHANGE", "不变": "NO_CHANGE", "无变化": "NO_CHANGE", "一致": "NO_CHANGE", "相同": "NO_CHANGE",
-}
 
 
 def add_change(ctx: MappingContext, change: ChangeStatement) -> None:

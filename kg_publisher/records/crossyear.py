@@ -6,6 +6,10 @@ coarser printing) or not. A 持平 statement implies the same figure. Each compa
 (:class:`CrossYearCheck`), agreements as well as disagreements; only statements whose figure, change and
 direction were all read are compared.
 
+The build compares documents at release time, when it knows which years are present, from each document's
+:class:`YearFigures`: the little of its records a comparison needs (kept in the build's cache beside the
+graph, as JSON), never from whole graphs.
+
 >>> from decimal import Decimal
 >>> implied_prior(Decimal("18976.76"), Decimal("3355.65"), "INCREASE")
 Decimal('15621.11')
@@ -15,12 +19,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
+from .lexicon import DIRECTION_OF_WORD
 from .model import Amount, AmountFact, ChangeStatement, Disclosure
 
-_UP = {"增加", "增长", "上升", "提高"}
-_DOWN = {"减少", "下降", "降低"}
-_FLAT = {"持平", "不变", "一致"}
 #: The codes that make two years' figures the same figure.
 _CODES = ("operation", "indicator", "fund_source", "expenditure_type", "functional", "economic", "item", "phase")
 
@@ -36,11 +39,125 @@ class CrossYearCheck:
     prior: str
     prior_printed: str
     agrees: bool
+    #: The earlier figure in yuan, and how far apart the two may be for the rounding of the three printings.
+    prior_yuan: Decimal = Decimal(0)
+    tolerance_yuan: Decimal = Decimal(0)
+    #: The statement as printed.
+    said: str = ""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A printed figure reduced to what a comparison needs: its key, its codes (see :data:`_CODES`), its amount."""
+
+    key: str
+    codes: tuple[str, ...]
+    amount: Amount
+
+
+@dataclass(frozen=True)
+class PriorYearStatement:
+    """A statement that ``figure`` changed from ``compared_year`` in ``direction`` by ``change``."""
+
+    claim: str
+    figure: Figure
+    compared_year: int
+    direction: str
+    change: Amount | None
+    #: The statement as printed (its span's text, lines joined).
+    said: str = ""
+
+
+@dataclass(frozen=True)
+class YearFigures:
+    """One disclosure for cross-year checks: its year, the first printing of each figure (prose before tables:
+    what the year's own disclosure says the figure is), and its statements about an earlier year."""
+
+    year: int
+    figures: tuple[Figure, ...]
+    statements: tuple[PriorYearStatement, ...]
+
+    @classmethod
+    def of(cls, disclosure: Disclosure) -> YearFigures:
+        first: dict[tuple[str, ...], AmountFact] = {}
+        for printed in sorted(disclosure.facts, key=lambda f: (f.context.startswith("table"), f.span.start)):
+            first.setdefault(_codes(printed), printed)
+        facts = {fact.key: fact for fact in disclosure.facts}
+        statements = []
+        for claim in disclosure.changes:
+            fact, direction = facts.get(claim.about), _direction(claim)
+            if fact is None or claim.compared_year is None or direction is None:
+                continue
+            if direction != "NO_CHANGE" and claim.change is None:
+                continue
+            statements.append(PriorYearStatement(claim.key, _figure(fact), claim.compared_year, direction,
+                                                 claim.change if direction != "NO_CHANGE" else None,
+                                                 "".join(claim.span.text.split())))
+        return cls(disclosure.info.year, tuple(_figure(fact) for fact in first.values()), tuple(statements))
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """Plain JSON (amounts as printed, so reading it back gives the same figures to the digit)."""
+        return {"year": self.year, "figures": [_figure_json(f) for f in self.figures],
+                "statements": [[s.claim, _figure_json(s.figure), s.compared_year, s.direction,
+                                None if s.change is None else [s.change.printed, s.change.unit], s.said]
+                               for s in self.statements]}
+
+    @classmethod
+    def from_json_dict(cls, data: dict[str, Any]) -> YearFigures:
+        return cls(int(data["year"]), tuple(_figure_of(row) for row in data["figures"]),
+                   tuple(PriorYearStatement(claim, _figure_of(figure), int(year), direction,
+                                            None if change is None else Amount.parse(*change), said)
+                         for claim, figure, year, direction, change, said in data["statements"]))
 
 
 def implied_prior(current: Decimal, change: Decimal, direction: str) -> Decimal:
     """The earlier year's figure a stated change implies (same unit as ``current``)."""
     return current - change if direction == "INCREASE" else current + change if direction == "DECREASE" else current
+
+
+def compare(current: YearFigures, prior: YearFigures) -> list[CrossYearCheck]:
+    """Every statement of ``current`` about ``prior``'s year whose implied figure ``prior`` prints (the caller
+    makes sure both are of the same department and kind)."""
+    if prior.year != current.year - 1:
+        return []
+    printed = {figure.codes: figure for figure in prior.figures}
+    checks = []
+    for statement in current.statements:
+        earlier = printed.get(statement.figure.codes)
+        if statement.compared_year != prior.year or earlier is None:
+            continue
+        amount, change = statement.figure.amount, statement.change
+        implied = implied_prior(_yuan(amount), abs(_yuan(change)) if change else Decimal(0), statement.direction)
+        tolerance = _half_unit(amount) + (_half_unit(change) if change else 0) + _half_unit(earlier.amount)
+        prior_yuan = _yuan(earlier.amount)
+        checks.append(CrossYearCheck(statement.claim, statement.figure.key, implied, earlier.key,
+                                     f"{earlier.amount.printed}{earlier.amount.unit}",
+                                     abs(implied - prior_yuan) <= tolerance, prior_yuan, tolerance, statement.said))
+    return checks
+
+
+def compare_years(current: Disclosure, prior: Disclosure) -> list[CrossYearCheck]:
+    """Every claim of ``current`` about ``prior``'s year whose implied figure ``prior`` prints."""
+    if prior.info.department != current.info.department:
+        return []
+    return compare(YearFigures.of(current), YearFigures.of(prior))
+
+
+def _codes(fact: AmountFact) -> tuple[str, ...]:
+    return tuple(getattr(fact, code) for code in _CODES)
+
+
+def _figure(fact: AmountFact) -> Figure:
+    return Figure(fact.key, _codes(fact), fact.amount)
+
+
+def _figure_json(figure: Figure) -> list[Any]:
+    return [figure.key, list(figure.codes), figure.amount.printed, figure.amount.unit]
+
+
+def _figure_of(row: list[Any]) -> Figure:
+    key, codes, printed, unit = row
+    return Figure(str(key), tuple(str(c) for c in codes), Amount.parse(str(printed), str(unit)))
 
 
 def _yuan(amount: Amount) -> Decimal:
@@ -52,40 +169,6 @@ def _half_unit(amount: Amount) -> Decimal:
 
 
 def _direction(change: ChangeStatement) -> str | None:
-    words = set(change.amount_direction_words) | set(change.percent_direction_words)
-    kinds = {kind for kind, vocabulary in (("INCREASE", _UP), ("DECREASE", _DOWN), ("NO_CHANGE", _FLAT))
-             if words & vocabulary}
+    words = (*change.amount_direction_words, *change.percent_direction_words)
+    kinds = {DIRECTION_OF_WORD[word] for word in words if word in DIRECTION_OF_WORD}
     return kinds.pop() if len(kinds) == 1 else None
-
-
-def _counterpart(fact: AmountFact, prior: Disclosure) -> AmountFact | None:
-    """The earlier disclosure's first printing of the same figure, prose before tables."""
-    same = [f for f in prior.facts if all(getattr(f, code) == getattr(fact, code) for code in _CODES)]
-    same.sort(key=lambda f: (f.context.startswith("table"), f.span.start))
-    return same[0] if same else None
-
-
-def compare_years(current: Disclosure, prior: Disclosure) -> list[CrossYearCheck]:
-    """Every claim of ``current`` about ``prior``'s year whose implied figure ``prior`` prints."""
-    if prior.info.year != current.info.year - 1 or prior.info.department != current.info.department:
-        return []
-    facts = {fact.key: fact for fact in current.facts}
-    checks = []
-    for claim in current.changes:
-        fact = facts.get(claim.about)
-        direction = _direction(claim)
-        if fact is None or claim.compared_year != prior.info.year or direction is None:
-            continue
-        if direction != "NO_CHANGE" and claim.change is None:
-            continue
-        change = _yuan(claim.change) if claim.change is not None and direction != "NO_CHANGE" else Decimal(0)
-        implied = implied_prior(_yuan(fact.amount), abs(change), direction)
-        earlier = _counterpart(fact, prior)
-        if earlier is None:
-            continue
-        tolerance = _half_unit(fact.amount) + (_half_unit(claim.change) if claim.change and change else 0) \
-            + _half_unit(earlier.amount)
-        checks.append(CrossYearCheck(claim.key, fact.key, implied, earlier.key,
-                                     f"{earlier.amount.printed}{earlier.amount.unit}",
-                                     abs(implied - _yuan(earlier.amount)) <= tolerance))
-    return checks

@@ -67,6 +67,16 @@ PHASE_OF_KIND = {"budget": "approved", "final": "executed"}
 EXPENDITURE_TYPES: Words = (("基本支出", "BASIC"), ("项目支出", "PROJECT"), ("人员经费", "PERSONNEL"),
                             ("公用经费", "PUBLIC_OPERATING"))
 
+# ---- directions of a stated change (code:direction) -----------------------------------------------------
+#: A change statement's direction words, each a whole printed word (增 / 减 as in 增长15%、减少3项).
+DIRECTIONS: Words = (
+    ("增加", "INCREASE"), ("增长", "INCREASE"), ("上升", "INCREASE"), ("提高", "INCREASE"), ("增", "INCREASE"),
+    ("减少", "DECREASE"), ("下降", "DECREASE"), ("降低", "DECREASE"), ("减", "DECREASE"),
+    ("持平", "NO_CHANGE"), ("不变", "NO_CHANGE"), ("无变化", "NO_CHANGE"), ("一致", "NO_CHANGE"), ("相同", "NO_CHANGE"),
+)
+#: Direction word → direction (words are matched whole: a statement keeps the words it printed).
+DIRECTION_OF_WORD = dict(DIRECTIONS)
+
 # ---- government levels ----------------------------------------------------------------------------------
 #: One-character level names as in 区级 / 市级 (a disclosure's title and its template wording).
 LEVELS = "省市区县"
@@ -74,7 +84,7 @@ LEVELS = "省市区县"
 #: Every table above that maps to a code list, with the scheme its notations belong to (for the test).
 CODED: tuple[tuple[str, Words], ...] = (
     ("fund-source", FUND_SOURCES), ("item", SANGONG_COLUMNS), ("item", BALANCES),
-    ("expenditure-type", EXPENDITURE_TYPES), ("budget-phase", PHASE_COLUMNS),
+    ("expenditure-type", EXPENDITURE_TYPES), ("budget-phase", PHASE_COLUMNS), ("direction", DIRECTIONS),
 )
 
 
