@@ -171,6 +171,15 @@ GROUP_LABELS = (
     "国有资本经营预算支出", "三公经费预算数", "财政拨款三公经费", "三公经费", "收入", "支出",
     "本年收入", "本年支出", "财政拨款收入", "财政拨款支出",
 )
+#: The order the standard templates print their value columns in. A label printed in two pieces, one above and
+#: one below the others (事业单位 / 经营收入), loses its place in the text; when the other columns stand in the
+#: order of one of these, the joined label takes the template's place (12's 收入预算总表: 事业单位经营收入 between
+#: 事业收入 and 其他收入, as in its PDF).
+TEMPLATE_ORDERS = (
+    ("合计", "财政拨款收入", "财政专户管理资金收入", "上级补助收入", "事业收入", "事业单位经营收入", "附属单位上缴收入",
+     "其他收入", "上年结转"),
+    ("合计", "基本支出", "项目支出", "上缴上级支出", "事业单位经营支出", "对附属单位补助支出"),
+)
 TOTAL_COLUMNS = frozenset(("合计", "小计", "本年收入合计", "本年支出合计"))
 #: Row labels that start a row of their own even right after an unfinished label.
 _TOTAL_WORDS = ("合计", "总计", "小计")
@@ -306,8 +315,12 @@ def _read_side(name: str | None, chunks: list[str]) -> TableSide:
         for position, column in enumerate(columns):
             joined = _COLUMN_KEYS.get(piece + _key(column)) or _COLUMN_KEYS.get(_key(column) + piece)
             if joined:
-                columns[position] = joined
                 unknown.remove(piece)
+                placed = _in_template_order(joined, columns[:position] + columns[position + 1:])
+                if placed is not None:
+                    columns = placed
+                    break
+                columns[position] = joined
                 certain = False
                 first_certain = first_certain and position > 0
                 break
@@ -315,6 +328,25 @@ def _read_side(name: str | None, chunks: list[str]) -> TableSide:
         # Unread text, repeated labels or a nested (小计) header: the order is not known at all.
         certain = first_certain = False
     return TableSide(name, tuple(columns), certain, first_certain)
+
+
+def _in_template_order(joined: str, others: list[str]) -> list[str] | None:
+    """``others`` with ``joined`` put where a template prints it, when ``others`` stand in that template's order.
+
+    >>> _in_template_order("事业单位经营收入", ["合计", "财政拨款收入", "事业收入", "其他收入"])
+    ['合计', '财政拨款收入', '事业收入', '事业单位经营收入', '其他收入']
+    >>> _in_template_order("事业单位经营收入", ["合计", "其他收入", "事业收入"]) is None
+    True
+    """
+    for order in TEMPLATE_ORDERS:
+        if joined not in order or not all(column in order for column in others):
+            continue
+        ranks = [order.index(column) for column in others]
+        if ranks != sorted(ranks) or len(set(ranks)) != len(ranks):
+            continue
+        at = sum(1 for rank in ranks if rank < order.index(joined))
+        return [*others[:at], joined, *others[at:]]
+    return None
 
 
 def _read_header(chunks: list[str]) -> tuple[TableSide, ...]:
