@@ -17,6 +17,8 @@ import tempfile
 import weakref
 from pathlib import Path
 
+from ..settings import Settings
+
 #: The file name of slot ``n`` inside the folder.
 _SLOT_NAME = "expensive-{}.lock"
 
@@ -90,3 +92,9 @@ class SharedSlots:
         for slot in taken:
             slot.release()
         return self.count - len(taken)
+
+
+def expensive_slots_for(settings: Settings) -> SharedSlots:
+    """Fresh slots for the ``expensive_queries`` setting (0: :func:`default_slot_count`). A server makes them
+    once, before it starts its workers, and hands them to every worker's store."""
+    return SharedSlots.private(settings.expensive_queries or default_slot_count())

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from ..errors import StoreError
 from ..settings import Settings
-from .admission import SharedSlots, default_slot_count
+from .admission import SharedSlots, expensive_slots_for
 from .release import Release
 from .sparql import QueryAnswer, QueryJob, check_request
 from .triples import describe_in, incoming_in, labels_in
@@ -58,12 +58,6 @@ class Store(Protocol):
         ...
 
     def close(self) -> None: ...
-
-
-def expensive_slots_for(settings: Settings) -> SharedSlots:
-    """Fresh slots for the ``expensive_queries`` setting (0: :func:`~.admission.default_slot_count`). A server
-    makes them once, before it starts its workers, and hands them to every worker's store."""
-    return SharedSlots.private(settings.expensive_queries or default_slot_count())
 
 
 class OxigraphStore:

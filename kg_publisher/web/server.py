@@ -12,8 +12,8 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 
 from ..errors import KgPublisherError
+from ..publish.admission import expensive_slots_for
 from ..publish.release import Release
-from ..publish.store import expensive_slots_for
 from ..settings import Settings
 
 
