@@ -151,7 +151,8 @@ def test_a_dataset_page_lists_its_figures_in_document_order(client: FlaskClient)
     soup = BeautifulSoup(page.get_data(as_text=True), "html.parser")
     section = soup.find("section", class_="figures")
     assert section is not None
-    rows = [[cell.get_text(strip=True) for cell in row.find_all("td")] for row in section.find_all("tr")[1:]]
+    # columns: No., item, amount as printed, code, section
+    rows = [[cell.get_text(strip=True) for cell in row.find_all("td")[1:]] for row in section.find_all("tr")[1:]]
     assert len(rows) == 45  # the seed's 45 printed figures
     items = [row[0] for row in rows]
     # as printed: 收入预算 before its lines, 支出预算 before 基本支出, 资产总额 late in the document
