@@ -10,7 +10,8 @@
     │   └── OutputError              a build output cannot be written (disk full, no permission, read-only)
     ├── StoreError                   the published store cannot be opened
     ├── NotFound                     an IRI or dump we do not hold
-    ├── SearchError                  a search we do not run (too long, control characters)
+    ├── SearchError                  a search or page request we do not run (too long, control characters,
+    │                                a bad ?sort= or ?referenced= page)
     └── QueryError                   a SPARQL request that we refuse
         ├── QuerySyntaxError         the query does not parse (message carries the parser's text)
         ├── QueryTooLarge            the query text is longer than the `max_query_bytes` setting

@@ -1,14 +1,18 @@
 """A department across its disclosures: each one's headline figures side by side, by year, the change from the
 previous disclosure of the same kind, and for a year with both its budget (预算) and final accounts (决算), the
-execution rate (决算 / 预算)."""
+execution rate (决算 / 预算); and what each disclosure says the department does: its duties (职责) and internal
+units (内设机构) with theirs, by year."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
+from rdflib.namespace import DCTERMS, ORG, PROV, SKOS
+
+from ..vocab import OA
 from .overview import HEADLINES, Headline, Overview, dataset_overview
 
 if TYPE_CHECKING:
@@ -52,10 +56,40 @@ class Execution:
 
 
 @dataclass(frozen=True)
+class DutyEntry:
+    """One duty as its disclosure prints it."""
+
+    iri: str
+    notation: str
+    text: str
+
+
+@dataclass(frozen=True)
+class UnitEntry:
+    """One internal unit (内设机构) named by a disclosure, with the duties that disclosure gives it."""
+
+    iri: str
+    name: str
+    notation: str
+    duties: list[DutyEntry]
+
+
+@dataclass(frozen=True)
+class Structure:
+    """What one disclosure says the department does: its own duties and its internal units, in printed order."""
+
+    disclosure: Disclosure
+    duties: list[DutyEntry]
+    units: list[UnitEntry]
+
+
+@dataclass(frozen=True)
 class Profile:
     disclosures: list[Disclosure]
     rows: list[ProfileRow]
     execution: list[Execution]
+    #: One entry per disclosure that prints duties or units, in :attr:`disclosures` order.
+    structure: list[Structure] = field(default_factory=list)
 
 
 def percent_change(before: Decimal | None, after: Decimal | None) -> Decimal | None:
@@ -95,7 +129,85 @@ def profile(disclosures: Iterable[Disclosure]) -> Profile:
     return Profile(ordered, rows, execution)
 
 
-def department_profile(store: Triples, datasets: Iterable[Mapping[str, Any]]) -> Profile:
-    """The profile of a department from its manifest ``datasets`` rows, every one of them (no cap)."""
-    return profile(Disclosure(row["key"], row["dataset"], row["title"], int(row["year"]), row["kind"],
-                              dataset_overview(store, row["dataset"])) for row in datasets)
+def department_profile(store: Triples, datasets: Iterable[Mapping[str, Any]], organisation: str = "") -> Profile:
+    """The profile of a department from its manifest ``datasets`` rows, every one of them (no cap); with the
+    ``organisation``'s IRI, its duties and internal units by disclosure too."""
+    result = profile(Disclosure(row["key"], row["dataset"], row["title"], int(row["year"]), row["kind"],
+                                dataset_overview(store, row["dataset"])) for row in datasets)
+    if not organisation:
+        return result
+    return replace(result, structure=structure(store, organisation, result.disclosures))
+
+
+def _objects(triples: Iterable[Any], subject: str, predicate: object) -> list[Any]:
+    return [t.object for t in triples if t.subject.value == subject and t.predicate.value == str(predicate)]
+
+
+def _text(triples: list[Any], subject: str, predicate: object) -> str:
+    return next((term.value for term in _objects(triples, subject, predicate)), "")
+
+
+class _Printed:
+    """Where a resource was read: the source documents and first character offset of its spans
+    (``prov:wasDerivedFrom`` → ``oa:hasSource`` and the position selector's ``oa:start``)."""
+
+    def __init__(self, store: Triples) -> None:
+        self.store = store
+        self._spans: dict[str, tuple[str, int]] = {}
+
+    def span(self, span: str) -> tuple[str, int]:
+        if span not in self._spans:
+            about = self.store.describe(span)
+            source = _text(about, span, OA.hasSource)
+            starts = [int(_text(self.store.describe(selector.value), selector.value, OA.start) or -1)
+                      for selector in _objects(about, span, OA.hasSelector)]
+            self._spans[span] = (source, max(starts, default=-1))
+        return self._spans[span]
+
+    def places(self, about: list[Any], iri: str) -> dict[str, int]:
+        """Source IRI → the first offset ``iri`` was read at in it."""
+        found: dict[str, int] = {}
+        for span in _objects(about, iri, PROV.wasDerivedFrom):
+            source, start = self.span(span.value)
+            if source:
+                found[source] = min(start, found.get(source, start))
+        return found
+
+
+def structure(store: Triples, organisation: str, disclosures: list[Disclosure]) -> list[Structure]:
+    """The duties and internal units ``organisation`` has in each of ``disclosures``: a duty or unit belongs to
+    the disclosures whose source document it was read from (one unit, named in several years, is in each)."""
+    sources: dict[str, Disclosure] = {}
+    for disclosure in disclosures:
+        for source in _objects(store.describe(disclosure.dataset), disclosure.dataset, DCTERMS.source):
+            sources[source.value] = disclosure
+    printed = _Printed(store)
+    about_org = store.describe(organisation)
+
+    def duties_of(holder: str, about: list[Any]) -> dict[str, list[tuple[int, DutyEntry]]]:
+        by_source: dict[str, list[tuple[int, DutyEntry]]] = {}
+        for duty in _objects(about, holder, ORG.purpose):
+            facts = store.describe(duty.value)
+            entry = DutyEntry(duty.value, _text(facts, duty.value, SKOS.notation),
+                              _text(facts, duty.value, SKOS.definition))
+            for source, start in printed.places(facts, duty.value).items():
+                by_source.setdefault(source, []).append((start, entry))
+        return by_source
+
+    own = duties_of(organisation, about_org)
+    units: dict[str, list[tuple[int, UnitEntry]]] = {}
+    for unit in _objects(about_org, organisation, ORG.hasUnit):
+        facts = store.describe(unit.value)
+        its_duties = duties_of(unit.value, facts)
+        name, notation = _text(facts, unit.value, SKOS.prefLabel), _text(facts, unit.value, SKOS.notation)
+        for source, start in printed.places(facts, unit.value).items():
+            ordered = sorted(its_duties.get(source, []), key=lambda pair: pair[0])
+            entry = UnitEntry(unit.value, name, notation, [duty for _, duty in ordered])
+            units.setdefault(source, []).append((start, entry))
+    result = []
+    for source, disclosure in sorted(sources.items(), key=lambda item: disclosures.index(item[1])):
+        duties = [entry for _, entry in sorted(own.get(source, []), key=lambda pair: pair[0])]
+        its_units = [entry for _, entry in sorted(units.get(source, []), key=lambda pair: pair[0])]
+        if duties or its_units:
+            result.append(Structure(disclosure, duties, its_units))
+    return result

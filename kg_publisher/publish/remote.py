@@ -152,9 +152,12 @@ class RemoteStore:
             f"CONSTRUCT {{ {node} ?p ?o . ?o ?p2 ?o2 . ?o2 ?p3 ?o3 }} WHERE {{ {node} ?p ?o . "
             f"OPTIONAL {{ ?o ?p2 ?o2 . FILTER (isBlank(?o)) OPTIONAL {{ ?o2 ?p3 ?o3 . FILTER (isBlank(?o2)) }} }} }}"))
 
-    def incoming(self, iri: str, limit: int) -> list[ox.Triple]:
+    def incoming(self, iri: str, limit: int, offset: int = 0) -> list[ox.Triple]:
         node = ox.NamedNode(iri)
-        return _unique(self._triples(f"CONSTRUCT {{ ?s ?p {node} }} WHERE {{ ?s ?p {node} }} LIMIT {int(limit)}"))
+        # Ordered, so that pages (OFFSET) neither overlap nor leave gaps whatever order the engine scans in.
+        return _unique(self._triples(
+            f"CONSTRUCT {{ ?s ?p {node} }} WHERE {{ SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {node} }} "
+            f"ORDER BY ?s ?p LIMIT {int(limit)} OFFSET {int(offset)} }}"))
 
     def exists(self, iri: str) -> bool:
         node = ox.NamedNode(iri)

@@ -37,8 +37,8 @@ class Store(Protocol):
         """Triples about ``iri`` in any graph, plus those of blank nodes reached from it (CBD)."""
         ...
 
-    def incoming(self, iri: str, limit: int) -> list[ox.Triple]:
-        """Triples whose object is ``iri`` (at most ``limit``)."""
+    def incoming(self, iri: str, limit: int, offset: int = 0) -> list[ox.Triple]:
+        """Triples whose object is ``iri``: at most ``limit``, after the first ``offset`` (pages of a list)."""
         ...
 
     def exists(self, iri: str) -> bool: ...
@@ -90,8 +90,8 @@ class OxigraphStore:
     def describe(self, iri: str) -> list[ox.Triple]:
         return describe_in(self._store, iri)
 
-    def incoming(self, iri: str, limit: int) -> list[ox.Triple]:
-        return incoming_in(self._store, iri, limit)
+    def incoming(self, iri: str, limit: int, offset: int = 0) -> list[ox.Triple]:
+        return incoming_in(self._store, iri, limit, offset)
 
     def exists(self, iri: str) -> bool:
         node = ox.NamedNode(iri)

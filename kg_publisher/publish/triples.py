@@ -24,7 +24,7 @@ class Triples(Protocol):
 
     def describe(self, iri: str) -> list[ox.Triple]: ...
 
-    def incoming(self, iri: str, limit: int) -> list[ox.Triple]: ...
+    def incoming(self, iri: str, limit: int, offset: int = 0) -> list[ox.Triple]: ...
 
     def labels(self, iri: str) -> list[ox.Literal]: ...
 
@@ -39,8 +39,8 @@ class QuadIndex:
     def describe(self, iri: str) -> list[ox.Triple]:
         return describe_in(self._store, iri)
 
-    def incoming(self, iri: str, limit: int) -> list[ox.Triple]:
-        return incoming_in(self._store, iri, limit)
+    def incoming(self, iri: str, limit: int, offset: int = 0) -> list[ox.Triple]:
+        return incoming_in(self._store, iri, limit, offset)
 
     def labels(self, iri: str) -> list[ox.Literal]:
         return labels_in(self._store, iri)
@@ -67,13 +67,16 @@ def describe_in(store: ox.Store, iri: str) -> list[ox.Triple]:
     return out
 
 
-def incoming_in(store: ox.Store, iri: str, limit: int) -> list[ox.Triple]:
-    """Triples of ``store`` whose object is ``iri`` (at most ``limit``)."""
+def incoming_in(store: ox.Store, iri: str, limit: int, offset: int = 0) -> list[ox.Triple]:
+    """Triples of ``store`` whose object is ``iri``: at most ``limit``, after the first ``offset`` (each triple
+    once, in the store's index order, which does not change in a read-only store: pages do not overlap)."""
     out: list[ox.Triple] = []
     seen: set[ox.Triple] = set()
     for quad in store.quads_for_pattern(None, None, ox.NamedNode(iri)):
         if quad.triple not in seen:
             seen.add(quad.triple)
+            if len(seen) <= offset:
+                continue
             out.append(quad.triple)
             if len(out) >= limit:
                 break

@@ -22,6 +22,15 @@ CHROME: dict[str, tuple[str, str]] = {
     "data_version": ("数据版本", "data version"),
     "licence": ("许可", "licence"),
     "switch": ("English", "中文"),
+    "duties_and_units": ("职责与内设机构", "Duties and internal units"),
+    "duties": ("主要职责", "Duties"),
+    "units": ("内设机构", "Internal units"),
+    "kind_budget": ("预算", "budget"),
+    "kind_final": ("决算", "final accounts"),
+    "referenced_by": ("指向此处", "Referenced by"),
+    "page": ("第{n}页", "page {n}"),
+    "previous_page": ("上一页", "previous page"),
+    "next_page": ("下一页", "next page"),
 }
 
 

@@ -37,7 +37,9 @@ if TYPE_CHECKING:
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 SUFFIXES: dict[str, str] = {**{s.extension: s.media_type for s in GRAPH_SYNTAXES}, "html": HTML}
-INCOMING_LIMIT = 200
+#: Links to a resource listed per page of its "referenced by" list (``?referenced=N`` for page N): a department
+#: is the object of every one of its figures, so its list runs to hundreds and is read in pages, never cut.
+INCOMING_PAGE = 200
 QB_DATASET = ox.NamedNode("http://purl.org/linked-data/cube#DataSet")
 #: Enough links to hold a data set's whole quality report (hundreds of findings) besides its figures.
 FINDINGS_LIMIT = 5000
@@ -53,6 +55,29 @@ class Value:
     href: str | None = None
     note: str = ""  # language tag or datatype of a literal
     iri: str | None = None
+
+
+@dataclass(frozen=True)
+class IncomingPage:
+    """One page of the triples pointing at a resource."""
+
+    links: list[tuple[Value, Value]]
+    number: int
+    has_next: bool
+
+
+def page_number(text: str | None) -> int:
+    """The page a ``?referenced=`` asks for (1 when absent).
+
+    >>> page_number(None), page_number("3")
+    (1, 3)
+    """
+    if text is None or text == "":
+        return 1
+    if not text.isascii() or not text.isdigit() or int(text) < 1 or len(text) > 9:
+        raise SearchError(f"?referenced={text[:20]!r} is not a page number",
+                          "Use ?referenced=1 for the first page of links to this resource, 2 for the next, …")
+    return int(text)
 
 
 @dataclass(frozen=True)
@@ -100,6 +125,18 @@ def blueprint(services: Services) -> Blueprint:
         rows = select_figures(figures, sections, text, order, descending)
         return FigureTable(rows, sections, len(figures), text, order, descending)
 
+    def incoming_page(iri: str) -> IncomingPage:
+        """The page of the "referenced by" list that ``?referenced=`` asks for (one more link read to tell
+        whether a next page exists); a page past the last is not found."""
+        number = page_number(request.args.get("referenced"))
+        found = store.incoming(iri, INCOMING_PAGE + 1, (number - 1) * INCOMING_PAGE)
+        if number > 1 and not found:
+            raise NotFound(f"There is no page {number} of links to <{iri}>",
+                           f"Open {request.path} for the first page of links.")
+        rows = [(value(t.subject), Value(curie(t.predicate.value), links.href(t.predicate.value)))
+                for t in found[:INCOMING_PAGE]]
+        return IncomingPage(rows, number, len(found) > INCOMING_PAGE)
+
     def html_page(iri: str, triples: list[ox.Triple], doc_path: str) -> str:
         node = ox.NamedNode(iri)
         rows: dict[str, list[Value]] = defaultdict(list)
@@ -117,8 +154,7 @@ def blueprint(services: Services) -> Blueprint:
         title = best_label(labels, lang)
         title_lang = next((lit.language or lang for lit in labels if lit.value == title), lang)
         second = next((lit.value for lit in labels if (lit.language or "").startswith(other)), None)
-        incoming = [(value(t.subject), Value(curie(t.predicate.value), links.href(t.predicate.value)))
-                    for t in store.incoming(iri, INCOMING_LIMIT)]
+        incoming = incoming_page(iri)
         has_provenance = any(t.subject == node and t.predicate.value == str(PROV.wasDerivedFrom) for t in triples)
         is_dataset = any(t.subject == node and t.object == QB_DATASET for t in triples)
         figures = figures_of(store, iri) if is_dataset else []
@@ -133,7 +169,7 @@ def blueprint(services: Services) -> Blueprint:
             second=second if second != title else None, second_lang=other,
             rows=[(Value(curie(p), links.href(p)), values) for p, values in ordered],
             blanks={b: [(curie(p), vs) for p, vs in props.items()] for b, props in blanks.items()},
-            incoming=incoming, incoming_limit=INCOMING_LIMIT,
+            incoming=incoming,
             evidence=evidence_for(store, iri) if has_provenance else [],
             findings=findings,
             # a data set's page leads with its money and reads its quality report kind by kind
@@ -144,7 +180,7 @@ def blueprint(services: Services) -> Blueprint:
             figures=figure_table(figures) if is_dataset else None,
             figures_limit=FIGURES_LIMIT,
             tables=tables,
-            profile=department_profile(store, own) if own else None,
+            profile=department_profile(store, own, iri) if own else None,
             alternates=alternates(doc_path),
             services=services,
         )

@@ -135,3 +135,13 @@ def test_two_fronts_on_one_engine_answer_alike_and_survive_one_another(release_d
         # The second front is gone (its process ended); the first keeps answering.
         for query in QUERY_MIX:
             assert _fetch(first, query)
+
+
+def test_referenced_by_pages_alike(app: Flask, remote_app: Flask) -> None:
+    """The pages of links to a department (``incoming`` with an offset) hold, on the remote path, the triples the
+    embedded store holds: every one once, none lost between pages."""
+    organisation = "https://w3id.org/cn-budget-kg/id/org/shanghai-putuo-czj"
+    ours = app.extensions["kg_publisher"].store.incoming(organisation, 10**6)
+    remote = remote_app.extensions["kg_publisher"].store
+    paged = [t for offset in range(0, len(ours) + 200, 200) for t in remote.incoming(organisation, 200, offset)]
+    assert len(ours) > 400 and len(paged) == len(set(paged)) and set(paged) == set(ours)
