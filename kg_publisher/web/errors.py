@@ -70,7 +70,7 @@ def error_response(status: int, kind: str, message: str, hint: str) -> Response:
 
 
 #: Site paths named in hints (``/catalog``, ``/sparql``, ``/dumps/…``): shown as links on the HTML error page.
-_SITE_PATH = re.compile(r"(?<![\w/.])(/(?:catalog|sparql|search|departments|glossary|dumps|id|def)\b[\w./-]*)")
+_SITE_PATH = re.compile(r"(?<![\w/.])(/(?:catalog|sparql|search|departments|glossary|codes|dumps|id|def)\b[\w./-]*)")
 
 
 def link_paths(hint: str, script_root: str = "") -> Markup:

@@ -1,16 +1,20 @@
 """``/search`` (the search box on every page), ``/departments`` (the department index, by region) and
-``/glossary`` (every glossary term of every disclosure, definitions side by side): adapters over
-:mod:`kg_publisher.publish.search` and the release manifest."""
+``/glossary`` (every glossary term of every disclosure, definitions side by side) and ``/codes`` (the
+classifications and code lists as trees, zh/en labels): adapters over :mod:`kg_publisher.publish.search`,
+:mod:`kg_publisher.publish.codes` and the release manifest."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flask import Blueprint, Response, render_template, request
 
 from ..errors import NotFound
+from ..iris import IriMinter
+from ..publish.codes import CodeScheme, code_schemes
 from ..publish.search import KINDS, Hit, entries_of_kind, normalise_query, search, search_index
 
 if TYPE_CHECKING:
@@ -59,5 +63,16 @@ def blueprint(services: Services) -> Blueprint:
             terms[hit.title].append(hit)
         return Response(render_template("glossary.html", services=services, terms=sorted(terms.items())),
                         mimetype="text/html")
+
+    @cache
+    def schemes() -> list[CodeScheme]:
+        # Computed once per process: the release a server process serves never changes.
+        manifest = services.release.manifest if services.release is not None else {}
+        vocabulary = manifest.get("vocabulary_graph") or str(IriMinter(services.settings.base_iri).vocabulary_graph())
+        return code_schemes(services.store, services.store.graph(vocabulary))
+
+    @bp.route("/codes")
+    def codes() -> Response:
+        return Response(render_template("codes.html", services=services, schemes=schemes()), mimetype="text/html")
 
     return bp

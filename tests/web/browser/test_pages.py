@@ -83,7 +83,7 @@ def test_the_search_box_finds_the_department(visit: Any, query: str) -> None:
     assert seen.errors == [] and seen.overflow() <= 0
 
 
-@pytest.mark.parametrize("path", ["/departments", "/glossary", "/search?q=%E8%B4%A2%E6%94%BF"])
+@pytest.mark.parametrize("path", ["/departments", "/glossary", "/codes", "/search?q=%E8%B4%A2%E6%94%BF"])
 def test_index_pages_fit_a_phone(visit: Any, path: str) -> None:
     seen = visit(path, viewport=PHONE)
     seen.screenshot(f"index{path.replace('/', '-').split('?')[0]}-390")
@@ -94,10 +94,10 @@ AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 
 
 @pytest.mark.parametrize("name", ["home", "catalogue", "dataset", "figure", "organisation", "sparql", "putuo",
-                                  "search", "departments", "glossary"])
+                                  "search", "departments", "glossary", "codes"])
 def test_no_serious_accessibility_violations(visit: Any, release: Release, name: str) -> None:
     paths = {**pages(release), "putuo": _dataset_path(release, "shanghai-putuo-czj-2025-budget"),
-             "search": "/search?q=budget", "departments": "/departments", "glossary": "/glossary"}
+             "search": "/search?q=budget", "departments": "/departments", "glossary": "/glossary", "codes": "/codes"}
     seen = visit(paths[name])
     if name == "putuo":
         seen.page.wait_for_selector("#function-chart[data-rendered]")
