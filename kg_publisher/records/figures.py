@@ -29,7 +29,7 @@ from ..codelists import CodeList
 from ..extract.source import SourceText, Span
 from .changes import compared_year, read_clause, read_reason, to_statement
 from .flow import Flowed
-from .lexicon import FUND_SOURCES, PHASES, SANGONG_WHOLE, code_of
+from .lexicon import FUND_SOURCES, PHASES, SANGONG_WHOLE, SME_PART_OF, SME_PROCUREMENT, code_of
 from .model import (
     Amount,
     AmountFact,
@@ -147,16 +147,18 @@ class FactBook:
                      and (f.key == base or f.key.startswith(f"{base}-{context}"))), None)
 
     def add(self, base: str, match: re.Match[str], section: Section, *, operation: str, indicator: str,
-            with_change: bool = True, label: str | None = None, **dimensions: object) -> AmountFact:
+            with_change: bool = True, label: str | None = None, start: int | None = None,
+            **dimensions: object) -> AmountFact:
         """Record the labelled figure matched by ``match`` (groups ``label``, ``number``, ``unit``); ``label``
-        replaces the printed one where the number's own words only name its phase (支出决算)."""
+        replaces the printed one where the number's own words only name its phase (支出决算), or names a figure
+        whose match is its amount alone (then ``start`` is where its label starts, and ``phase`` is given)."""
         key = self.key(base, section.code)
         phase = str(dimensions.pop("phase", None) or _phase_of(match, self.phase))
         fact = AmountFact(
             key=key,
             label=label or unwrap(match.group("label")),
             amount=amount_of(match),
-            span=self.view.span(match.start("label"), match.end()),
+            span=self.view.span(match.start("label") if start is None else start, match.end()),
             operation=operation,
             indicator=indicator,
             context=section.code,
@@ -456,29 +458,50 @@ def _list_end(text: str, start: int, end: int) -> int:
         position = lone.end() - 1
 
 
-#: Amounts of a budget's procurement reserved for SMEs, and for small and micro enterprises among them.
-_SME_RESERVED = re.compile(rf"(?P<label>面向中小企业预留(?:的)?政府采购项目预算(?:金额)?){_FILLER}{_AMOUNT}")
-_SMALL_MICRO_RESERVED = re.compile(rf"(?P<label>预留给小型和微型企业的政府采购项目预算(?:金额)?){_FILLER}{_AMOUNT}")
+#: The clause of an amount about SMEs starts after the sentence's subject ("2024年度本部门"), a list word
+#: (其中) or punctuation; it ends before the amount without its linking word (为).
+_CLAUSE_LEAD = re.compile(r"^(?:[，,；;：:\s]|其中)*(?:[^，,；;：:]*?(?:本部门|本单位)(?=面向|授予|预留))?")
+_CLAUSE_TAIL = re.compile(r"(?:[为是共计：:，,\s])+$")
 
 
-def _reserved(book: FactBook, section: Section, start: int, end: int) -> None:
-    """"面向中小企业预留政府采购项目预算金额664.98万元，其中，预留给小型和微型企业的…为465.49万元": no part of the
-    procurement total's goods/works/services breakdown; the small and micro share is part of the SME share."""
-    sme = _first(_SME_RESERVED, book.view, start, end)
-    if sme is None:
-        return
-    whole = book.add("procurement-sme-reserved", sme, section, operation="expenditure", indicator="PROCUREMENT",
-                     item="SME_RESERVED", with_change=False)
-    small = _first(_SMALL_MICRO_RESERVED, book.view, sme.end(), end)
-    if small is not None:
-        book.add("procurement-small-micro-reserved", small, section, operation="expenditure",
-                 indicator="PROCUREMENT", item="SMALL_MICRO_RESERVED", part_of=whole.key, with_change=False)
-        book.set_breakdown(whole, False)  # the other medium-sized enterprises' share is not printed
+def _sme_amounts(book: FactBook, section: Section, start: int, end: int) -> list[AmountFact]:
+    """Procurement reserved for, won by or awarded to SMEs (records/lexicon.py: SME_PROCUREMENT), in budgets
+    ("面向中小企业预留政府采购项目预算金额664.98万元，其中，预留给小型和微型企业的…为465.49万元") and final
+    accounts ("…面向小微企业预留…0万元。在面向中小企业预留的政府采购项目中，由中小企业供应商中标或成交的，采购金额
+    246.47万元；…在其他政府采购项目中…4.79万元"; "授予中小企业合同金额…，其中：授予小微企业合同金额…").
+
+    Each amount is what the words of its own clause (from the sentence start or the amount before) name. None
+    is a part of the procurement total's goods/works/services breakdown; the small and micro enterprises'
+    share is part of the SMEs' (SME_PART_OF), whose breakdown is then incomplete (the other SMEs' share is
+    not printed)."""
+    text = book.view.text
+    read: dict[str, AmountFact] = {}
+    clause_start = start
+    for match in AMOUNT.finditer(text, start, end):
+        clause_from = max(clause_start, *(text.rfind(mark, clause_start, match.start()) + 1 for mark in "。；;"))
+        clause_start = match.end()
+        clause = text[clause_from:match.start()]
+        item = code_of(clause, SME_PROCUREMENT)
+        if item is None or item in read:
+            continue
+        lead, tail = _CLAUSE_LEAD.match(clause), _CLAUSE_TAIL.search(clause)
+        label_from = clause_from + (lead.end() if lead else 0)
+        label_to = match.start() - (len(tail.group(0)) if tail else 0)
+        if label_from >= label_to:
+            continue
+        whole = read.get(SME_PART_OF.get(item, ""))
+        read[item] = book.add(f"procurement-{item.lower().replace('_', '-')}", match, section,
+                              operation="expenditure", indicator="PROCUREMENT", item=item, phase=book.phase,
+                              part_of=whole.key if whole else None, with_change=False,
+                              label=unwrap(text[label_from:label_to]), start=label_from)
+        if whole is not None:
+            book.set_breakdown(whole, False)
+    return [next(f for f in book.facts if f.key == fact.key) for fact in read.values()]
 
 
 def read_procurement(book: FactBook, section: Section) -> None:
-    """政府采购 and 政府购买服务 totals as printed here, their itemised lines, and (in a budget) the amounts
-    reserved for SMEs."""
+    """政府采购 and 政府购买服务 totals as printed here, their itemised lines, and the amounts reserved for,
+    won by or awarded to SMEs (never lines of a list, whatever word introduces them)."""
     source, (start, end, _) = book.view, book.bounds(section)
     totals: dict[str, AmountFact] = {}
     for base, pattern, indicator in (("procurement-total", _PROCUREMENT_TOTAL, "PROCUREMENT"),
@@ -486,8 +509,8 @@ def read_procurement(book: FactBook, section: Section) -> None:
         match = _first(pattern, source, start, end)
         if match:
             totals[indicator] = book.add(base, match, section, operation="expenditure", indicator=indicator)
-    if book.phase == "approved":
-        _reserved(book, section, start, end)
+    sme = [(book.view.at(fact.span.start), book.view.at(fact.span.end))
+           for fact in _sme_amounts(book, section, start, end)]
     lists = list(_PROCUREMENT_LIST.finditer(source.text, start, end))
     numbers = {"PROCUREMENT": 0, "PURCHASED_SERVICES": 0}
     for position, intro in enumerate(lists):
@@ -498,6 +521,8 @@ def read_procurement(book: FactBook, section: Section) -> None:
         list_end = _list_end(source.text, intro.end(), next_line.start() if next_line else list_end)
         labels = []
         for item in _LIST_ITEM.finditer(source.text, intro.end(), list_end):
+            if any(a < item.end() and item.start() < b for a, b in sme):
+                continue
             numbers[indicator] += 1
             base = "purchased-services-line" if indicator == "PURCHASED_SERVICES" else "procurement-line"
             number = numbers[indicator]

@@ -51,6 +51,23 @@ SANGONG_WHOLE: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("OFFICIAL_VEHICLES", ("OFFICIAL_VEHICLES", "VEHICLE_PURCHASE", "VEHICLE_OPERATION"), "公务用车购置及运行费"),
 )
 
+# ---- procurement reserved for and awarded to SMEs (code:item) ------------------------------------------
+#: What a procurement sentence says about small and medium-sized enterprises, by the words of the clause
+#: before its amount, most specific first: budgets print the amounts reserved (面向中小企业预留…，其中，预留给
+#: 小型和微型企业…), final accounts also what SMEs won (在面向中小企业预留的…中，由中小企业供应商中标或成交的，采购
+#: 金额…; 在其他政府采购项目中…) or the contracts awarded to them (授予中小企业合同金额…，其中：授予小微企业…).
+SME_PROCUREMENT: Words = (
+    ("其他政府采购项目", "SME_AWARDED_OTHER"),
+    ("小微企业供应商中标或成交", "SMALL_MICRO_AWARDED_RESERVED"), ("中小企业供应商中标或成交", "SME_AWARDED_RESERVED"),
+    ("授予小微企业", "SMALL_MICRO_AWARDED"), ("授予小型和微型企业", "SMALL_MICRO_AWARDED"),
+    ("授予中小企业", "SME_AWARDED"),
+    ("面向小微企业预留", "SMALL_MICRO_RESERVED"), ("预留给小型和微型企业", "SMALL_MICRO_RESERVED"),
+    ("预留给小微企业", "SMALL_MICRO_RESERVED"), ("面向中小企业预留", "SME_RESERVED"),
+)
+#: Which of them is a share of which (small and micro enterprises are among the SMEs).
+SME_PART_OF = {"SMALL_MICRO_RESERVED": "SME_RESERVED", "SMALL_MICRO_AWARDED_RESERVED": "SME_AWARDED_RESERVED",
+               "SMALL_MICRO_AWARDED": "SME_AWARDED"}
+
 # ---- balances of a 决算 summary (code:item) -------------------------------------------------------------
 BALANCES: Words = (("年初", "YEAR_START_BALANCE"), ("年末", "YEAR_END_BALANCE"),
                    ("使用非财政拨款结余", "SURPLUS_USE"), ("结余分配", "SURPLUS_DISTRIBUTION"))
@@ -83,7 +100,7 @@ LEVELS = "省市区县"
 
 #: Every table above that maps to a code list, with the scheme its notations belong to (for the test).
 CODED: tuple[tuple[str, Words], ...] = (
-    ("fund-source", FUND_SOURCES), ("item", SANGONG_COLUMNS), ("item", BALANCES),
+    ("fund-source", FUND_SOURCES), ("item", SANGONG_COLUMNS), ("item", BALANCES), ("item", SME_PROCUREMENT),
     ("expenditure-type", EXPENDITURE_TYPES), ("budget-phase", PHASE_COLUMNS), ("direction", DIRECTIONS),
 )
 

@@ -30,7 +30,10 @@ Codes used in the fields below (our code lists, ``ontology/codelists.ttl``):
     ``GRAND_TOTAL`` (总计 of a 决算 summary table: the year's flows plus balances; 本年收入合计 /
     本年支出合计 themselves are ``_T``) | ``YEAR_START_BALANCE`` (年初结转和结余) |
     ``YEAR_END_BALANCE`` (年末结转和结余) | ``SURPLUS_USE`` (使用非财政拨款结余) |
-    ``SURPLUS_DISTRIBUTION`` (结余分配)
+    ``SURPLUS_DISTRIBUTION`` (结余分配) | ``SME_RESERVED`` / ``SMALL_MICRO_RESERVED`` (procurement reserved for
+    SMEs / small and micro enterprises) | ``SME_AWARDED`` / ``SMALL_MICRO_AWARDED`` (contracts awarded to them) |
+    ``SME_AWARDED_RESERVED`` / ``SMALL_MICRO_AWARDED_RESERVED`` / ``SME_AWARDED_OTHER`` (what they won of the
+    reserved and of the other procurement; records/lexicon.py: SME_PROCUREMENT)
 ``phase``
     ``approved`` (预算) | ``revised`` (调整/全年预算) | ``executed`` (决算)
 ``context``

@@ -24,6 +24,8 @@ class Case:
     heading: str
     expect: tuple[tuple[str, str, str, tuple[tuple[str, str], ...]], ...]
     text: str
+    #: The disclosure's title (a budget's unless the block says ``title:``).
+    title: str = TITLE
 
     @property
     def name(self) -> str:
@@ -36,20 +38,22 @@ def _cases() -> list[Case]:
         lines = [line for line in block.splitlines() if not line.startswith("#")]
         if not lines:
             continue
+        title = next((line.removeprefix("title: ") for line in lines if line.startswith("title: ")), TITLE)
+        lines = [line for line in lines if not line.startswith("title: ")]
         heading = lines[0].removeprefix("heading: ")
         expect = tuple((key, value, unit, tuple(tuple(f.split("=", 1)) for f in fields))  # type: ignore[misc]
                        for key, value, unit, *fields in (line.removeprefix("expect: ").split()
                                                          for line in lines if line.startswith("expect: ")))
         text = "\n".join(line for line in lines[1:] if not line.startswith("expect: "))
-        cases.append(Case(heading, expect, text))
+        cases.append(Case(heading, expect, text, title))
     return cases
 
 
 CASES_READ = _cases()
 
 
-def parse(heading: str, body: str) -> Disclosure:
-    text = f"{TITLE}\n{heading}\n{body}\n"
+def parse(heading: str, body: str, title: str = TITLE) -> Disclosure:
+    text = f"{title}\n{heading}\n{body}\n"
     return parse_disclosure(SourceText("case.txt", hashlib.sha256(text.encode()).hexdigest(), "text/plain", text))
 
 
@@ -91,7 +95,7 @@ def rewrap(text: str, rng: random.Random) -> str:
 
 @pytest.mark.parametrize("case", CASES_READ, ids=[c.name for c in CASES_READ])
 def test_sentence_as_printed(case: Case) -> None:
-    check(case, parse(case.heading, case.text))
+    check(case, parse(case.heading, case.text, case.title))
 
 
 @pytest.mark.parametrize("case", CASES_READ, ids=[c.name for c in CASES_READ])
@@ -100,6 +104,6 @@ def test_sentence_rewrapped(case: Case) -> None:
     for attempt in range(25):
         variant = rewrap(case.text, rng)
         try:
-            check(case, parse(case.heading, variant))
+            check(case, parse(case.heading, variant, case.title))
         except AssertionError as error:
             raise AssertionError(f"variant {attempt}: {variant!r}") from error
