@@ -18,7 +18,12 @@ Because empty cells vanish, a printed number's column is only known for certain 
   position), or
 * the first column is a total (合计/小计) and the first number equals the sum of the others — then
   that total is certain (the source prints a total whenever any part is non-zero); the other
-  numbers of such a row stay unplaced.
+  numbers of such a row stay unplaced, unless
+* the other side of a two-sided table says which of those columns can hold money (财政拨款收支预算总表:
+  one fund's revenue row printed, the others' empty), see :func:`_place_by_funded_rows`.
+
+A header whose text cannot show the order of its columns (a nested header, a label printed in two pieces
+around another) is read in a template's order (``TEMPLATE_ORDERS``) when the rows' sums fit exactly one.
 
 Numbers whose column is not certain are never put in :attr:`TableRow.cells`; the row is listed in
 :attr:`TextTable.unaligned` with the reason. Nothing here knows what a figure *means*.
@@ -109,6 +114,9 @@ class TableSide:
     columns_certain: bool = True
     #: True when at least the first column is certain (a label in two pieces was joined further right).
     first_column_certain: bool = True
+    #: Template orders (TEMPLATE_ORDERS) the columns may stand in when the header cannot show it (a nested
+    #: header): the rows' sums (TEMPLATE_SUMS) decide, see :func:`_fit_template_orders`.
+    candidates: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -179,12 +187,26 @@ TEMPLATE_ORDERS = (
     ("合计", "财政拨款收入", "财政专户管理资金收入", "上级补助收入", "事业收入", "事业单位经营收入", "附属单位上缴收入",
      "其他收入", "上年结转"),
     ("合计", "基本支出", "项目支出", "上缴上级支出", "事业单位经营支出", "对附属单位补助支出"),
+    # “三公”经费 (and 机关运行经费) tables: Shanghai's prints 公务接待费 before the vehicles, the MOF's after them;
+    # a row-wise header reads the same in both (the one-line labels first, the vehicles' 小计 … below)
+    ("合计", "因公出国(境)费", "公务接待费", "小计", "购置费", "运行费", "机关运行经费预算数"),
+    ("合计", "因公出国(境)费", "小计", "购置费", "运行费", "公务接待费", "机关运行经费预算数"),
+    ("合计", "因公出国(境)费", "公务接待费", "小计", "购置费", "运行费"),
+    ("合计", "因公出国(境)费", "小计", "购置费", "运行费", "公务接待费"),
 )
+#: Headings over a group of columns in a nested header (公务用车购置及运行费 over 小计 / 购置费 / 运行费); printed
+#: with its sub-columns it is no column of its own, and where the group stands is not in the text.
+NESTED_GROUPS = (("公务用车购置及运行费", ("小计", "购置费", "运行费")),
+                 ("公务用车购置及运行维护费", ("小计", "购置费", "运行费")))
+#: Columns a template prints as the sum of others: they decide between TEMPLATE_ORDERS a header cannot tell apart.
+TEMPLATE_SUMS = (("合计", ("因公出国(境)费", "公务接待费", "小计")), ("小计", ("购置费", "运行费")))
 TOTAL_COLUMNS = frozenset(("合计", "小计", "本年收入合计", "本年支出合计"))
 #: Row labels that start a row of their own even right after an unfinished label.
 _TOTAL_WORDS = ("合计", "总计", "小计")
 
 _UNIT_LINE = re.compile(r"单位\s*[：:]\s*(亿元|万元|元)")
+#: The year a header label may start with ("2024年“三公”经费预算数", "2024年机关运行经费预算数").
+_YEAR_PREFIX = re.compile(r"^\d{4}年度?")
 _NUMBER = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _DECIMAL_NUMBER = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)$")
 _PLACEHOLDER = frozenset(("-", "—", "－", "--", "——", "/"))
@@ -198,6 +220,11 @@ _QUOTES = str.maketrans("", "", "“”\"'‘’「」")
 
 def _key(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).translate(_QUOTES).split())
+
+
+def _header_key(text: str) -> str:
+    """A header piece's key without the year a label may start with."""
+    return _YEAR_PREFIX.sub("", _key(text))
 
 
 _COLUMN_KEYS = {_key(label): label for label in COLUMN_LABELS}
@@ -231,7 +258,7 @@ def _is_page_break(line: _Line) -> bool:
 
 
 def _is_header_fragment(chunk: str) -> bool:
-    key = _key(chunk)
+    key = _header_key(chunk)
     return bool(key) and any(key in known for known in _HEADER_KEYS)
 
 
@@ -260,7 +287,7 @@ def _segment(chunks: list[str]) -> tuple[list[str], list[str]]:
     (本年收入合 / 计). Among the cuts with the fewest unknown characters, the one whose cuts fall
     on piece boundaries wins (项目 | 支出预算, not 项目支出 | 预算).
     """
-    keys = [_key(chunk) for chunk in chunks]
+    keys = [_header_key(chunk) for chunk in chunks]
     text = "".join(keys)
     boundaries, position = {0}, 0
     for piece in keys:
@@ -306,9 +333,42 @@ def _segment(chunks: list[str]) -> tuple[list[str], list[str]]:
     return columns, unknown
 
 
+def _split_labels(chunks: list[str]) -> tuple[list[str], list[str]]:
+    """Labels printed in two pieces with other labels between them (2024年机关运行经 … 费预算数: the label's
+    two lines, a group heading printed between them): (the other pieces, the joined labels)."""
+    keys = [_header_key(chunk) for chunk in chunks]
+    exact = {*_COLUMN_KEYS, *_IGNORED_KEYS}
+    joined: list[str] = []
+    used: set[int] = set()
+    for first, head in enumerate(keys):
+        if first in used or head in exact:
+            continue
+        for second in range(first + 2, len(keys)):
+            label = _COLUMN_KEYS.get(head + keys[second])
+            if second not in used and keys[second] not in exact and label:
+                used |= {first, second}
+                joined.append(label)
+                break
+    return [chunk for index, chunk in enumerate(chunks) if index not in used], joined
+
+
 def _read_side(name: str | None, chunks: list[str]) -> TableSide:
+    chunks, split = _split_labels(chunks)
     columns, unknown = _segment(chunks)
     certain = first_certain = True
+    for group, parts in NESTED_GROUPS:
+        if group in columns and all(part in columns[columns.index(group):] for part in parts):
+            # the group heads its parts: where the group stands among the other columns is not printed
+            columns.remove(group)
+            candidates = tuple(order for order in TEMPLATE_ORDERS if set(order) == {*columns, *split})
+            if not unknown and candidates and len(set(columns)) == len(columns):
+                return TableSide(name, candidates[0], False, False, candidates)
+            return TableSide(name, (*columns, *split), False, False)
+    for label in split:
+        placed = _in_template_order(label, columns)
+        if placed is None:
+            return TableSide(name, (*columns, label), False, False)
+        columns = placed
     # A label printed on two lines of a row-wise header comes out as a piece above and a piece
     # below the other labels (事业单位 … 经营收入): join them, but the column's position is lost.
     for piece in list(unknown):
@@ -347,6 +407,39 @@ def _in_template_order(joined: str, others: list[str]) -> list[str] | None:
         at = sum(1 for rank in ranks if rank < order.index(joined))
         return [*others[:at], joined, *others[at:]]
     return None
+
+
+def _fit_template_orders(side: TableSide, rows: list[tuple[PrintedNumber, ...]]) -> TableSide:
+    """The side in the one template order of its candidates whose sums (TEMPLATE_SUMS) hold in every row printing
+    all its columns (within the rounding of the printed decimals); unchanged when none or several orders fit
+    and the several would place some number differently.
+
+    >>> side = TableSide(None, TEMPLATE_ORDERS[2], False, False, TEMPLATE_ORDERS[2:4])
+    >>> row = tuple(PrintedNumber.parse(n) for n in "47.91 0 1.35 46.56 25 21.56 443.18".split())
+    >>> _fit_template_orders(side, [row]).columns[2:4], _fit_template_orders(side, [row]).columns_certain
+    (('公务接待费', '小计'), True)
+    """
+    full = [row for row in rows if len(row) == len(side.columns)]
+    if not side.candidates or not full:
+        return side
+    fitting = [order for order in side.candidates
+               if all(_sums_hold(dict(zip(order, row, strict=True))) for row in full)]
+    placements = {tuple(tuple(sorted(zip(order, (n.printed for n in row), strict=True))) for row in full)
+                  for order in fitting}
+    if len(placements) != 1:
+        return side
+    return TableSide(side.name, fitting[0], True, True)
+
+
+def _sums_hold(cells: dict[str, PrintedNumber]) -> bool:
+    for total, parts in TEMPLATE_SUMS:
+        if total not in cells or not all(part in cells for part in parts):
+            continue
+        printed = [cells[total], *(cells[part] for part in parts)]
+        tolerance = sum((Decimal(5).scaleb(-1 - n.decimals) for n in printed if n.value), Decimal(0))
+        if abs(cells[total].value - sum((cells[part].value for part in parts), Decimal(0))) > tolerance:
+            return False
+    return True
 
 
 def _read_header(chunks: list[str]) -> tuple[TableSide, ...]:
@@ -406,8 +499,10 @@ def _side_by_words(label: str) -> int | None:
     return None
 
 
-def _classify(chunks: list[tuple[int, int, str]], code_table: bool) -> list[str]:
-    """Tag each chunk of a table body: code-head, code-part, number, placeholder or text."""
+def _classify(chunks: list[tuple[int, int, str]], code_table: bool,
+              number_lines: frozenset[int] = frozenset()) -> list[str]:
+    """Tag each chunk of a table body: code-head, code-part, number, placeholder or text (``number_lines``: the
+    chunks standing on a line of numbers only, whose bare integers are amounts whatever the table prints)."""
     # Tables that print their amounts with decimals never print a bare integer as an amount.
     decimal_style = any("." in text and _NUMBER.match(text) for _, _, text in chunks)
     kinds: list[str] = []
@@ -434,7 +529,7 @@ def _classify(chunks: list[tuple[int, int, str]], code_table: bool) -> list[str]
               and not _NUMBER.match(following) and following not in _PLACEHOLDER):
             # "301 2 津贴补贴": a 款 printed without its leading zero (the row says which code it is)
             kinds.append("code-part")
-        elif decimal_style and bare_integer:
+        elif decimal_style and bare_integer and i not in number_lines:
             kinds.append("text")
         elif _NUMBER.match(text.replace("−", "-")):
             kinds.append("number")
@@ -579,7 +674,12 @@ def _read_table(source: SourceText, lines: list[_Line], title: _Line, unit_line:
         index += 1
 
     chunks = [(line.index, chunk) for line in body for chunk in line.chunks()]
-    kinds = _classify([chunk for _, chunk in chunks], code_table)
+    # "47.91 0 1.35 46.56 25 21.56 443.18": a line of two numbers or more and nothing else is a row of amounts
+    # (in a table without classification codes, which a line of codes could be mistaken for)
+    numeric = {line.index for line in body if not code_table and len(line.text.split()) >= 2
+               and all(_NUMBER.match(chunk) for chunk in line.text.split())}
+    kinds = _classify([chunk for _, chunk in chunks], code_table,
+                      frozenset(n for n, (line_index, _) in enumerate(chunks) if line_index in numeric))
     kinds_by_line: dict[int, set[str]] = {}
     for (line_index, _), kind in zip(chunks, kinds, strict=True):
         kinds_by_line.setdefault(line_index, set()).add(kind)
@@ -590,6 +690,13 @@ def _read_table(source: SourceText, lines: list[_Line], title: _Line, unit_line:
         drafts = _attach_labels_above(drafts)
     while not notes and drafts and not drafts[-1].values and not drafts[-1].codes:
         drafts.pop()  # trailing label-only lines belong to the text after the table
+    if len(sides) == 1 and sides[0].candidates:
+        sides = (_fit_template_orders(sides[0], [_numbers_printed(d) for d in drafts
+                                                 if not any(t in _PLACEHOLDER for _, _, t in d.values)]),)
+    # A table without a stub column (the "三公" table) may print one row of values and no label at all.
+    stubless = not header_keys & {_key(label) for label in STUB_LABELS}
+    valued = [draft for draft in drafts if draft.values]
+    lone_row = valued[0] if stubless and len(valued) == 1 and not valued[0].label and not valued[0].codes else None
 
     rows: list[TableRow] = []
     unaligned: list[UnalignedRow] = []
@@ -598,7 +705,8 @@ def _read_table(source: SourceText, lines: list[_Line], title: _Line, unit_line:
         printed_code = " ".join(chunk for _, _, chunk in draft.codes)
         short = printed_code if any(len(chunk) == 1 for _, _, chunk in draft.codes[1:]) else None
         label = draft.label_text()
-        missing = ("the row has neither a code nor a label" if not code and not label.strip() else
+        missing = (None if draft is lone_row else
+                   "the row has neither a code nor a label" if not code and not label.strip() else
                    "a row of a coded table without code or total label" if code_table and not code
                    and not any(word in _key(label) for word in _TOTAL_WORDS) else None)
         if _numbers_printed(draft) and missing:
@@ -632,6 +740,8 @@ def _read_table(source: SourceText, lines: list[_Line], title: _Line, unit_line:
         side_name = side.name if len(sides) == 2 and side_index is not None else None
         rows.append(TableRow(code, label, tuple(cells), span, side_name, complete=reason is None,
                              short_code=short))
+    if len(sides) == 2 and row_wise:
+        rows, unaligned = _place_by_funded_rows(source, sides, rows, unaligned)
     end = max([unit_line.start + len(unit_line.text)] + [row.span.end for row in rows])
     return TextTable(
         title=title_text,
@@ -645,6 +755,49 @@ def _read_table(source: SourceText, lines: list[_Line], title: _Line, unit_line:
         row_wise=row_wise,
         notes=tuple(notes),
     )
+
+
+def _names(row_label: str, column: str) -> bool:
+    """Whether a row label of one side names a column of the other (一、一般公共预算资金 → 一般公共预算,
+    二、政府性基金 → 政府性基金预算): one of them, four characters or more, starts the other."""
+    label, column = _key(_ENUM.sub("", row_label)), _key(column)
+    return min(len(label), len(column)) >= 4 and (label.startswith(column) or column.startswith(label))
+
+
+def _place_by_funded_rows(source: SourceText, sides: tuple[TableSide, ...], rows: list[TableRow],
+                          unaligned: list[UnalignedRow]) -> tuple[list[TableRow], list[UnalignedRow]]:
+    """财政拨款收支预算总表: the left side lists the funds row by row (一、一般公共预算资金 / 二、政府性基金 /
+    三、国有资本经营预算), the right side prints 合计 and a column per fund. When only one fund's row prints its
+    revenue, the other funds' columns are empty, so a right row printing its 合计 and one number more (equal to
+    it) puts that number in the one fund's column; certain only if the total row's number equals that revenue."""
+    left, right = sides
+    if not right.first_column_certain or right.columns[:1] != ("合计",) or len(right.columns) < 3:
+        return rows, unaligned
+    named = {column: [row for row in rows if row.side == left.name and not row.code and _names(row.label, column)]
+             for column in right.columns[1:]}
+    if any(len(found) != 1 for found in named.values()):
+        return rows, unaligned
+    funded = [column for column, found in named.items() if found[0].cells]
+    if len(funded) != 1 or len(named[funded[0]][0].cells) != 1:
+        return rows, unaligned
+    column, revenue = funded[0], named[funded[0]][0].cells[0].value
+    placed: dict[int, TableRow] = {}
+    for index, row in enumerate(rows):
+        if row.side != right.name or row.complete or len(row.cells) != 1 or row.cells[0].column != "合计":
+            continue
+        numbers = [m for m in re.finditer(r"\S+", row.span.text) if _NUMBER.match(m.group())]
+        rest = [m for m in numbers if row.span.start + m.start() != row.cells[0].span.start]
+        if len(numbers) != 2 or len(rest) != 1 or PrintedNumber.parse(rest[0].group()).value != row.cells[0].value:
+            continue
+        cell = TableCell(column, PrintedNumber.parse(rest[0].group()),
+                         source.span(row.span.start + rest[0].start(), row.span.start + rest[0].end()))
+        placed[index] = TableRow(row.code, row.label, (*row.cells, cell), row.span, row.side, True, row.short_code)
+    totals = [row for row in placed.values() if any(_key(row.label).endswith(word) for word in _TOTAL_WORDS)]
+    if len(totals) != 1 or totals[0].cells[1].value != revenue:
+        return rows, unaligned
+    spans = {(row.span.start, row.span.end) for row in placed.values()}
+    return ([placed.get(index, row) for index, row in enumerate(rows)],
+            [row for row in unaligned if (row.span.start, row.span.end) not in spans])
 
 
 def _attach_labels_above(drafts: list[_RowDraft]) -> list[_RowDraft]:

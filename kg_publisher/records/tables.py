@@ -67,7 +67,7 @@ class _TableReader:
         self.indicator = "SANGONG" if "三公" in title else "TOTAL"
         revenue, expenditure = "收入" in title, "支出" in title
         self.operation = "revenue" if revenue and not expenditure else "expenditure" if expenditure and not revenue \
-            else None
+            else "expenditure" if self.indicator == "SANGONG" and not revenue else None
         self.basic_only = "基本支出" in title
         self.out = TableRecords()
 
@@ -151,7 +151,9 @@ class _TableReader:
             name = _ENUMERATED.sub("", row.label).strip()
             is_total = bool(_TOTAL_LABEL.match(name))
             row_codes: dict[str, str] | None
-            if row.code:
+            if not row.code and not name:
+                row_codes = {}  # the one value row of a table without a stub column: its columns say it all
+            elif row.code:
                 row_codes = {self.scheme: row.code}
                 parent_code = row.code[:-2] if len(row.code) > 3 else None
                 parents[index] = next((i for i, r in enumerate(rows) if parent_code and r.code == parent_code), None)
@@ -240,7 +242,8 @@ class _TableReader:
             # Any: the codes fill str fields only, which mypy cannot tell from the keys.
             fields: dict[str, Any] = {k: v for k, v in cell.codes.items() if k in AmountFact.__dataclass_fields__}
             self.out.facts.append(AmountFact(
-                key=cell.fact_key, label=f"{cell.row.label} / {cell.column}", amount=cell.amount,
+                key=cell.fact_key, label=f"{cell.row.label} / {cell.column}" if cell.row.label else cell.column,
+                amount=cell.amount,
                 span=self.source_span(cell), context=self.context,
                 part_of=parent.fact_key if parent and parent is not cell else None,
                 breakdown_complete=(cell.row_index, cell.column) not in partial, **fields))

@@ -8,7 +8,11 @@ from decimal import Decimal
 
 import pytest
 
+from kg_publisher.records.model import AmountFact
+
 from .sources import CORPUS, document, load_facts
+
+WANLI = ["12_putuo-wanli-2024-budget", "13_putuo-wanli-2025-budget"]
 
 pytestmark = pytest.mark.needs_shared("corpus")
 
@@ -33,3 +37,49 @@ def test_the_split_revenue_header_is_read_in_the_template_order(name: str) -> No
         code = next(c for c, label in REVENUE_TABLE_COLUMNS.items() if label == part["label"])
         assert labels[code].endswith(part["label"])
         assert abs(total[code] / 10000 - Decimal(str(part["value"]))) <= Decimal("0.005"), part
+
+
+@pytest.mark.parametrize("name", WANLI)
+def test_fiscal_summary_table_puts_the_second_number_in_the_funded_column(name: str) -> None:
+    doc = document(name)
+    table = [fact for fact in doc.disclosure.facts if fact.context == "table-4"]
+    spending = [fact for fact in table if fact.operation == "expenditure"]
+    by_row: dict[str, dict[str, AmountFact]] = {}
+    for fact in spending:
+        by_row.setdefault(fact.label.split(" / ")[0], {})[fact.fund_source] = fact
+    assert len(by_row) == 10 and all(set(row) == {"FISCAL", "GENERAL_PUBLIC"} for row in by_row.values())
+    for label, row in by_row.items():  # both numbers as printed on the row's line, and equal
+        line = next(line for line in doc.source.text.splitlines() if line.endswith(row["FISCAL"].span.text + " "
+                                                                                  + row["GENERAL_PUBLIC"].span.text))
+        assert label in line and row["FISCAL"].amount.value == row["GENERAL_PUBLIC"].amount.value
+    expected = load_facts(CORPUS / f"{name}.facts.json")["total_expenditure"]
+    assert by_row["支出总计"]["GENERAL_PUBLIC"].amount.value == Decimal(expected["table_value"])
+    parts = [row["GENERAL_PUBLIC"] for label, row in by_row.items() if label != "支出总计"]
+    assert {fact.part_of for fact in parts} == {by_row["支出总计"]["GENERAL_PUBLIC"].key}
+    assert sum(fact.amount.value for fact in parts) == Decimal(expected["table_value"])
+    assert [u for u in doc.disclosure.unparsed if u.context == "table-4"] == []
+
+
+SANGONG_COLUMNS = (("total", "SANGONG", "_T"), ("outbound", "SANGONG", "OVERSEAS_TRAVEL"),
+                   ("reception", "SANGONG", "OFFICIAL_RECEPTION"), ("vehicle_total", "SANGONG", "OFFICIAL_VEHICLES"),
+                   ("vehicle_purchase", "SANGONG", "VEHICLE_PURCHASE"),
+                   ("vehicle_operation", "SANGONG", "VEHICLE_OPERATION"))
+
+
+@pytest.mark.parametrize("name", WANLI)
+def test_sangong_table_with_a_year_in_its_header_and_no_row_label(name: str) -> None:
+    doc = document(name)
+    expected = load_facts(CORPUS / f"{name}.facts.json")
+    context = next(s.code for s in doc.disclosure.sections if s.code.startswith("table") and "三公" in s.heading)
+    table = {(fact.indicator, fact.item): fact for fact in doc.disclosure.facts if fact.context == context}
+    assert len(table) == 7
+    for key, indicator, item in SANGONG_COLUMNS:
+        fact = table[(indicator, item)]
+        assert (fact.amount.value, fact.amount.unit, fact.phase) == (Decimal(str(expected["sangong"][key])), "万元",
+                                                                     "approved"), key
+    running = table[("ORG_RUNNING_COST", "_T")]
+    assert running.amount.value == Decimal(str(expected["jiguan_yunxing_jingfei"]["value"]))
+    printed = " ".join(table[(i, c)].span.text for _, i, c in SANGONG_COLUMNS) + " " + running.span.text
+    assert printed == expected["sangong"].get("table_evidence", printed)
+    assert printed in doc.source.text
+    assert [u for u in doc.disclosure.unparsed if u.context == context] == []
