@@ -3,7 +3,7 @@
     .venv/bin/python bench/soak.py build                  # 5 minutes, c=32 mix + 4 runaway clients
     .venv/bin/python bench/soak.py build --duration 60    # a shorter run
 
-The server is started as ``kg-publisher serve`` starts it (gunicorn, the settings' defaults: 2 workers × 16
+The server is started as ``kg-publisher serve`` starts it (gunicorn, the settings' defaults: 2 workers × 64
 threads, 4 query processes per worker, query_timeout 10 s). ``--concurrency`` clients (default 32) loop over a mix
 of lookups (SPARQL by subject IRI), linked-data RDF documents, HTML pages, dumps and aggregates (the bench/queries
 mix); query texts carry a counter so answers are evaluated, not served from the answer cache. At the same time

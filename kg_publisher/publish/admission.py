@@ -14,6 +14,7 @@ import fcntl
 import os
 import shutil
 import tempfile
+import time
 import weakref
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from ..settings import Settings
 
 #: The file name of slot ``n`` inside the folder.
 _SLOT_NAME = "expensive-{}.lock"
+#: Seconds between two tries of a waiter (a slot is held for seconds: finer polling buys nothing).
+_POLL_SECONDS = 0.05
 
 
 def default_slot_count() -> int:
@@ -85,6 +88,20 @@ class SharedSlots:
                 raise
             return Slot(fd)
         return None
+
+    def take_before(self, deadline: float) -> Slot | None:
+        """A slot as soon as one is free, or None if none was by ``deadline`` (``time.monotonic()`` seconds).
+        Waiting costs no CPU to speak of, so a client that repeats a runaway query waits its turn here instead
+        of being refused at once and asking again at once (which kept a gunicorn thread and a share of the CPU
+        busy with refusals)."""
+        while True:
+            slot = self.try_take()
+            if slot is not None:
+                return slot
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return None
+            time.sleep(min(_POLL_SECONDS, remaining))
 
     def held(self) -> int:
         """How many slots are held now (by any process): for tests and diagnostics."""

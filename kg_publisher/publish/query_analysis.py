@@ -105,6 +105,10 @@ class QueryShape:
     cost: str = "cheap"
     #: Why the cost is not ``cheap`` (shown in logs and overload messages).
     cost_reason: str = ""
+    #: For a single triple pattern with a bound subject or object (``SELECT ?p ?o WHERE { <iri> ?p ?o }``): the
+    #: same query written out by us from the tokens read (absolute IRIs, no prologue), else None. Its work is
+    #: bounded by the IRI's own triples, so it may run where the request is served (:mod:`.lookup`).
+    lookup_text: str | None = None
 
 
 def expand_escapes(text: str) -> str:
@@ -256,18 +260,23 @@ def analyse(query: str, base_iri: str | None = None) -> QueryShape:
         blanked[start:stop] = " " * (stop - start)
     shape = QueryShape(text="".join(blanked), depth=reader.depth)
     tokens = reader.tokens
-    _prologue_and_dataset(tokens, base_iri, shape)
+    prefixes, base, body = _prologue_and_dataset(tokens, base_iri, shape)
     shape.uses_service = any(token.word == "SERVICE" for token in tokens)
     _classify_cost(tokens, shape)
+    if shape.cost == "cheap" and not shape.is_update and not shape.uses_service and not shape.from_graphs:
+        shape.lookup_text = _single_pattern_lookup(tokens[body:], prefixes, base)
     return shape
 
 
-def _prologue_and_dataset(tokens: list[Token], base_iri: str | None, shape: QueryShape) -> None:
+def _prologue_and_dataset(tokens: list[Token], base_iri: str | None,
+                          shape: QueryShape) -> tuple[dict[str, str], str | None, int]:
     """Update detection (the first word after the prologue) and FROM/FROM NAMED graphs, with BASE and PREFIX
-    applied in order as the parser applies them."""
+    applied in order as the parser applies them. Returns the prologue's prefixes and base, and where the query
+    after the prologue begins."""
     base = base_iri
     prefixes: dict[str, str] = {}
     in_prologue = True
+    body = 0
     i = 0
     while i < len(tokens):
         token = tokens[i]
@@ -283,6 +292,7 @@ def _prologue_and_dataset(tokens: list[Token], base_iri: str | None, shape: Quer
             continue
         if in_prologue:
             in_prologue = False
+            body = i
             if token.word in _UPDATE_WORDS:
                 shape.is_update = True
         if token.word == "FROM":
@@ -301,10 +311,83 @@ def _prologue_and_dataset(tokens: list[Token], base_iri: str | None, shape: Quer
             else:
                 shape.from_graphs.append("")  # FROM without a graph name: the engine refuses it
         i += 1
+    return prefixes, base, body
 
 
 def _resolve(iri: str, base: str | None) -> str:
     return urljoin(base, iri) if base else iri
+
+
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_SAFE_IRI = re.compile(r"[^<>\"{}|^`\\\x00-\x20]+")
+
+
+def _single_pattern_lookup(tokens: list[Token], prefixes: dict[str, str], base: str | None) -> str | None:
+    """Our own text for ``SELECT [DISTINCT] vars|* [WHERE] { s p o [.] } [LIMIT n] [OFFSET n]`` when s or o is an
+    IRI (the rest variables or IRIs); None for any other query. Only these exact token sequences qualify, and the
+    text returned is rebuilt from the terms read (never the client's characters), so nothing else can ride in."""
+    words = [token.word or token.text for token in tokens]
+    i = 0
+    if i >= len(tokens) or words[i] != "SELECT":
+        return None
+    i += 1
+    modifier = ""
+    if i < len(tokens) and words[i] in ("DISTINCT", "REDUCED"):
+        modifier, i = words[i] + " ", i + 1
+    projection: list[str] = []
+    if i < len(tokens) and tokens[i].text == "*":
+        projection, i = ["*"], i + 1
+    else:
+        while i < len(tokens) and tokens[i].kind == "var":
+            projection.append("?" + tokens[i].text[1:])
+            i += 1
+    if not projection:
+        return None
+    if i < len(tokens) and words[i] == "WHERE":
+        i += 1
+    if len(tokens) < i + 5 or tokens[i].text != "{":
+        return None
+    read = [_lookup_term(tokens[i + k], prefixes, base, position=k) for k in range(1, 4)]
+    terms = [term for term in read if term is not None]
+    i += 4
+    if i < len(tokens) and tokens[i].text == ".":
+        i += 1
+    if i >= len(tokens) or tokens[i].text != "}" or len(terms) != 3:
+        return None
+    i += 1
+    if not (terms[0].startswith("<") or terms[2].startswith("<")):
+        return None  # no bound subject or object: a scan of the predicate, not a lookup
+    tail: dict[str, int] = {}
+    while i < len(tokens):
+        if (words[i] not in ("LIMIT", "OFFSET") or words[i] in tail or i + 1 >= len(tokens)
+                or tokens[i + 1].kind != "number" or not tokens[i + 1].text.isdigit()):
+            return None
+        tail[words[i]] = int(tokens[i + 1].text)
+        i += 2
+    pattern = " ".join(terms)
+    modifiers = "".join(f" {word} {tail[word]}" for word in ("LIMIT", "OFFSET") if word in tail)
+    return f"SELECT {modifier}{' '.join(projection)} WHERE {{ {pattern} }}{modifiers}"
+
+
+def _lookup_term(token: Token, prefixes: dict[str, str], base: str | None, position: int) -> str | None:
+    """One term of a lookup pattern written out (``?name`` or ``<absolute IRI>``), or None if it is anything
+    else (literal, blank node, path, keyword) or an IRI we would not write back safely."""
+    if token.kind == "var":
+        return "?" + token.text[1:]
+    if token.kind == "iri":
+        iri = _resolve(token.text[1:-1], base)
+    elif token.kind == "pname":
+        prefix, local = token.text.split(":", 1)
+        if prefix not in prefixes:
+            return None  # the engine's syntax error is the right answer
+        iri = prefixes[prefix] + _unescape_local(local)
+    elif position == 2 and token.kind == "word" and token.text == "a":
+        iri = _RDF_TYPE
+    else:
+        return None
+    if not _SAFE_IRI.fullmatch(iri) or ":" not in iri:
+        return None
+    return f"<{iri}>"
 
 
 _TERM_KINDS = frozenset({"var", "iri", "pname", "string", "number", "bnode"})

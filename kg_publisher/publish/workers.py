@@ -20,10 +20,13 @@ where nobody reads the log.
 ``expensive`` (cartesian products, transitive paths: no bound). Scans and expensive queries never take the last
 idle process, so a lookup always has one. An expensive query must also hold one of the server's expensive slots
 (:mod:`~kg_publisher.publish.admission`: by default one less than the CPUs, counted across every gunicorn worker);
-when none is free it is refused at once with 503 and ``Retry-After``. It runs at the lowest CPU priority (nice 19),
-so while it burns a core lookups and pages still get the CPU they need; since an unprivileged process cannot
-raise its priority again, its process is replaced afterwards. Waiting counts against the time limit: a query is
-answered, stopped or refused within ``timeout`` seconds of arriving, never twice that.
+when none is free it waits for one (a few per process may wait; more are refused at once with 503 and
+``Retry-After``), and is refused the same way if none frees up within its time limit. It runs at the lowest CPU
+priority (nice 19), so while it burns a core lookups and pages still get the CPU they need; since an unprivileged
+process cannot raise its priority again, its process is replaced afterwards. Every query process runs a little
+below the server's own threads (``QUERY_NICENESS``), and processes are handed out first come, first served.
+Waiting counts against the time limit: a query is answered, stopped or refused within ``timeout`` seconds of
+arriving, never twice that.
 
 **Engine faults.** pyoxigraph 0.5.13 (the latest release) aborts the process on some ``ORDER BY`` over values of
 mixed kinds (its sort finds the comparison is not a total order, a Rust panic that aborts). Such a query costs one
@@ -70,6 +73,10 @@ CLONE_NEWUSER = 0x10000000
 _POISON_ENTRIES = 1024
 #: CPU priority of a process running an expensive query (the lowest).
 EXPENSIVE_NICENESS = 19
+#: How much lower than the server's a query process starts: the server's own threads (lookups, pages, RDF
+#: documents, dumps: milliseconds each) then get a core before an aggregate's evaluation does, which is what keeps
+#: their latency flat when aggregates keep every core busy (the soak); the aggregate only waits a little longer.
+QUERY_NICENESS = 10
 _POISON_HINT = ("Sort by one kind of value, e.g. ORDER BY STR(?v), or FILTER(isLiteral(?v)) first; the data is "
                 "intact.")
 
@@ -148,6 +155,11 @@ class _Worker:
         )
         os.close(to_child_r)
         os.close(from_child_w)
+        try:  # at once, so that even its start-up (imports, opening the store) yields to the server's threads
+            os.setpriority(os.PRIO_PROCESS, self.process.pid,
+                           min(19, os.getpriority(os.PRIO_PROCESS, 0) + QUERY_NICENESS))
+        except OSError as exc:  # not fatal: only the server's latency under load suffers
+            log.warning("could not lower the priority of query process %s: %s", self.process.pid, exc)
         self._out = Connection(to_child_w, readable=False)
         self._in = Connection(from_child_r, writable=False)
         #: How the child isolated itself, once it said it is ready.
@@ -178,6 +190,15 @@ class _Worker:
         self.process.wait(5)
 
 
+class _Ticket:
+    """One query's place in the pool's queue (compared by identity)."""
+
+    __slots__ = ("cost",)
+
+    def __init__(self, cost: str) -> None:
+        self.cost = cost
+
+
 class QueryPool:
     """``size`` worker processes (at least 2); :meth:`run` answers, stops or refuses a job within ``timeout`` s.
 
@@ -190,14 +211,16 @@ class QueryPool:
         self.size = max(2, size)
         self.timeout = timeout
         self.expensive_slots = expensive_slots or SharedSlots.private(default_slot_count())
-        #: Queries of each class that may wait for a process; more are refused (503 + Retry-After). Expensive
-        #: ones are bounded by the slots they hold while they wait.
+        #: Queries of each class that may wait (for a process; expensive ones first for a server slot); more are
+        #: refused at once (503 + Retry-After).
         self.wait_limit = {"cheap": 8 * self.size, "scan": 8 * self.size, "expensive": self.size}
         self._cond = threading.Condition()
         self._idle: list[_Worker] = []
         self._all: set[_Worker] = set()
         self._running = dict.fromkeys(COST_CLASSES, 0)
         self._waiting = dict.fromkeys(COST_CLASSES, 0)
+        self._waiting_for_slot = 0
+        self._queue: list[_Ticket] = []
         self._poisoned: OrderedDict[str, str] = OrderedDict()
         self._isolation_error: str | None = None
         self._pid: int | None = None
@@ -215,6 +238,7 @@ class QueryPool:
             self._idle, self._all = [], set()
             self._running = dict.fromkeys(COST_CLASSES, 0)
             self._waiting = dict.fromkeys(COST_CLASSES, 0)
+            self._queue = []
             for _ in range(self.size):
                 worker = _Worker(self.store_path)
                 self._all.add(worker)
@@ -227,8 +251,10 @@ class QueryPool:
                 raise QueryOverload(f"Every query process {_CLASS_WORDS[cost]} may use is busy, and "
                                     f"{self._waiting[cost]} more wait", retry_after=1.0)
             self._waiting[cost] += 1
+            ticket = _Ticket(cost)
+            self._queue.append(ticket)
             try:
-                while not self._admissible(cost):
+                while not (self._admissible(cost) and self._next_served() is ticket):
                     remaining = deadline - time.monotonic()
                     if remaining <= 0:
                         raise QueryTimeout(
@@ -241,13 +267,34 @@ class QueryPool:
                 return worker
             finally:
                 self._waiting[cost] -= 1
+                self._queue.remove(ticket)
+                self._cond.notify_all()  # the next in line may be admissible now
 
-    def _take_expensive_slot(self) -> Slot:
-        slot = self.expensive_slots.try_take()
+    def _next_served(self) -> _Ticket | None:
+        """The longest-waiting query: first come, first served, so under load every query waits about as long as
+        the queue is deep. A free-for-all let some wait past the limit while later ones got through, and letting
+        lookups pass a scan that waits for its second idle process starved the scans."""
+        return self._queue[0] if self._queue else None
+
+    def _take_expensive_slot(self, deadline: float) -> Slot:
+        """Wait for one of the server's expensive slots until ``deadline``; refused at once (503) when
+        ``wait_limit["expensive"]`` queries of this process already wait."""
+        with self._cond:
+            if self._waiting_for_slot >= self.wait_limit["expensive"]:
+                raise QueryOverload(
+                    f"The server runs as many expensive queries as it allows at once "
+                    f"({self.expensive_slots.count}: cartesian products, transitive paths), and "
+                    f"{self._waiting_for_slot} more wait for their turn here", retry_after=self.timeout)
+            self._waiting_for_slot += 1
+        try:
+            slot = self.expensive_slots.take_before(deadline)
+        finally:
+            with self._cond:
+                self._waiting_for_slot -= 1
         if slot is None:
             raise QueryOverload(
-                f"The server runs as many expensive queries as it allows at once "
-                f"({self.expensive_slots.count}: cartesian products, transitive paths)",
+                f"No expensive-query slot became free within the {self.timeout:g} s limit (the server runs "
+                f"{self.expensive_slots.count} at once: cartesian products, transitive paths)",
                 retry_after=self.timeout)
         return slot
 
@@ -292,7 +339,7 @@ class QueryPool:
         if key in self._poisoned:
             raise QueryEngineFailure(self._poisoned[key], _POISON_HINT)
         self._ensure_started()
-        slot = self._take_expensive_slot() if cost == "expensive" else None
+        slot = self._take_expensive_slot(deadline) if cost == "expensive" else None
         try:
             worker: _Worker | None = self._acquire(cost, deadline)
         except BaseException:

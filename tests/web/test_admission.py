@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from kg_publisher.errors import QueryOverload
+from kg_publisher.errors import QueryOverload, QueryTimeout
 from kg_publisher.publish.admission import SharedSlots
 from kg_publisher.publish.query_analysis import analyse
 from kg_publisher.publish.release import Release
 from kg_publisher.publish.sparql import QueryJob
-from kg_publisher.publish.workers import EXPENSIVE_NICENESS, QueryPool
+from kg_publisher.publish.workers import EXPENSIVE_NICENESS, QUERY_NICENESS, QueryPool
 from kg_publisher.web import create_app
 
 from .conftest import make_settings, wait_until_ready, wait_until_whole
@@ -86,10 +86,10 @@ def test_runaways_do_not_starve_lookups_and_end_within_the_limit(busy_app: Flask
         assert status == 503 and kind in ("QueryTimeout", "QueryOverload"), outcomes
         assert retry_after is not None and int(retry_after) >= 1
         assert elapsed < LIMIT + 1.0, outcomes  # never twice the limit
-    kinds = sorted(kind for _, kind, _, _ in outcomes)
-    assert kinds.count("QueryOverload") >= 2, outcomes  # refused at once, not queued
-    overload = next(o for o in outcomes if o[1] == "QueryOverload")
-    assert overload[3] < 1.0 and int(overload[2] or 0) == int(LIMIT)
+    # One runs, as many as the pool lets wait (its size) wait for the slot, the rest are refused at once.
+    at_once = [o for o in outcomes if o[1] == "QueryOverload" and o[3] < 1.0]
+    assert len(at_once) == 4 - 1 - pool_size(busy_app), outcomes
+    assert int(at_once[0][2] or 0) == int(LIMIT)
     pool = busy_app.extensions["kg_publisher"].store._pool
     wait_until_whole(pool)
     again = client.get("/sparql", query_string={"query": f"SELECT ?p WHERE {{ <{dataset}> ?p ?o }} LIMIT 1"})
@@ -147,21 +147,59 @@ def test_expensive_queries_are_counted_per_server_and_run_at_the_lowest_priority
         busy = [w for w in first._all if w not in first._idle]
         assert len(busy) == 1
         assert os.getpriority(os.PRIO_PROCESS, busy[0].process.pid) == EXPENSIVE_NICENESS
+        # The other worker's pool: the server's one slot is taken. With no room left to wait, refused at once.
+        room = second.wait_limit["expensive"]
+        second.wait_limit["expensive"] = 0
         started = time.monotonic()
-        with pytest.raises(QueryOverload) as refused:  # the other worker's pool: the server's one slot is taken
-            second.run(_job(RUNAWAY + " # other worker"), "expensive")
+        try:
+            with pytest.raises(QueryOverload) as refused:
+                second.run(_job(RUNAWAY + " # other worker"), "expensive")
+        finally:
+            second.wait_limit["expensive"] = room
         assert time.monotonic() - started < 0.5 and refused.value.retry_after == LIMIT
         # A whole-store scan is not refused: it waits for a process (never the last idle one) and is answered.
         answer = second.run(_job("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"), "scan")
         assert answer.kind == "select" and answer.rows == 1
-        # Lookups in the runaway's own pool are answered at normal priority meanwhile.
+        # Lookups in the runaway's own pool are answered by the other processes meanwhile.
         first.run(_job("ASK { ?s ?p ?o }"), "cheap")
     finally:
         thread.join(LIMIT * 3)
     assert errors and type(errors[0]).__name__ == "QueryTimeout", errors
     wait_until_whole(first)
-    # The niced process was replaced: every process of the pool runs at normal priority again.
-    assert {os.getpriority(os.PRIO_PROCESS, w.process.pid) for w in first._all} == {os.getpriority(os.PRIO_PROCESS, 0)}
+    # The niced process was replaced: every process of the pool runs at the query processes' priority again, a
+    # little below the server's own threads.
+    query_priority = min(19, os.getpriority(os.PRIO_PROCESS, 0) + QUERY_NICENESS)
+    assert {os.getpriority(os.PRIO_PROCESS, w.process.pid) for w in first._all} == {query_priority}
+
+
+def test_an_expensive_query_waits_for_the_slot_within_its_own_limit(
+        two_pools: tuple[QueryPool, QueryPool]) -> None:
+    """A second runaway waits for the server's one slot instead of being refused (so a client repeating it is not
+    answered at once, again and again), and is still answered (503) within the limit of its own arrival."""
+    first, second = two_pools
+    wait_until_whole(first)
+    wait_until_whole(second)
+    errors: list[BaseException] = []
+    holder = threading.Thread(target=lambda: _run_collecting(first, RUNAWAY + " # holder", errors))
+    holder.start()
+    try:
+        deadline = time.monotonic() + LIMIT
+        while first._running["expensive"] == 0 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        started = time.monotonic()
+        with pytest.raises((QueryOverload, QueryTimeout)):
+            second.run(_job(RUNAWAY + " # waits"), "expensive")
+        waited = time.monotonic() - started
+    finally:
+        holder.join(LIMIT * 3)
+    assert 0.5 < waited < LIMIT + 1.0, waited  # it waited (not refused at once), and never twice the limit
+    assert errors and type(errors[0]).__name__ == "QueryTimeout", errors
+    wait_until_whole(first)
+    wait_until_whole(second)
+
+
+def pool_size(app: Flask) -> int:
+    return int(app.extensions["kg_publisher"].store._pool.wait_limit["expensive"])
 
 
 def _job(query: str) -> QueryJob:

@@ -1,0 +1,58 @@
+"""Single-pattern lookups (``SELECT ?p ?o WHERE { <iri> ?p ?o }``) are answered where the request is served, not
+in a query process (issue 7 §6: in the soak they waited behind aggregates for a process and were the slowest
+requests). They must give exactly what a query process gives: same rows, same bytes, in every results format,
+with the row cap; and an IRI with no triples gives an empty result, not an error."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from kg_publisher.publish.formats import RESULTS_SYNTAXES
+from kg_publisher.publish.query_analysis import analyse
+from kg_publisher.publish.release import Release
+from kg_publisher.publish.sparql import QueryJob
+from kg_publisher.publish.store import OxigraphStore
+from kg_publisher.web import create_app
+
+from .conftest import make_settings, wait_until_ready
+
+MAX_ROWS = 7
+
+
+@pytest.fixture(scope="module")
+def store(release_dir: Path) -> Iterator[OxigraphStore]:
+    application: Flask = create_app(make_settings(build_dir=str(release_dir)))
+    wait_until_ready(application)
+    found = application.extensions["kg_publisher"].store
+    assert isinstance(found, OxigraphStore)
+    yield found
+    found.close()
+
+
+def lookups(release: Release) -> list[str]:
+    dataset = release.manifest["datasets"][0]["dataset"]
+    return [
+        f"SELECT ?p ?o WHERE {{ <{dataset}> ?p ?o }}",
+        f"SELECT * WHERE {{ <{dataset}> a ?type }}",
+        f"SELECT ?observation WHERE {{ ?observation <http://purl.org/linked-data/cube#dataSet> <{dataset}> }} "
+        "LIMIT 5 OFFSET 3",
+        f"PREFIX qb: <http://purl.org/linked-data/cube#> SELECT DISTINCT ?p WHERE {{ ?s ?p <{dataset}> }}",
+        "SELECT ?p ?o WHERE { <http://example.org/no-such-thing> ?p ?o }",
+    ]
+
+
+@pytest.mark.parametrize("syntax", RESULTS_SYNTAXES, ids=lambda syntax: syntax.name)
+def test_a_lookup_answered_in_process_equals_the_query_process_answer(store: OxigraphStore, release: Release,
+                                                                      syntax: object) -> None:
+    for text in lookups(release):
+        assert analyse(text).lookup_text is not None, text  # each is answered in the serving process
+        job = QueryJob(text, max_rows=MAX_ROWS, results_media_type=syntax.media_type)  # type: ignore[attr-defined]
+        served = store.query(job)
+        evaluated = store._pool.run(job)
+        assert served == evaluated, text
+    first = store.query(QueryJob(lookups(release)[0], max_rows=MAX_ROWS))
+    assert first.rows == MAX_ROWS and first.truncated  # the dataset has more triples than the cap
