@@ -287,14 +287,19 @@ class QueryPool:
                     f"{self._waiting_for_slot} more wait for their turn here", retry_after=self.timeout)
             self._waiting_for_slot += 1
         try:
-            slot = self.expensive_slots.take_before(deadline)
+            slot = self.expensive_slots.take_before(deadline - self.timeout / 4)
         finally:
             with self._cond:
                 self._waiting_for_slot -= 1
+        # One that gets its slot with less than a quarter of its limit left would only be stopped (and its
+        # process replaced): refused instead, as if no slot had come.
+        if slot is not None and deadline - time.monotonic() < self.timeout / 4:
+            slot.release()
+            slot = None
         if slot is None:
             raise QueryOverload(
-                f"No expensive-query slot became free within the {self.timeout:g} s limit (the server runs "
-                f"{self.expensive_slots.count} at once: cartesian products, transitive paths)",
+                f"No expensive-query slot became free in time within the {self.timeout:g} s limit (the server "
+                f"runs {self.expensive_slots.count} at once: cartesian products, transitive paths)",
                 retry_after=self.timeout)
         return slot
 

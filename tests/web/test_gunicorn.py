@@ -119,8 +119,9 @@ def test_sparqlwrapper_select_and_ask_as_xml(server: str) -> None:
 
 def test_expensive_queries_are_admitted_per_server_not_per_worker(release_dir: Path) -> None:
     """Two gunicorn workers share one expensive slot: of four cartesian products sent at once, one runs (and is
-    stopped at the limit) and the others are refused at once with 503 and Retry-After, whichever worker got
-    them. Counted per worker, two would run, one per worker, each burning a core."""
+    stopped at the limit) and the others are refused with 503 and Retry-After (at once, or after waiting for the
+    slot within their limit), whichever worker got them. Counted per worker, two would run, one per worker, each
+    burning a core."""
     import json
     import threading
     import urllib.error
@@ -154,4 +155,5 @@ def test_expensive_queries_are_admitted_per_server_not_per_worker(release_dir: P
         refused = [o for o in outcomes if o[1] == "QueryOverload"]
         assert len(outcomes) == 4 * rounds and all(o[0] == 503 for o in outcomes), outcomes
         assert len(stopped) <= rounds and len(refused) >= 3 * rounds, outcomes  # one at a time, server-wide
-        assert all(o[2] < 1.5 for o in refused), outcomes  # refused at once
+        # Refused at once (no room to wait), or after waiting for the slot within the limit, never twice it.
+        assert all(o[2] < 3 + 1.0 for o in refused), outcomes
