@@ -190,8 +190,8 @@ SETTINGS: tuple[Setting, ...] = (
             "always kept for cheap lookups); a query past query_timeout is stopped by ending its worker, which is "
             "then replaced.", _bounded_int(1, 64)),
     Setting("expensive_queries", 0, "Expensive SPARQL queries (cartesian products, transitive paths) the whole "
-            "server runs at once, across its workers (0–64; 0: one less than the CPUs, at least 1); more are "
-            "refused with HTTP 503 and Retry-After.", _bounded_int(0, 64)),
+            "server runs at once, across its workers (0–64; 0: one less than the CPUs, at least 1); more wait "
+            "for a turn within query_timeout, then get HTTP 503 and Retry-After.", _bounded_int(0, 64)),
     Setting("max_rows", 10000, "Most result rows (or triples) a query returns (1–10,000,000); more are cut "
             "and flagged.", _bounded_int(1, 10_000_000)),
     Setting("max_query_bytes", 65536, "Longest SPARQL query text accepted, in bytes (1–16,777,216; HTTP 413 "
