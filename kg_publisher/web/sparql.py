@@ -17,6 +17,7 @@ from ..publish.formats import GRAPH_SYNTAXES, rdf_syntax
 from ..publish.serialize import graph_triples, serialize_triples
 from ..publish.sparql import QueryAnswer, QueryJob
 from ..queries import example_queries
+from .language import current_language
 from .negotiation import HTML, alternates, document_links, graph_type_for, query_types, requested_format
 from .site import served_catalogue
 
@@ -103,6 +104,7 @@ def blueprint(services: Services) -> Blueprint:
             response = Response(render_template("sparql.html", endpoint=endpoint, services=services,
                                                 graphs=sorted(store.graph_sizes().items()),
                                                 examples=example_queries(),
+                                                example_tabs=_example_tabs(current_language()),
                                                 alternates=alternates("/sparql")), mimetype=HTML)
         else:
             syntax = rdf_syntax(media_type)
@@ -161,3 +163,9 @@ def blueprint(services: Services) -> Blueprint:
         return response
 
     return bp
+
+
+def _example_tabs(language: str) -> list[dict[str, str]]:
+    """The example queries as the editor's tabs: a title in the page's language, and the query."""
+    return [{"title": example.title_en if language == "en" else example.title_zh, "text": example.text}
+            for example in example_queries()]

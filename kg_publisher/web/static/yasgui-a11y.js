@@ -18,6 +18,10 @@
     for (const scroller of root.querySelectorAll(".CodeMirror-scroll")) {
       if (scroller.getAttribute("tabindex") !== "0") scroller.setAttribute("tabindex", "0");
     }
+    // YASGUI draws only the active tab's panel: a tab may not point (aria-controls) at a panel that is not there
+    for (const tab of root.querySelectorAll(".tabsList [aria-controls]")) {
+      if (!document.getElementById(tab.getAttribute("aria-controls"))) tab.removeAttribute("aria-controls");
+    }
     // the "add tab" button is not a tab: it goes right after the tab list instead of inside it
     for (const list of root.querySelectorAll(".tabsList")) {
       const add = list.querySelector(".addTab");

@@ -168,3 +168,28 @@ def test_without_javascript_the_figures_table_sorts_and_filters_by_links(visit: 
     page.wait_for_load_state("networkidle")
     assert page.locator("#figure-table thead th:nth-child(3)").get_attribute("aria-sort") == "ascending"
     assert "sort=amount" in page.url and "figures=" in page.url
+
+
+def test_the_query_editor_has_the_example_queries_as_tabs_and_charts_a_result(visit: Any) -> None:
+    """/sparql opens with one editor tab per example query (the README's); running the first and choosing the
+    Chart view draws one bar per result row."""
+    from kg_publisher.queries import example_queries
+
+    examples = example_queries()
+    seen = visit("/sparql", viewport=DESKTOP)
+    page = seen.page
+    page.wait_for_selector("#yasgui .tabsList")
+    tabs = page.locator("#yasgui .tabsList [role=tab]")
+    assert tabs.count() == len(examples)
+    names = [tabs.nth(i).locator("span").first.inner_text().strip() for i in range(tabs.count())]
+    assert names == [example.title_zh for example in examples]
+    page.click("#yasgui .yasqe_queryButton")
+    page.wait_for_selector("#yasgui .yasr .dataTable tbody tr")
+    rows = page.locator("#yasgui .yasr .dataTable tbody tr").count()
+    page.click("#yasgui .yasr .select_chart")
+    page.wait_for_selector("#yasgui .yasr-chart[data-rendered]")
+    bars = page.locator("#yasgui .yasr-chart svg .mark-rect path").count()
+    assert rows >= 4 and bars == rows
+    page.locator("#yasgui .yasr-chart").scroll_into_view_if_needed()
+    seen.screenshot("sparql-chart")
+    assert seen.errors == [] and seen.overflow() <= 0
