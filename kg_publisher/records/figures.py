@@ -29,7 +29,19 @@ from ..codelists import CodeList
 from ..extract.source import SourceText, Span
 from .changes import compared_year, read_clause, read_reason, to_statement
 from .flow import Flowed
-from .lexicon import FUND_SOURCES, PHASES, SANGONG_WHOLE, SME_PART_OF, SME_PROCUREMENT, code_of
+from .lexicon import (
+    FUND_SOURCES,
+    PERFORMANCE_FUNDS_ITEMS,
+    PERFORMANCE_RATINGS,
+    PERFORMANCE_STAGES,
+    PHASES,
+    SANGONG_WHOLE,
+    SME_PART_OF,
+    SME_PROCUREMENT,
+    VEHICLE_TYPES,
+    alternation,
+    code_of,
+)
 from .model import (
     Amount,
     AmountFact,
@@ -540,11 +552,9 @@ _ASSET_PARTS = (
     ("assets-fixed", "FIXED_ASSETS", re.compile(rf"(?P<label>固定资产){_FILLER}{_AMOUNT}")),
 )
 _VEHICLE_VALUE = re.compile(rf"(?P<label>价值|账面价值|原值){_AMOUNT}")
-_VEHICLE_COUNTS = (
-    ("vehicles-count", "VEHICLES", re.compile(r"车辆\s*(?P<n>\d+)\s*辆")),
-    ("vehicles-general-count", "VEHICLES_GENERAL", re.compile(r"一般公务用车\s*(?P<n>\d+)\s*辆")),
-    ("vehicles-other-count", "VEHICLES_OTHER", re.compile(r"其他用车\s*(?P<n>\d+)\s*辆")),
-)
+_VEHICLES = re.compile(r"车辆\s*(?P<n>\d+)\s*辆")
+#: A count of vehicles in the list after the total: its type is the word printed before it (VEHICLE_TYPES).
+_VEHICLE_TYPE = re.compile(rf"(?P<type>[{CJK}]{{2,12}}?)\s*(?P<n>\d+)\s*辆")
 
 
 def read_assets(book: FactBook, section: Section) -> None:
@@ -565,12 +575,11 @@ def read_assets(book: FactBook, section: Section) -> None:
             parts[base] = book.add(base, match, section, operation="_Z", indicator="ASSETS", item=item,
                                    as_of=as_of, part_of=total.key if total else None)
     counts: dict[str, CountStatement] = {}
-    for key, what, pattern in _VEHICLE_COUNTS:
-        match = _first(pattern, source, start, end)
-        if match:
-            parent = counts.get("vehicles-count")
-            counts[key] = book.count(key, what, int(match.group("n")), source.span(match.start(), match.end()),
-                                     part_of=parent.key if parent and key != "vehicles-count" else None)
+    held = _first(_VEHICLES, source, start, end)
+    if held:
+        counts["vehicles-count"] = book.count("vehicles-count", "VEHICLES", int(held.group("n")),
+                                              source.span(held.start(), held.end()))
+        _vehicle_types(book, counts, held.end(), end)
     if "vehicles-count" in counts:
         value = _first(_VEHICLE_VALUE, source, source.at(counts["vehicles-count"].span.end), end)
         if value:
@@ -581,25 +590,67 @@ def read_assets(book: FactBook, section: Section) -> None:
                 book.set_breakdown(fixed, False)
 
 
+def _vehicle_types(book: FactBook, counts: dict[str, CountStatement], start: int, end: int) -> None:
+    """"共有车辆7辆，其中：部级领导干部用车0辆、…、其他用车7辆；" (or in brackets: "（一般公务用车0辆，其他用车0辆）"):
+    the vehicles by type (VEHICLE_TYPES) up to the clause's end. They are parts of the total only when every count
+    of the list names a known type (a count of the sum check is never a misreading)."""
+    source = book.view
+    stop = min((i for i in (source.text.find(mark, start, end) for mark in "；;。") if i >= 0), default=end)
+    listed = list(_VEHICLE_TYPE.finditer(source.text, start, stop))
+    typed = [(match, code_of(match.group("type"), VEHICLE_TYPES)) for match in listed]
+    certain = all(code for _, code in typed)
+    total = counts["vehicles-count"]
+    for match, code in typed:
+        if code is None or code in {c.what for c in counts.values()}:
+            continue
+        key = f"vehicles-{code.removeprefix('VEHICLES_').lower().replace('_', '-')}-count"
+        word = next(word for word, notation in VEHICLE_TYPES if notation == code)
+        first = match.start("type") + max(match.group("type").rfind(word), 0)
+        counts[key] = book.count(key, code, int(match.group("n")), source.span(first, match.end()),
+                                 part_of=total.key if certain else None)
+
+
 _PERF_REQUIRED = re.compile(r"应编制绩效目标的项目共?\s*(?P<n>\d+)\s*个")
-_PERF_SET = re.compile(r"(?:实际编制|编报|编制了?)绩效目标的项目共?\s*(?P<n>\d+)\s*个")
+#: Projects counted at a stage of performance management (PERFORMANCE_STAGES): "编报绩效目标的项目50个",
+#: "绩效跟踪评价的2024年度项目4个", "绩效自评的2024年度项目4个".
+_PERF_STAGE = re.compile(rf"(?:实际编制|编报|编制了?)?(?P<stage>{alternation(PERFORMANCE_STAGES)})[{CJK}]{{0,6}}?的"
+                         r"(?:\d{4}\s*年度?)?项目共?\s*(?P<n>\d+)\s*个")
 _PERF_FUNDS = re.compile(rf"(?P<label>涉及[{CJK}]{{0,14}}?){_AMOUNT}")
+_PERF_RATING = re.compile(rf"绩效评级为[“\"]?(?P<rating>{alternation(PERFORMANCE_RATINGS)})[”\"]?"
+                          r"的项目\s*(?P<n>\d+)\s*个")
 _PERF_COVERAGE = re.compile(rf"(?P<label>[^，。；\n]*覆盖率)[^，。；\n%]*?(?P<number>{PERCENT_NUMBER})\s*[%％]")
 
 
 def read_performance(book: FactBook, section: Section) -> None:
-    """绩效目标: projects required and set (counts), funds involved, and the stated coverage ratio."""
+    """绩效目标: projects required and set (counts), funds involved, and the stated coverage ratio; a 决算's
+    projects and funds of the later stages (绩效跟踪评价, 绩效自评) and the self-evaluated projects by rating."""
     source, (start, end, _) = book.view, book.bounds(section)
     required = _first(_PERF_REQUIRED, source, start, end)
     required_count = None
     if required:
         required_count = book.count("perf-projects-required", "PERF_PROJECTS_REQUIRED", int(required.group("n")),
                                     source.span(required.start(), required.end()))
-    done = _first(_PERF_SET, source, required.end() if required else start, end)
+    stages = list(_PERF_STAGE.finditer(source.text, required.end() if required else start, end))
     set_count = None
-    if done:
-        set_count = book.count("perf-projects-set", "PERF_PROJECTS_SET", int(done.group("n")),
-                               source.span(done.start(), done.end()))
+    seen: set[str] = set()
+    for position, stage in enumerate(stages):
+        what = code_of(stage.group("stage"), PERFORMANCE_STAGES)
+        if what is None or what in seen:
+            continue
+        seen.add(what)
+        key = "perf-" + what.removeprefix("PERF_").lower().replace("_", "-")
+        count = book.count(key, what, int(stage.group("n")), source.span(stage.start(), stage.end()))
+        if what == "PERF_PROJECTS_SET":
+            set_count = count
+            continue
+        stop = stages[position + 1].start() if position + 1 < len(stages) else end
+        funds = _first(_PERF_FUNDS, source, stage.end(), stop)
+        item = code_of(stage.group("stage"), PERFORMANCE_FUNDS_ITEMS) or "_T"
+        if funds:
+            book.add(f"performance-funds-{item.removeprefix('PERF_').lower().replace('_', '-')}", funds, section,
+                     operation="expenditure", indicator="PERFORMANCE_FUNDS", item=item)
+        if what == "PERF_PROJECTS_SELF_EVALUATED":
+            _perf_ratings(book, count, stage.end(), stop)
     funds = _first(_PERF_FUNDS, source, start, end)
     if funds:
         book.add("performance-funds", funds, section, operation="expenditure", indicator="PERFORMANCE_FUNDS")
@@ -610,3 +661,17 @@ def read_performance(book: FactBook, section: Section) -> None:
             numerator=set_count.key, denominator=required_count.key,
             span=source.span(coverage.start("label"), coverage.end()),
         ))
+
+
+def _perf_ratings(book: FactBook, evaluated: CountStatement, start: int, end: int) -> None:
+    """"（其中，绩效评级为“优”的项目4个；…“不合格”的项目0个。": the self-evaluated projects by rating, parts of
+    their count only when every rating is printed (else a missing one would make the sum check wrong)."""
+    found = {}
+    for match in _PERF_RATING.finditer(book.view.text, start, end):
+        code = code_of(match.group("rating"), PERFORMANCE_RATINGS)
+        if code is not None and code not in found:
+            found[code] = match
+    whole = len(found) == len(PERFORMANCE_RATINGS)
+    for code, match in found.items():
+        book.count("perf-" + code.removeprefix("PERF_").lower().replace("_", "-"), code, int(match.group("n")),
+                   book.view.span(match.start(), match.end()), part_of=evaluated.key if whole else None)

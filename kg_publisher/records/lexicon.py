@@ -68,6 +68,24 @@ SME_PROCUREMENT: Words = (
 SME_PART_OF = {"SMALL_MICRO_RESERVED": "SME_RESERVED", "SMALL_MICRO_AWARDED_RESERVED": "SME_AWARDED_RESERVED",
                "SMALL_MICRO_AWARDED": "SME_AWARDED"}
 
+# ---- vehicles and performance management (code:count-kind, code:item) -----------------------------------
+#: Vehicles by type as the state-assets section lists them (共有车辆7辆，其中：部级领导干部用车0辆、…其他用车7辆).
+VEHICLE_TYPES: Words = (
+    ("部级领导干部用车", "VEHICLES_MINISTERIAL"), ("主要领导干部用车", "VEHICLES_PRINCIPAL"),
+    ("机要通信用车", "VEHICLES_CONFIDENTIAL"), ("应急保障用车", "VEHICLES_EMERGENCY"),
+    ("执法执勤用车", "VEHICLES_LAW_ENFORCEMENT"), ("特种专业技术用车", "VEHICLES_SPECIAL"),
+    ("离退休干部用车", "VEHICLES_RETIRED"), ("一般公务用车", "VEHICLES_GENERAL"), ("其他用车", "VEHICLES_OTHER"),
+)
+#: The stages of performance management whose projects a disclosure counts (编报绩效目标的项目50个; a 决算 also
+#: 绩效跟踪评价的2024年度项目4个 and 绩效自评的…), each with the item of the funds it states for them.
+PERFORMANCE_STAGES: Words = (("绩效目标", "PERF_PROJECTS_SET"), ("绩效跟踪", "PERF_PROJECTS_MONITORED"),
+                             ("绩效自评", "PERF_PROJECTS_SELF_EVALUATED"))
+PERFORMANCE_FUNDS_ITEMS: Words = (("绩效目标", "_T"), ("绩效跟踪", "PERF_MONITORED"),
+                                  ("绩效自评", "PERF_SELF_EVALUATED"))
+#: The ratings of self-evaluated projects (绩效评级为“优”的项目4个), 不合格 before the 合格 it contains.
+PERFORMANCE_RATINGS: Words = (("不合格", "PERF_RATED_FAIL"), ("合格", "PERF_RATED_PASS"), ("良", "PERF_RATED_GOOD"),
+                              ("优", "PERF_RATED_EXCELLENT"))
+
 # ---- balances of a 决算 summary (code:item) -------------------------------------------------------------
 BALANCES: Words = (("年初", "YEAR_START_BALANCE"), ("年末", "YEAR_END_BALANCE"),
                    ("使用非财政拨款结余", "SURPLUS_USE"), ("结余分配", "SURPLUS_DISTRIBUTION"))
@@ -101,6 +119,8 @@ LEVELS = "省市区县"
 #: Every table above that maps to a code list, with the scheme its notations belong to (for the test).
 CODED: tuple[tuple[str, Words], ...] = (
     ("fund-source", FUND_SOURCES), ("item", SANGONG_COLUMNS), ("item", BALANCES), ("item", SME_PROCUREMENT),
+    ("count-kind", VEHICLE_TYPES), ("count-kind", PERFORMANCE_STAGES), ("item", PERFORMANCE_FUNDS_ITEMS[1:]),
+    ("count-kind", PERFORMANCE_RATINGS),
     ("expenditure-type", EXPENDITURE_TYPES), ("budget-phase", PHASE_COLUMNS), ("direction", DIRECTIONS),
 )
 

@@ -1,11 +1,15 @@
-"""07 (a 决算) read where its prose goes beyond a budget's: what the procurement section says about SMEs, as
-printed (facts.json does not list these figures, so each is checked against the printed sentence)."""
+"""Prose a budget reader did not read: 07 (a 决算) where it goes beyond a budget (procurement for SMEs, the stages of
+performance management, each checked against the printed sentence where facts.json does not list the figure), and
+the vehicles by type of the state-assets sections."""
 
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
-from .sources import document
+import pytest
+
+from .sources import CORPUS, document, load_facts
 
 FINAL = "07_putuo-czj-2024-final"
 
@@ -36,3 +40,47 @@ def test_07_procurement_reserved_for_and_won_by_smes() -> None:
     assert by_item["SME_RESERVED"].breakdown_complete is False
     unread = [u.span.text for u in doc.disclosure.unparsed if u.context == "narr-3-11-2"]
     assert unread == []
+
+
+def test_07_performance_stages_and_ratings() -> None:
+    """"编报绩效目标的2024年度项目4个，涉及预算金额598.42万元；绩效跟踪评价的…4个，…598.42万元；绩效自评的…4个，…
+    598.42万元，平均得分99.43分（其中，绩效评级为“优”的项目4个；…“不合格”的项目0个": every stage's count and funds."""
+    doc = document(FINAL)
+    expected = load_facts(CORPUS / f"{FINAL}.facts.json")["performance_targets"]
+    counts = {count.what: count for count in doc.disclosure.counts}
+    stages = ("PERF_PROJECTS_SET", "PERF_PROJECTS_MONITORED", "PERF_PROJECTS_SELF_EVALUATED")
+    assert [counts[what].value for what in stages] == [expected["projects"]] * 3
+    assert [re.sub(r"\s", "", counts[what].span.text) for what in stages] == [
+        "编报绩效目标的2024年度项目4个", "绩效跟踪评价的2024年度项目4个", "绩效自评的2024年度项目4个"]
+    funds = {fact.item: fact for fact in doc.disclosure.facts if fact.indicator == "PERFORMANCE_FUNDS"}
+    assert set(funds) == {"_T", "PERF_MONITORED", "PERF_SELF_EVALUATED"}
+    assert {fact.amount.value for fact in funds.values()} == {Decimal(str(expected["amount"]))}
+    ratings = [count for count in doc.disclosure.counts if count.what.startswith("PERF_RATED_")]
+    assert [(c.what, c.value, c.part_of) for c in ratings] == [
+        (what, value, counts["PERF_PROJECTS_SELF_EVALUATED"].key) for what, value in
+        (("PERF_RATED_EXCELLENT", 4), ("PERF_RATED_GOOD", 0), ("PERF_RATED_PASS", 0), ("PERF_RATED_FAIL", 0))]
+    assert [u for u in doc.disclosure.unparsed if u.context == "narr-3-10"] == []
+
+
+VEHICLE_TYPES = {"部级领导干部用车": "VEHICLES_MINISTERIAL", "主要领导干部用车": "VEHICLES_PRINCIPAL",
+                 "机要通信用车": "VEHICLES_CONFIDENTIAL", "应急保障用车": "VEHICLES_EMERGENCY",
+                 "执法执勤用车": "VEHICLES_LAW_ENFORCEMENT", "特种专业技术用车": "VEHICLES_SPECIAL",
+                 "离退休干部用车": "VEHICLES_RETIRED", "其他用车": "VEHICLES_OTHER"}
+
+
+@pytest.mark.parametrize("name", ["03_putuo-czj-2025-budget", FINAL, "12_putuo-wanli-2024-budget",
+                                  "13_putuo-wanli-2025-budget"])
+def test_vehicles_by_type(name: str) -> None:
+    """共有车辆N辆，其中：部级领导干部用车0辆、…其他用车N辆: each type a part of the vehicles held (not of the
+    vehicles the budget plans to buy, listed after them with the same words)."""
+    doc = document(name)
+    expected = load_facts(CORPUS / f"{name}.facts.json")
+    by_type = (expected.get("state_assets") or {}).get("vehicles_by_type") or dict.fromkeys(VEHICLE_TYPES, 0)
+    counts = {count.what: count for count in doc.disclosure.counts}
+    total = counts["VEHICLES"]
+    assert total.value == expected["vehicles"]
+    for word, value in by_type.items():
+        count = counts[VEHICLE_TYPES[word]]
+        assert (count.value, count.part_of) == (value, total.key), word
+        assert re.sub(r"\s", "", count.span.text) == f"{word}{value}辆"
+        assert total.span.start < count.span.start < total.span.start + 200

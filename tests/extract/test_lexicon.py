@@ -40,7 +40,9 @@ def test_sangong_whole_names_the_three_items() -> None:
 
 
 @pytest.mark.parametrize("words", [lexicon.FUND_SOURCES, lexicon.SANGONG_ITEMS, lexicon.SANGONG_COLUMNS,
-                                   lexicon.PHASE_COLUMNS, lexicon.EXPENDITURE_TYPES, lexicon.BALANCES])
+                                   lexicon.PHASE_COLUMNS, lexicon.EXPENDITURE_TYPES, lexicon.BALANCES,
+                                   lexicon.SME_PROCUREMENT, lexicon.VEHICLE_TYPES, lexicon.PERFORMANCE_STAGES,
+                                   lexicon.PERFORMANCE_RATINGS])
 def test_no_word_is_shadowed_by_an_earlier_one(words: lexicon.Words) -> None:
     """Most specific first: a word containing an earlier word would never be reached (unless it means the same)."""
     for position, (word, code) in enumerate(words):
