@@ -38,7 +38,8 @@ from .iris import IriMinter
 from .package_data import fingerprint_files
 from .publish.catalog import KIND_TITLES
 from .publish.model import PublishedDisclosure
-from .publish.release import write_release
+from .publish.release import Release, write_release
+from .publish.versions import kept_releases, prune_releases, publish_version
 from .rdf import disclosure_graph, vocabulary_graph
 from .rdf.codelists import classification_graph, printed_codes
 from .rdf.crossyear import cross_year_graph
@@ -520,9 +521,16 @@ def _release(out: Path, items: list[_Processed], vocabulary: Graph,
         (staging / "report.ttl").write_bytes(_turtle([item.report for item in items]))
         version = str(manifest["version"])
         final = releases / version
-        if final.exists():
-            shutil.rmtree(staging)  # identical content already released
+        reused = final.exists()
+        if reused:
+            shutil.rmtree(staging)  # identical content already released: it becomes current again, as it was
+            manifest = Release.open(final).manifest
         else:
+            # The release this one replaces first (its previous version), then the others, newest first.
+            replaced = os.path.basename(os.readlink(out / "current")) if (out / "current").is_symlink() else ""
+            earlier = sorted(kept_releases(releases, exclude=version), key=lambda r: r.version != replaced)
+            earlier = earlier[:settings.keep_releases]
+            manifest = publish_version(staging, manifest, earlier, settings)
             _link_unchanged(staging, out / "current")
             os.replace(staging, final)
     except BaseException as exc:
@@ -535,7 +543,9 @@ def _release(out: Path, items: list[_Processed], vocabulary: Graph,
         link_tmp.unlink()
     link_tmp.symlink_to(Path("releases") / version)
     os.replace(link_tmp, out / "current")
-    _prune_releases(releases, keep=version)
+    listed = manifest.get("release", {}).get("kept") if not reused else None
+    prune_releases(releases, current=version, keep=settings.keep_releases,
+                   listed=None if listed is None else [str(row["version"]) for row in listed])
     return final, manifest
 
 
@@ -560,18 +570,6 @@ def _link_unchanged(staging: Path, previous: Path) -> None:
                 os.replace(link, new)
             except OSError:
                 continue  # another file system, or links not allowed: the copy stays
-
-
-#: Releases kept besides the current one: a server started on an older release keeps working.
-KEEP_PREVIOUS_RELEASES = 2
-
-
-def _prune_releases(releases: Path, keep: str) -> None:
-    """Delete releases older than the current one and the ``KEEP_PREVIOUS_RELEASES`` before it."""
-    others = sorted((p for p in releases.iterdir() if p.is_dir() and p.name != keep and not p.name.startswith(".")),
-                    key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in others[KEEP_PREVIOUS_RELEASES:]:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def current_release(out_dir: str | Path) -> Path:

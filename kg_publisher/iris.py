@@ -134,6 +134,27 @@ class IriMinter:
         """The ``dcat:Dataset``/``void:Dataset`` of everything published (its dumps use the key ``all``)."""
         return self._iri("id/dataset/all")
 
+    # -- releases ---------------------------------------------------------------------------
+    def release(self, version: str) -> URIRef:
+        """The version IRI of one release (``dcat:version`` = ``version``, the hash naming its folder)."""
+        return self._iri(f"id/release/{check_key(version)}")
+
+    def release_distribution(self, version: str, fmt: str) -> URIRef:
+        return URIRef(f"{self.release(version)}/distribution/{check_key(fmt)}")
+
+    def release_download(self, version: str, file_name: str) -> URIRef:
+        """Where a file of a kept release is downloaded (``releases/{version}/{file}``, e.g. ``dumps/all.nq``)."""
+        return self._iri(f"releases/{check_key(version)}/{file_name}")
+
+    def release_diff(self, old: str, new: str) -> URIRef:
+        """What changed from release ``old`` to release ``new``."""
+        return URIRef(f"{self.release(new)}/diff/{check_key(old)}")
+
+    @staticmethod
+    def release_change(diff: URIRef, key: str) -> URIRef:
+        """One figure or finding added, removed or changed in a diff (``key``: a hash of what changed)."""
+        return URIRef(f"{diff}/change/{check_key(key)}")
+
     def catalog_graph(self) -> URIRef:
         return self._iri("graph/catalog")
 

@@ -199,6 +199,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("store_url", "", "SPARQL 1.1 query endpoint of an engine holding the release (loaded with "
             "`kg-publisher load`), e.g. http://127.0.0.1:7878/query. Empty: the release's embedded store.",
             _optional_endpoint),
+    Setting("keep_releases", 3, "Earlier releases a build keeps beside the new one (0–100), newest first: each "
+            "stays downloadable at /releases/VERSION/ and is listed with its version in the catalogue; files "
+            "unchanged between releases are hard links, not copies.", _bounded_int(0, 100)),
     Setting("licence", "http://creativecommons.org/licenses/by/4.0/",
             "Licence IRI stated on the catalogue, datasets and distributions.", _licence_iri),
     Setting("publisher_name", "kg-publisher", "Name of the catalogue's publisher.", _text),

@@ -348,8 +348,8 @@ def _distributions(g: Graph, minter: IriMinter, ds: URIRef, key: str, dumps: tup
         g.add((dist, DCTERMS.description, Literal(
             f"The {'whole release' if key == WHOLE_KEY else key} as one {dump.syntax.label} file (media type "
             f"{dump.syntax.media_type}); the same bytes gzip-compressed at the download URL + .gz.", lang="en")))
-        _file(g, minter, dist, download, dump.syntax.media_type, dump.syntax.eu_file_type, dump.byte_size,
-              dump.sha256, licence)
+        file_distribution(g, minter, dist, download, dump.syntax.media_type, dump.syntax.eu_file_type,
+                          dump.byte_size, dump.sha256, licence)
     sparql = minter.distribution(key, "sparql")
     g.add((ds, DCAT.distribution, sparql))
     g.add((sparql, RDF.type, DCAT.Distribution))
@@ -366,8 +366,8 @@ def _distributions(g: Graph, minter: IriMinter, ds: URIRef, key: str, dumps: tup
     g.add((sparql, DCATAP.availability, AVAILABILITY))
 
 
-def _file(g: Graph, minter: IriMinter, dist: URIRef, download: URIRef, media_type: str, eu_file_type: str,
-          byte_size: int, sha256: str, licence: URIRef) -> None:
+def file_distribution(g: Graph, minter: IriMinter, dist: URIRef, download: URIRef, media_type: str, eu_file_type: str,
+                      byte_size: int, sha256: str, licence: URIRef) -> None:
     """What every downloadable file's distribution states: where, what format, how big, its checksum."""
     g.add((dist, DCATAP.availability, AVAILABILITY))
     g.add((dist, DCAT.accessURL, download))
@@ -394,8 +394,8 @@ def _table_distributions(g: Graph, minter: IriMinter, ds: URIRef, tables: tuple[
             f"Every figure of {table.key}, one row each: department, year, kind, section, item, codes, amount in "
             "yuan, printed value and unit, source span, number of quality findings. Sum only the rows whose "
             "reprint_of is empty.", lang="en")))
-        _file(g, minter, dist, download, table.syntax.media_type, table.syntax.eu_file_type, table.byte_size,
-              table.sha256, licence)
+        file_distribution(g, minter, dist, download, table.syntax.media_type, table.syntax.eu_file_type,
+                          table.byte_size, table.sha256, licence)
 
 
 def _void(g: Graph, minter: IriMinter, ds: URIRef, stats: GraphStats, dumps: tuple[DumpFile, ...],
@@ -495,4 +495,4 @@ def service_description(endpoint: str, graph_names: Iterable[str], whole_dataset
     return g
 
 
-__all__ = ["DatasetEntry", "DumpFile", "GraphStats", "catalog_graph", "service_description"]
+__all__ = ["DatasetEntry", "DumpFile", "GraphStats", "catalog_graph", "file_distribution", "service_description"]

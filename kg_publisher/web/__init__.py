@@ -48,7 +48,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
     ``expensive_slots`` are shared with the server's other workers (made anew when absent)."""
     from flask_compress import Compress
 
-    from . import downloads, http, language, resources, search, site, sparql
+    from . import downloads, http, language, releases, resources, search, site, sparql
     from .errors import register_error_handlers
 
     settings = settings or load_settings()
@@ -83,6 +83,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
     language.install(app)
     app.register_blueprint(sparql.blueprint(services))
     app.register_blueprint(downloads.blueprint(services))
+    app.register_blueprint(releases.blueprint(services))
     app.register_blueprint(site.blueprint(services))
     app.register_blueprint(search.blueprint(services))
     app.register_blueprint(resources.blueprint(services))  # last: its catch-all route serves minted IRIs

@@ -40,6 +40,17 @@ CHROME: dict[str, tuple[str, str]] = {
     "page": ("第{n}页", "page {n}"),
     "previous_page": ("上一页", "previous page"),
     "next_page": ("下一页", "next page"),
+    "releases": ("历次发布", "Releases"),
+    "releases_intro": ("本站保留的各个发布版本，最新在前；每个版本可按其版本号引用和下载。数据目录列出同样的版本。",
+                       "The releases kept here, newest first; each can be cited and downloaded by its version. "
+                       "The catalogue lists the same versions."),
+    "version": ("版本", "version"),
+    "issued": ("发布时间", "issued"),
+    "datasets": ("数据集", "datasets"),
+    "quads": ("四元组", "quads"),
+    "downloads": ("下载", "downloads"),
+    "current": ("当前版本", "current"),
+    "previous": ("上一版本", "previous"),
 }
 
 

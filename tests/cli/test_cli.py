@@ -155,14 +155,16 @@ def test_usage_errors_exit_2() -> None:
 
 
 def test_old_releases_are_pruned_and_the_current_one_kept(seed_path: Path, tmp_path: Path) -> None:
-    from kg_publisher.build import KEEP_PREVIOUS_RELEASES
+    from kg_publisher.settings import load_settings
 
-    for number in range(KEEP_PREVIOUS_RELEASES + 2):
+    keep = load_settings(environ={}).keep_releases
+    assert keep == 3
+    for number in range(keep + 2):
         code, _, _ = run("build", str(seed_path), "--out", str(tmp_path), "-q", "--base-iri",
                          f"https://example.org/v{number}/")
         assert code == 0
     releases = [p for p in (tmp_path / "releases").iterdir() if not p.name.startswith(".")]
-    assert len(releases) == KEEP_PREVIOUS_RELEASES + 1
+    assert len(releases) == keep + 1
     assert (tmp_path / "current").resolve() in [p.resolve() for p in releases]
     # cache entries of other settings (other base IRIs) can never be hit again: only the last one stays
     assert len(list((tmp_path / "cache").iterdir())) == 1

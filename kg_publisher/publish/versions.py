@@ -1,0 +1,201 @@
+"""Versioned releases: each release has a version IRI, ``dcat:version`` and ``dct:issued``; the build keeps the
+``keep_releases`` releases before it, downloadable, and the catalogue lists every kept release as a version of the
+whole dataset.
+
+A build folder holds its releases side by side (``DIR/releases/<version>/``, ``DIR/current`` → the newest)::
+
+    <{base}id/release/{v}>  a dcat:Dataset ;  dcat:version "{v}" ;  dct:issued "…"^^xsd:dateTime ;
+        dct:isVersionOf <{base}id/dataset/all> ;  dcat:previousVersion <{base}id/release/{earlier}> ;
+        dcat:distribution <{base}id/release/{v}/distribution/nq> …   (downloads: {base}releases/{v}/dumps/all.nq)
+    <{base}id/dataset/all>  dct:hasVersion <…/release/{v}> … ;  dcat:hasCurrentVersion <…/release/{newest}> .
+
+These statements go into the release's catalogue files (``catalog.ttl``, ``catalog.nt``: what ``/catalog``
+serves) and its manifest (``release``), not into ``kg.nq``: the version is the hash of ``kg.nq``, and the same
+data must give the same ``kg.nq`` whatever was released before it and when. A release folder is never changed
+once it is published: a rebuild of data released before makes that release current again, as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
+
+from ..errors import BuildError
+from ..iris import IriMinter
+from ..settings import Settings
+from ..vocab import DCAT3
+from .catalog import WHOLE_KEY, file_distribution
+from .formats import rdf_syntax, written
+from .release import CATALOG_NT, MANIFEST, Release
+
+#: A release version: the first 16 hex digits of the SHA-256 of its ``kg.nq`` (the name of its folder).
+VERSION = re.compile(r"^[0-9a-f]{16}$")
+CATALOG_TTL = "catalog.ttl"
+
+
+@dataclass(frozen=True)
+class ReleaseSummary:
+    """What the catalogue and the /releases page say about one release."""
+
+    version: str
+    issued: str
+    datasets: int
+    triples: int
+    #: The whole-release dumps: manifest rows (``path`` relative to the release folder, bytes, sha256 …).
+    dumps: tuple[dict[str, Any], ...]
+    #: The release it followed (None for the first one, or when that was not known).
+    previous: str | None = None
+
+    @classmethod
+    def of(cls, manifest: dict[str, Any]) -> ReleaseSummary:
+        history = manifest.get("release", {})
+        return cls(
+            version=str(manifest["version"]), issued=str(manifest["build_time"]),
+            datasets=len(manifest.get("datasets", [])), triples=int(manifest.get("triples", 0)),
+            dumps=tuple(row for row in manifest.get("dumps", []) if row.get("dataset") == WHOLE_KEY),
+            previous=history.get("previous"),
+        )
+
+
+def releases_folder(release: Release) -> Path | None:
+    """The ``releases/`` folder a release sits in, when it sits in a build folder (its siblings are releases)."""
+    parent = release.path.parent
+    return parent if parent.name == "releases" else None
+
+
+def kept_releases(releases_dir: Path, exclude: str = "") -> list[Release]:
+    """The complete releases in ``releases_dir`` (not ``exclude``), newest first (by build time, then version).
+    A folder without a readable manifest (half removed, or not a release) is left out."""
+    found: list[Release] = []
+    if not releases_dir.is_dir():
+        return found
+    for path in releases_dir.iterdir():
+        if not path.is_dir() or path.name.startswith(".") or path.name == exclude or not VERSION.match(path.name):
+            continue
+        try:
+            found.append(Release.open(path))
+        except BuildError:
+            continue
+    return sorted(found, key=lambda r: (r.manifest.get("build_time", ""), r.version), reverse=True)
+
+
+def release_at(release: Release, version: str) -> Release | None:
+    """The kept release ``version`` beside ``release`` (``release`` itself for its own version), else None."""
+    if version == release.version:
+        return release
+    folder = releases_folder(release)
+    if folder is None or not VERSION.match(version) or not (folder / version / MANIFEST).is_file():
+        return None
+    try:
+        return Release.open(folder / version)
+    except BuildError:
+        return None
+
+
+def prune_releases(releases_dir: Path, current: str, keep: int, listed: list[str] | None = None) -> list[str]:
+    """Delete the releases besides ``current`` that are not ``listed`` (the ones its catalogue lists), or, without
+    a list, all but the ``keep`` newest; returns the versions deleted."""
+    others = kept_releases(releases_dir, exclude=current)
+    kept = set(listed) if listed is not None else {r.version for r in others[:keep]}
+    deleted = []
+    for old in others:
+        if old.version not in kept:
+            shutil.rmtree(old.path, ignore_errors=True)
+            deleted.append(old.version)
+    return deleted
+
+
+def publish_version(release_dir: Path, manifest: dict[str, Any], earlier: list[Release],
+                    settings: Settings) -> dict[str, Any]:
+    """State the versions in the release being written at ``release_dir`` (not yet published): its manifest gets
+    ``release`` (version IRI, issued, the release before it, the kept ones), its catalogue files the version
+    datasets of it and of ``earlier`` (the kept releases before it, newest first). Returns the manifest."""
+    minter = IriMinter(settings.base_iri)
+    previous = earlier[0].version if earlier else None
+    manifest["release"] = {
+        "iri": str(minter.release(str(manifest["version"]))),
+        "issued": manifest["build_time"],
+        "previous": previous,
+        "kept": [{"version": r.version, "issued": r.manifest["build_time"]} for r in earlier],
+    }
+    summaries = [ReleaseSummary.of(manifest), *(ReleaseSummary.of(r.manifest) for r in earlier)]
+    versions = version_graph(settings, summaries)
+    _add_to_catalogue(release_dir, versions)
+    (release_dir / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    return manifest
+
+
+def version_graph(settings: Settings, releases: list[ReleaseSummary]) -> Graph:
+    """The catalogue's statements about ``releases`` (newest, the current one, first)."""
+    minter = IriMinter(settings.base_iri)
+    g = Graph()
+    whole, licence = minter.whole_dataset(), URIRef(settings.licence)
+    for number, summary in enumerate(releases):
+        node = minter.release(summary.version)
+        g.add((whole, DCTERMS.hasVersion, node))
+        if number == 0:
+            g.add((whole, DCAT3.hasCurrentVersion, node))
+        g.add((node, RDF.type, DCAT.Dataset))
+        g.add((node, DCTERMS.identifier, Literal(summary.version)))
+        g.add((node, DCAT3.version, Literal(summary.version)))
+        g.add((node, DCTERMS.issued, Literal(summary.issued, datatype=XSD.dateTime)))
+        g.add((node, DCTERMS.isVersionOf, whole))
+        g.add((node, DCTERMS.publisher, minter.publisher()))
+        g.add((node, DCAT.contactPoint, minter.contact_point()))
+        g.add((node, DCTERMS.license, licence))
+        day = summary.issued[:10]
+        g.add((node, DCTERMS.title, Literal(f"部门预算与决算公开数据 {day} 版（{summary.version}）", lang="zh")))
+        g.add((node, DCTERMS.title, Literal(f"Budget disclosures, release of {day} ({summary.version})", lang="en")))
+        g.add((node, DCTERMS.description, Literal(
+            f"{summary.issued} 发布的版本：{summary.datasets} 份公开文件，{summary.triples} 条四元组；"
+            f"下载地址在 releases/{summary.version}/ 下，保留至其后 {settings.keep_releases} 个版本发布。",
+            lang="zh")))
+        g.add((node, DCTERMS.description, Literal(
+            f"The release issued {summary.issued}: {summary.datasets} disclosures, {summary.triples} quads; "
+            f"downloadable under releases/{summary.version}/ until {settings.keep_releases} later releases "
+            "are published.", lang="en")))
+        if summary.previous:
+            g.add((node, DCAT3.previousVersion, minter.release(summary.previous)))
+        for row in summary.dumps:
+            syntax = rdf_syntax(str(row["format"]))
+            if syntax is None:
+                continue
+            dist = minter.release_distribution(summary.version, syntax.name)
+            g.add((node, DCAT.distribution, dist))
+            g.add((dist, RDF.type, DCAT.Distribution))
+            g.add((dist, DCTERMS.title, Literal(f"{syntax.label} dump of release {summary.version}", lang="en")))
+            g.add((dist, DCTERMS.description, Literal(
+                f"版本 {summary.version} 的全部数据（{syntax.label}）。", lang="zh")))
+            file_distribution(g, minter, dist, minter.release_download(summary.version, str(row["path"])),
+                              syntax.media_type, syntax.eu_file_type, int(row["bytes"]), str(row["sha256"]),
+                              licence)
+    return g
+
+
+def _add_to_catalogue(release_dir: Path, extra: Graph) -> None:
+    """Add ``extra`` to the catalogue files (Turtle and N-Triples) as they were written, literals unchanged."""
+    turtle = Graph().parse(release_dir / CATALOG_TTL, format="turtle")  # keeps the file's prefixes
+    turtle += extra
+    _write(release_dir / CATALOG_TTL, turtle.serialize(format="turtle", encoding="utf-8"))
+    triples = {quad.triple for quad in ox.parse(path=str(release_dir / CATALOG_NT), format=ox.RdfFormat.N_TRIPLES)}
+    triples |= {quad.triple for quad in ox.parse(extra.serialize(format="nt", encoding="utf-8"),
+                                                  format=ox.RdfFormat.N_TRIPLES)}
+    _write(release_dir / CATALOG_NT, written(ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.N_TRIPLES)))
+
+
+def _write(path: Path, data: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+__all__ = ["ReleaseSummary", "kept_releases", "prune_releases", "publish_version", "release_at", "version_graph"]

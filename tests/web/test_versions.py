@@ -1,0 +1,139 @@
+"""Versioned releases: three builds of the seed (edited between builds) and an unchanged second disclosure into one
+build folder with ``keep_releases`` 1. The newest release and the one before it are kept, with version IRIs,
+``dcat:version`` and ``dct:issued`` in the catalogue; files unchanged between them are hard links; /releases lists
+them and serves their dumps."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, XSD
+
+from kg_publisher.build import build
+from kg_publisher.publish.release import Release
+from kg_publisher.vocab import DCAT3
+from kg_publisher.web import create_app
+
+from ..conftest import ROOT, SEED
+from .conftest import make_settings
+
+BASE = "https://w3id.org/cn-budget-kg/"
+OTHER = ROOT / "data" / "disclosures" / "01_chongqing-jiaowei-2018-budget.txt"
+SEED_KEY = "panjin-xinglongtai-zwfwzx-2022-budget"
+OBS = f"{BASE}id/dataset/{SEED_KEY}/obs/"
+#: The seed as edited for each build: the second leaves out 福利费 (0.73万元), the third puts it back, leaves out
+#: 印刷费 (0万元) and prints 工会经费 as 9.46万元 instead of 8.46万元.
+EDITS: tuple[tuple[tuple[str, str], ...], ...] = (
+    (),
+    (("、福利费0.73万元", ""),),
+    (("、印刷费0万元", ""), ("工会经费8.46万元", "工会经费9.46万元")),
+)
+
+
+@dataclass(frozen=True)
+class History:
+    out: Path
+    #: The releases in the order they were built.
+    releases: tuple[Release, ...]
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory: pytest.TempPathFactory) -> History:
+    out = tmp_path_factory.mktemp("history")
+    sources = tmp_path_factory.mktemp("sources")
+    settings = make_settings(keep_releases=1)
+    built = []
+    for number, edits in enumerate(EDITS):
+        text = SEED.read_text(encoding="utf-8")
+        for old, new in edits:
+            assert text.count(old) == 1, old
+            text = text.replace(old, new)
+        seed = sources / f"v{number}" / SEED.name
+        seed.parent.mkdir()
+        seed.write_text(text, encoding="utf-8")
+        result = build([seed, OTHER], out, settings, jobs=1)
+        assert result.release_dir is not None and result.exit_code == 0, [d.message for d in result.documents]
+        built.append(Release.open(result.release_dir))
+    return History(out, tuple(built))
+
+
+@pytest.fixture(scope="module")
+def history_app(history: History) -> Iterator[Flask]:
+    application = create_app(make_settings(build_dir=str(history.out)))
+    yield application
+    application.extensions["kg_publisher"].store.close()
+
+
+def test_the_newest_release_and_the_one_before_are_kept(history: History) -> None:
+    first, second, third = history.releases
+    assert len({first.version, second.version, third.version}) == 3
+    kept = sorted(p.name for p in (history.out / "releases").iterdir() if not p.name.startswith("."))
+    assert kept == sorted([second.version, third.version])
+    assert (history.out / "current").resolve() == third.path
+    assert third.manifest["release"]["previous"] == second.version
+    assert second.manifest["release"]["previous"] == first.version
+    assert first.manifest["release"]["previous"] is None
+    assert third.manifest["release"]["iri"] == f"{BASE}id/release/{third.version}"
+
+
+def test_files_unchanged_between_releases_are_hard_links(history: History) -> None:
+    _, second, third = history.releases
+    key = "chongqing-jiaowei-2018-budget"
+    for name in (f"dumps/{key}.nq", f"dumps/{key}.ttl", f"dumps/{key}.csv", f"records/{key}.json"):
+        assert (second.path / name).stat().st_ino == (third.path / name).stat().st_ino, name
+    # the edited disclosure's files are the release's own
+    assert (second.path / f"dumps/{SEED_KEY}.nq").stat().st_ino != (third.path / f"dumps/{SEED_KEY}.nq").stat().st_ino
+
+
+def test_the_catalogue_lists_each_kept_release_as_a_version(history: History) -> None:
+    _, second, third = history.releases
+    catalogue = Graph().parse(third.path / "catalog.nt", format="nt")
+    whole = URIRef(f"{BASE}id/dataset/all")
+    versions = {URIRef(f"{BASE}id/release/{r.version}"): r for r in (second, third)}
+    assert set(catalogue.objects(whole, DCTERMS.hasVersion)) == set(versions)
+    assert catalogue.value(whole, DCAT3.hasCurrentVersion) == URIRef(f"{BASE}id/release/{third.version}")
+    for node, release in versions.items():
+        assert catalogue.value(node, DCAT3.version) == Literal(release.version)
+        assert catalogue.value(node, DCTERMS.issued) == Literal(release.manifest["build_time"], datatype=XSD.dateTime)
+        assert catalogue.value(node, DCTERMS.isVersionOf) == whole
+        downloads = {str(catalogue.value(d, DCAT.downloadURL)) for d in catalogue.objects(node, DCAT.distribution)}
+        assert f"{BASE}releases/{release.version}/dumps/all.nq" in downloads
+    assert catalogue.value(URIRef(f"{BASE}id/release/{third.version}"), DCAT3.previousVersion) == URIRef(
+        f"{BASE}id/release/{second.version}")
+    # the same statements in the Turtle file harvesters may fetch
+    assert len(Graph().parse(third.path / "catalog.ttl", format="turtle")) == len(catalogue)
+    # kg.nq (and so the version) holds no release history: the same data gives the same release wherever it is built
+    assert b"/id/release/" not in (third.path / "kg.nq").read_bytes()
+
+
+def test_the_releases_page_and_a_kept_release_s_downloads(history: History, history_app: Flask) -> None:
+    first, second, third = history.releases
+    client = history_app.test_client()
+    page = client.get("/releases")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert third.version in html and second.version in html and first.version in html  # v1 as v2's previous
+    assert f"/releases/{second.version}/dumps/all.nq" in html and f"/releases/{first.version}/dumps" not in html
+    row = second.dump("all.nq")
+    assert row is not None
+    answer = client.get(f"/releases/{second.version}/dumps/all.nq")
+    assert answer.status_code == 200 and hashlib.sha256(answer.data).hexdigest() == row["sha256"]
+    assert answer.headers["ETag"] == f'"{row["sha256"]}"'
+    again = client.get(f"/releases/{second.version}/dumps/all.nq", headers={"If-None-Match": answer.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+    gone = client.get(f"/releases/{first.version}/dumps/all.nq")
+    assert gone.status_code == 404 and "/releases" in json.loads(gone.data)["error"]["hint"]
+    assert client.get("/releases/not-a-version/dumps/all.nq").status_code == 404
+    assert client.get(f"/releases/{second.version}/dumps/../manifest.json").status_code == 404
+    described = client.get(f"/id/release/{second.version}", headers={"Accept": "text/turtle"})
+    assert described.status_code == 200
+    graph = Graph().parse(data=described.data, format="turtle")
+    assert graph.value(URIRef(f"{BASE}id/release/{second.version}"), DCAT3.version) == Literal(second.version)
+    assert client.get(f"/id/release/{second.version}", headers={"Accept": "text/html"}).status_code == 200
