@@ -198,5 +198,60 @@ def load(ctx: click.Context, release_dir: Path, store_url: str, graph_store_url:
                "every graph as in the manifest")
 
 
+@main.command()
+@click.argument("old", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "ttl", "json"]), default="text", show_default=True,
+              help="text: one line per change; ttl: the diff as RDF (bgt:ReleaseDiff); json: counts and changes.")
+@click.pass_context
+def diff(ctx: click.Context, old: Path, new: Path, fmt: str) -> None:
+    """Print the figures and quality findings added, removed and changed from release OLD to release NEW (each a
+    release folder, e.g. DIR/releases/VERSION, or a build folder: its current release).
+
+    A figure is known by its IRI and changed when its amount in yuan did; a finding by what it is about (focus
+    node, shape, path, value) and changed when its severity or message did.
+
+    Example: kg-publisher diff build/releases/0123456789abcdef build
+    """
+    import json
+
+    from .publish.diff import KINDS, diff_graph, diff_releases
+    from .publish.release import Release
+
+    settings = _settings(ctx)
+    try:
+        result = diff_releases(Release.open(old), Release.open(new))
+    except KgPublisherError as exc:
+        _fail(exc)
+    if fmt == "ttl":
+        click.echo(diff_graph(result, settings.base_iri).serialize(format="turtle"), nl=False)
+        return
+    if fmt == "json":
+        body = {**result.summary(),
+                "figure_changes": [{"kind": c.kind, "figure": c.figure, "dataset": c.dataset, "label": c.label,
+                                    "before": None if c.before is None else str(c.before),
+                                    "after": None if c.after is None else str(c.after)} for c in result.figures],
+                "finding_changes": [{"kind": c.kind, "focus": c.focus, "shape": c.shape,
+                                     "severity_before": c.severity_before, "severity_after": c.severity_after,
+                                     "message_before": c.message_before, "message_after": c.message_after}
+                                    for c in result.findings]}
+        click.echo(json.dumps(body, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"releases   {result.old} → {result.new}")
+    for what in ("figures", "findings"):
+        counts = result.counts[what]
+        click.echo(f"{what:<10} " + ", ".join(f"{counts[kind]} {kind}" for kind in KINDS))
+    for change in result.figures:
+        before = "" if change.before is None else str(change.before)
+        after = "" if change.after is None else str(change.after)
+        amounts = f"{before} → {after}" if change.kind == "changed" else before or after
+        click.echo(f"{change.kind:<10} figure   {change.figure}  {change.label}  {amounts} 元")
+    for finding in result.findings:
+        severity = (f"{finding.severity_before} → {finding.severity_after}" if finding.kind == "changed"
+                    else finding.severity_before or finding.severity_after)
+        message = finding.message_after if finding.message_after is not None else finding.message_before
+        click.echo(f"{finding.kind:<10} finding  {finding.focus}  {severity}  {message}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

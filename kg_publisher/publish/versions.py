@@ -17,6 +17,7 @@ once it is published: a rebuild of data released before makes that release curre
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -32,14 +33,17 @@ from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
 from ..errors import BuildError
 from ..iris import IriMinter
 from ..settings import Settings
-from ..vocab import DCAT3
+from ..vocab import ADMS, DCAT3
 from .catalog import WHOLE_KEY, file_distribution
-from .formats import rdf_syntax, written
+from .diff import diff_graph, diff_releases
+from .formats import TURTLE, rdf_syntax, written
 from .release import CATALOG_NT, MANIFEST, Release
 
 #: A release version: the first 16 hex digits of the SHA-256 of its ``kg.nq`` (the name of its folder).
 VERSION = re.compile(r"^[0-9a-f]{16}$")
 CATALOG_TTL = "catalog.ttl"
+#: The diff from the release a release replaced (RDF, :mod:`kg_publisher.publish.diff`), in the release folder.
+DIFF_TTL = "diff.ttl"
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,8 @@ class ReleaseSummary:
     dumps: tuple[dict[str, Any], ...]
     #: The release it followed (None for the first one, or when that was not known).
     previous: str | None = None
+    #: The manifest's ``release.diff``: the diff file from ``previous`` and its counts.
+    diff: dict[str, Any] | None = None
 
     @classmethod
     def of(cls, manifest: dict[str, Any]) -> ReleaseSummary:
@@ -62,8 +68,17 @@ class ReleaseSummary:
             version=str(manifest["version"]), issued=str(manifest["build_time"]),
             datasets=len(manifest.get("datasets", [])), triples=int(manifest.get("triples", 0)),
             dumps=tuple(row for row in manifest.get("dumps", []) if row.get("dataset") == WHOLE_KEY),
-            previous=history.get("previous"),
+            previous=history.get("previous"), diff=history.get("diff"),
         )
+
+    def notes(self) -> str:
+        """What changed from the release before, in one line (``adms:versionNotes``)."""
+        if not self.diff or not self.previous:
+            return "First release kept in this build folder." if not self.previous else ""
+        figures, findings = self.diff["figures"], self.diff["findings"]
+        return (f"Compared with release {self.previous}: figures {figures['added']} added, {figures['removed']} "
+                f"removed, {figures['changed']} changed; quality findings {findings['added']} added, "
+                f"{findings['removed']} removed, {findings['changed']} changed.")
 
 
 def releases_folder(release: Release) -> Path | None:
@@ -127,6 +142,12 @@ def publish_version(release_dir: Path, manifest: dict[str, Any], earlier: list[R
         "previous": previous,
         "kept": [{"version": r.version, "issued": r.manifest["build_time"]} for r in earlier],
     }
+    if earlier:
+        diff = diff_releases(earlier[0], Release.open(release_dir))
+        data = diff_graph(diff, settings.base_iri).serialize(format="turtle", encoding="utf-8")
+        _write(release_dir / DIFF_TTL, data)
+        manifest["release"]["diff"] = {"path": DIFF_TTL, "media_type": TURTLE.media_type, "bytes": len(data),
+                                       "sha256": hashlib.sha256(data).hexdigest(), **diff.counts}
     summaries = [ReleaseSummary.of(manifest), *(ReleaseSummary.of(r.manifest) for r in earlier)]
     versions = version_graph(settings, summaries)
     _add_to_catalogue(release_dir, versions)
@@ -165,6 +186,18 @@ def version_graph(settings: Settings, releases: list[ReleaseSummary]) -> Graph:
             "are published.", lang="en")))
         if summary.previous:
             g.add((node, DCAT3.previousVersion, minter.release(summary.previous)))
+        if summary.notes():
+            g.add((node, ADMS.versionNotes, Literal(summary.notes(), lang="en")))
+        if summary.diff and summary.previous:
+            dist = minter.release_distribution(summary.version, "diff")
+            g.add((node, DCAT.distribution, dist))
+            g.add((dist, RDF.type, DCAT.Distribution))
+            g.add((dist, DCTERMS.title, Literal(f"Changes from release {summary.previous} (Turtle)", lang="en")))
+            g.add((dist, DCTERMS.description, Literal(
+                f"与版本 {summary.previous} 相比新增、删除和变更的数字与质量问题（bgt:ReleaseDiff）。", lang="zh")))
+            file_distribution(g, minter, dist, minter.release_download(summary.version, str(summary.diff["path"])),
+                              TURTLE.media_type, TURTLE.eu_file_type, int(summary.diff["bytes"]),
+                              str(summary.diff["sha256"]), licence)
         for row in summary.dumps:
             syntax = rdf_syntax(str(row["format"]))
             if syntax is None:
@@ -184,6 +217,7 @@ def version_graph(settings: Settings, releases: list[ReleaseSummary]) -> Graph:
 def _add_to_catalogue(release_dir: Path, extra: Graph) -> None:
     """Add ``extra`` to the catalogue files (Turtle and N-Triples) as they were written, literals unchanged."""
     turtle = Graph().parse(release_dir / CATALOG_TTL, format="turtle")  # keeps the file's prefixes
+    turtle.bind("adms", ADMS)
     turtle += extra
     _write(release_dir / CATALOG_TTL, turtle.serialize(format="turtle", encoding="utf-8"))
     triples = {quad.triple for quad in ox.parse(path=str(release_dir / CATALOG_NT), format=ox.RdfFormat.N_TRIPLES)}
@@ -198,4 +232,5 @@ def _write(path: Path, data: bytes) -> None:
     os.replace(temporary, path)
 
 
-__all__ = ["ReleaseSummary", "kept_releases", "prune_releases", "publish_version", "release_at", "version_graph"]
+__all__ = ["DIFF_TTL", "ReleaseSummary", "kept_releases", "prune_releases", "publish_version", "release_at",
+           "version_graph"]

@@ -51,6 +51,17 @@ CHROME: dict[str, tuple[str, str]] = {
     "downloads": ("下载", "downloads"),
     "current": ("当前版本", "current"),
     "previous": ("上一版本", "previous"),
+    "diff": ("版本差异", "Changes between releases"),
+    "change": ("变更", "change"),
+    "change_added": ("新增", "added"),
+    "change_removed": ("删除", "removed"),
+    "change_changed": ("变更", "changed"),
+    "figures": ("数字", "figures"),
+    "findings": ("质量问题", "quality findings"),
+    "figure": ("数字（金额以元计）", "figure (amounts in yuan)"),
+    "before": ("原", "before"),
+    "after": ("新", "after"),
+    "concerns": ("所涉对象", "concerns"),
 }
 
 

@@ -1,7 +1,8 @@
 """Versioned releases: three builds of the seed (edited between builds) and an unchanged second disclosure into one
 build folder with ``keep_releases`` 1. The newest release and the one before it are kept, with version IRIs,
 ``dcat:version`` and ``dct:issued`` in the catalogue; files unchanged between them are hard links; /releases lists
-them and serves their dumps."""
+them and serves their dumps. The diff between two releases lists exactly the figures the edits changed, as data
+(each release's diff.ttl), from ``kg-publisher diff`` and as a page."""
 
 from __future__ import annotations
 
@@ -9,16 +10,20 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from flask import Flask
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, XSD
+from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
 
 from kg_publisher.build import build
+from kg_publisher.cli import main
+from kg_publisher.publish.diff import ReleaseDiff, diff_releases
 from kg_publisher.publish.release import Release
-from kg_publisher.vocab import DCAT3
+from kg_publisher.vocab import ADMS, BGT, DCAT3
 from kg_publisher.web import create_app
 
 from ..conftest import ROOT, SEED
@@ -137,3 +142,102 @@ def test_the_releases_page_and_a_kept_release_s_downloads(history: History, hist
     graph = Graph().parse(data=described.data, format="turtle")
     assert graph.value(URIRef(f"{BASE}id/release/{second.version}"), DCAT3.version) == Literal(second.version)
     assert client.get(f"/id/release/{second.version}", headers={"Accept": "text/html"}).status_code == 200
+
+
+# ---- the diff between two releases ---------------------------------------------------------------------------
+
+#: What the third build changed from the second, figure by figure (amounts in yuan).
+EXPECTED_FIGURES = {
+    ("added", OBS + "running-cost-30229", None, Decimal("7300")),       # 福利费 0.73万元 printed again
+    ("removed", OBS + "running-cost-30202", Decimal("0"), None),        # 印刷费 0万元 left out
+    ("changed", OBS + "running-cost-30228", Decimal("84600"), Decimal("94600")),  # 工会经费 8.46 → 9.46万元
+}
+
+
+def _figure_changes(diff: ReleaseDiff) -> set[tuple[str, str, Decimal | None, Decimal | None]]:
+    return {(c.kind, c.figure, c.before, c.after) for c in diff.figures}
+
+
+def test_the_diff_lists_exactly_the_changed_figures(history: History) -> None:
+    _, second, third = history.releases
+    diff = diff_releases(second, third)
+    assert _figure_changes(diff) == EXPECTED_FIGURES
+    assert diff.counts["figures"] == {"added": 1, "removed": 1, "changed": 1}
+    # the sums that held 工会经费 now disagree by 1万元 otherwise: findings changed, each listed once
+    assert diff.findings and sum(diff.counts["findings"].values()) == len(diff.findings)
+    assert _figure_changes(diff_releases(third, second)) == {
+        ({"added": "removed", "removed": "added"}.get(kind, kind), iri, after, before)
+        for kind, iri, before, after in EXPECTED_FIGURES}
+    assert diff_releases(third, third).figures == () and diff_releases(third, third).findings == ()
+
+
+def test_each_release_publishes_its_diff_from_the_one_before(history: History) -> None:
+    first, second, third = history.releases
+    row = third.manifest["release"]["diff"]
+    assert row["figures"] == {"added": 1, "removed": 1, "changed": 1}
+    graph = Graph().parse(third.path / row["path"], format="turtle")
+    node = URIRef(f"{BASE}id/release/{third.version}/diff/{second.version}")
+    assert graph.value(node, BGT.fromRelease) == URIRef(f"{BASE}id/release/{second.version}")
+    assert graph.value(node, BGT.figuresChanged) == Literal(1, datatype=XSD.integer)
+    published = set()
+    for change in graph.objects(node, BGT.change):
+        if (change, RDF.type, BGT.FigureChange) in graph:
+            kind = str(graph.value(change, BGT.changeKind)).rsplit("#", 1)[1]
+            before, after = graph.value(change, BGT.amountBefore), graph.value(change, BGT.amountAfter)
+            published.add((kind, str(graph.value(change, BGT.figure)), None if before is None else Decimal(str(before)),
+                           None if after is None else Decimal(str(after))))
+    assert published == EXPECTED_FIGURES
+    # the second release's diff from the first (pruned since): only 福利费 left out
+    earlier = Graph().parse(second.path / "diff.ttl", format="turtle")
+    assert {str(o) for c, _, o in earlier.triples((None, BGT.figure, None))} == {OBS + "running-cost-30229"}
+    assert first.manifest["release"].get("diff") is None
+    catalogue = Graph().parse(third.path / "catalog.nt", format="nt")
+    notes = str(catalogue.value(URIRef(f"{BASE}id/release/{third.version}"), ADMS.versionNotes))
+    assert f"Compared with release {second.version}: figures 1 added, 1 removed, 1 changed" in notes
+    downloads = {str(catalogue.value(d, DCAT.downloadURL))
+                 for d in catalogue.objects(URIRef(f"{BASE}id/release/{third.version}"), DCAT.distribution)}
+    assert f"{BASE}releases/{third.version}/diff.ttl" in downloads
+
+
+def _cli(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_the_diff_command(history: History) -> None:
+    _, second, third = history.releases
+    code, stdout, _ = _cli("diff", str(second.path), str(history.out), "--format", "json")
+    assert code == 0
+    body = json.loads(stdout)
+    assert body["from"] == second.version and body["to"] == third.version
+    assert {(c["kind"], c["figure"], None if c["before"] is None else Decimal(c["before"]),
+             None if c["after"] is None else Decimal(c["after"])) for c in body["figure_changes"]} == EXPECTED_FIGURES
+    code, stdout, _ = _cli("diff", str(second.path), str(third.path))
+    assert code == 0 and "figures    1 added, 1 removed, 1 changed" in stdout
+    [line] = [line for line in stdout.splitlines() if "running-cost-30228" in line]
+    assert line.startswith("changed") and "工会经费" in line and "→" in line
+    code, stdout, _ = _cli("diff", str(second.path), str(third.path), "--format", "ttl")
+    assert code == 0 and len(Graph().parse(data=stdout, format="turtle")) > 10
+    code, _, stderr = _cli("diff", str(history.out / "releases" / "0000000000000000"), str(third.path))
+    assert code == 2 and "holds no release" in stderr
+
+
+def test_the_diff_page(history: History, history_app: Flask) -> None:
+    _, second, third = history.releases
+    client = history_app.test_client()
+    page = client.get("/releases/diff", headers={"Accept": "text/html"})  # the current release and the one before
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    for _, iri, _, _ in EXPECTED_FIGURES:
+        assert iri.split("/id/dataset/", 1)[1] in html
+    assert "工会经费" in html and "84,600" in html and "94,600" in html
+    assert f"/releases/diff?from={second.version}&amp;to={third.version}" in client.get("/releases").get_data(
+        as_text=True)
+    rdf = client.get(f"/id/release/{third.version}/diff/{second.version}", headers={"Accept": "text/turtle"})
+    assert rdf.status_code == 200
+    graph = Graph().parse(data=rdf.data, format="turtle")
+    assert {str(o) for o in graph.objects(None, BGT.figure)} == {iri for _, iri, _, _ in EXPECTED_FIGURES}
+    file = client.get(f"/releases/{third.version}/diff.ttl")
+    assert file.status_code == 200 and file.headers["ETag"] == f'"{third.manifest["release"]["diff"]["sha256"]}"'
+    missing = client.get(f"/releases/diff?from=0000000000000000&to={third.version}")
+    assert missing.status_code == 404
