@@ -4,7 +4,7 @@ whole dataset.
 
 A build folder holds its releases side by side (``DIR/releases/<version>/``, ``DIR/current`` → the newest)::
 
-    <{base}id/release/{v}>  a dcat:Dataset ;  dcat:version "{v}" ;  dct:issued "…"^^xsd:dateTime ;
+    <{base}id/release/{v}>  a dcat:Dataset ;  dcat:version "{v}" ;  dct:issued "YYYY-MM-DD"^^xsd:date ;
         dct:isVersionOf <{base}id/dataset/all> ;  dcat:previousVersion <{base}id/release/{earlier}> ;
         dcat:distribution <{base}id/release/{v}/distribution/nq> …   (downloads: {base}releases/{v}/dumps/all.nq)
     <{base}id/dataset/all>  dct:hasVersion <…/release/{v}> … ;  dcat:hasCurrentVersion <…/release/{newest}> .
@@ -132,13 +132,12 @@ def prune_releases(releases_dir: Path, current: str, keep: int, listed: list[str
 def publish_version(release_dir: Path, manifest: dict[str, Any], earlier: list[Release],
                     settings: Settings) -> dict[str, Any]:
     """State the versions in the release being written at ``release_dir`` (not yet published): its manifest gets
-    ``release`` (version IRI, issued, the release before it, the kept ones), its catalogue files the version
+    ``release`` (version IRI, the release before it, the kept ones, the diff from it), its catalogue files the version
     datasets of it and of ``earlier`` (the kept releases before it, newest first). Returns the manifest."""
     minter = IriMinter(settings.base_iri)
     previous = earlier[0].version if earlier else None
     manifest["release"] = {
         "iri": str(minter.release(str(manifest["version"]))),
-        "issued": manifest["build_time"],
         "previous": previous,
         "kept": [{"version": r.version, "issued": r.manifest["build_time"]} for r in earlier],
     }
@@ -168,7 +167,8 @@ def version_graph(settings: Settings, releases: list[ReleaseSummary]) -> Graph:
         g.add((node, RDF.type, DCAT.Dataset))
         g.add((node, DCTERMS.identifier, Literal(summary.version)))
         g.add((node, DCAT3.version, Literal(summary.version)))
-        g.add((node, DCTERMS.issued, Literal(summary.issued, datatype=XSD.dateTime)))
+        # The day, as the catalogue's own dct:issued: the same data built twice the same day gives the same files.
+        g.add((node, DCTERMS.issued, Literal(summary.issued[:10], datatype=XSD.date)))
         g.add((node, DCTERMS.isVersionOf, whole))
         g.add((node, DCTERMS.publisher, minter.publisher()))
         g.add((node, DCAT.contactPoint, minter.contact_point()))
@@ -177,11 +177,11 @@ def version_graph(settings: Settings, releases: list[ReleaseSummary]) -> Graph:
         g.add((node, DCTERMS.title, Literal(f"部门预算与决算公开数据 {day} 版（{summary.version}）", lang="zh")))
         g.add((node, DCTERMS.title, Literal(f"Budget disclosures, release of {day} ({summary.version})", lang="en")))
         g.add((node, DCTERMS.description, Literal(
-            f"{summary.issued} 发布的版本：{summary.datasets} 份公开文件，{summary.triples} 条四元组；"
+            f"{day} 发布的版本：{summary.datasets} 份公开文件，{summary.triples} 条四元组；"
             f"下载地址在 releases/{summary.version}/ 下，保留至其后 {settings.keep_releases} 个版本发布。",
             lang="zh")))
         g.add((node, DCTERMS.description, Literal(
-            f"The release issued {summary.issued}: {summary.datasets} disclosures, {summary.triples} quads; "
+            f"The release issued {day}: {summary.datasets} disclosures, {summary.triples} quads; "
             f"downloadable under releases/{summary.version}/ until {settings.keep_releases} later releases "
             "are published.", lang="en")))
         if summary.previous:
