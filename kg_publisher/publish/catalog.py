@@ -40,6 +40,7 @@ from ..vocab import (
 from .formats import (
     DUMP_SYNTAXES,
     GRAPH_SYNTAXES,
+    RESULTS_JSON,
     RESULTS_SYNTAXES,
     TABLE_SYNTAXES,
     RdfSyntax,
@@ -51,6 +52,9 @@ if TYPE_CHECKING:
     from .spreadsheet import TableFile
 
 SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
+#: The media type and EU file type of what the SPARQL access point answers by default (its results, in JSON).
+SPARQL_RESULTS_MEDIA_TYPE = RESULTS_JSON.media_type
+SPARQL_RESULTS_FILE_TYPE = "SPARQLQRES"
 FORMATS_NS = "http://www.w3.org/ns/formats/"
 _FORMAT_IRIS = {
     "text/turtle": "Turtle", "application/n-triples": "N-Triples", "application/ld+json": "JSON-LD",
@@ -364,6 +368,11 @@ def _distributions(g: Graph, minter: IriMinter, ds: URIRef, key: str, dumps: tup
         "SPARQL 1.1 Query endpoint over every graph of the release"
         + ("." if key == WHOLE_KEY else f"; this dataset's data is the named graph graph/{key}."), lang="en")))
     g.add((sparql, DCATAP.availability, AVAILABILITY))
+    # What the access point answers: SPARQL results (JSON by default; XML, CSV, TSV and RDF by negotiation),
+    # under the SPARQL 1.1 Protocol its service conforms to.
+    g.add((sparql, DCAT.mediaType, IANA_MEDIA[SPARQL_RESULTS_MEDIA_TYPE]))
+    g.add((sparql, DCTERMS["format"], EU_FILETYPE[SPARQL_RESULTS_FILE_TYPE]))
+    g.add((sparql, DCTERMS.conformsTo, SPARQL_PROTOCOL))
 
 
 def file_distribution(g: Graph, minter: IriMinter, dist: URIRef, download: URIRef, media_type: str, eu_file_type: str,
@@ -444,6 +453,12 @@ def _controlled_vocabulary_terms(g: Graph, licence: URIRef, homepage: URIRef) ->
         g.add((file_type, SKOS.prefLabel, Literal(syntax.label, lang="en")))
         g.add((file_type, SKOS.inScheme, URIRef(str(EU_FILETYPE).rstrip("/"))))
         g.add((IANA_MEDIA[syntax.media_type], RDF.type, DCTERMS.MediaType))
+    results_type = EU_FILETYPE[SPARQL_RESULTS_FILE_TYPE]
+    g.add((results_type, RDF.type, DCTERMS.MediaTypeOrExtent))
+    g.add((results_type, RDF.type, SKOS.Concept))
+    g.add((results_type, SKOS.prefLabel, Literal("SPARQL query results", lang="en")))
+    g.add((results_type, SKOS.inScheme, URIRef(str(EU_FILETYPE).rstrip("/"))))
+    g.add((IANA_MEDIA[SPARQL_RESULTS_MEDIA_TYPE], RDF.type, DCTERMS.MediaType))
     g.add((licence, RDF.type, DCTERMS.LicenseDocument))
     g.add((VOCABULARY_DOCUMENT, RDF.type, DCTERMS.Standard))
     g.add((VOCABULARY_DOCUMENT, DCTERMS.title, Literal("部门预算知识图谱词表", lang="zh")))

@@ -7,7 +7,8 @@ A build folder holds its releases side by side (``DIR/releases/<version>/``, ``D
     <{base}id/release/{v}>  a dcat:Dataset ;  dcat:version "{v}" ;  dct:issued "YYYY-MM-DD"^^xsd:date ;
         dct:isVersionOf <{base}id/dataset/all> ;  dcat:previousVersion <{base}id/release/{earlier}> ;
         dcat:distribution <{base}id/release/{v}/distribution/nq> …   (downloads: {base}releases/{v}/dumps/all.nq)
-    <{base}id/dataset/all>  dct:hasVersion <…/release/{v}> … ;  dcat:hasCurrentVersion <…/release/{newest}> .
+    <{base}id/dataset/all>  dct:hasVersion, dcat:hasVersion <…/release/{v}> … ;
+        dcat:hasCurrentVersion <…/release/{newest}> .
 
 These statements go into the release's catalogue files (``catalog.ttl``, ``catalog.nt``: what ``/catalog``
 serves) and its manifest (``release``), not into ``kg.nq``: the version is the hash of ``kg.nq``, and the same
@@ -116,6 +117,20 @@ def release_at(release: Release, version: str) -> Release | None:
         return None
 
 
+def version_statements(release: Release) -> dict[str, list[ox.Triple]]:
+    """Subject IRI → the version statements of ``release``'s catalogue files (the version IRIs, their distributions,
+    ``dct:hasVersion`` …): what its pages describe besides the store, which holds only ``kg.nq``."""
+    prefix = IriMinter(str(release.manifest["base_iri"])).release("0" * 16).rsplit("/", 1)[0] + "/"
+    version_predicates = {str(DCTERMS.hasVersion), str(DCAT3.hasVersion), str(DCAT3.hasCurrentVersion)}
+    found: dict[str, list[ox.Triple]] = {}
+    for triple in release.catalog_triples():
+        subject = triple.subject
+        if isinstance(subject, ox.NamedNode) and (subject.value.startswith(prefix)
+                                                  or triple.predicate.value in version_predicates):
+            found.setdefault(subject.value, []).append(triple)
+    return found
+
+
 def prune_releases(releases_dir: Path, current: str, keep: int, listed: list[str] | None = None) -> list[str]:
     """Delete the releases besides ``current`` that are not ``listed`` (the ones its catalogue lists), or, without
     a list, all but the ``keep`` newest; returns the versions deleted."""
@@ -161,7 +176,8 @@ def version_graph(settings: Settings, releases: list[ReleaseSummary]) -> Graph:
     whole, licence = minter.whole_dataset(), URIRef(settings.licence)
     for number, summary in enumerate(releases):
         node = minter.release(summary.version)
-        g.add((whole, DCTERMS.hasVersion, node))
+        g.add((whole, DCTERMS.hasVersion, node))  # DCAT-AP 3's property; DCAT 3's own below (ckanext-dcat reads it)
+        g.add((whole, DCAT3.hasVersion, node))
         if number == 0:
             g.add((whole, DCAT3.hasCurrentVersion, node))
         g.add((node, RDF.type, DCAT.Dataset))
@@ -233,4 +249,4 @@ def _write(path: Path, data: bytes) -> None:
 
 
 __all__ = ["DIFF_TTL", "ReleaseSummary", "kept_releases", "prune_releases", "publish_version", "release_at",
-           "version_graph"]
+           "version_graph", "version_statements"]

@@ -1,19 +1,17 @@
 """``/releases``: the kept releases of the build folder, newest first, each with its version, issue date and
 downloads; ``/releases/<version>/dumps/<file>`` serves a kept release's whole-release dumps (checksum ETags,
-conditional GET), ``/releases/<version>/diff.ttl`` its diff from the release before; ``/id/release/<version>``
-is a release's version IRI (its catalogue description); ``/releases/diff?from=OLD&to=NEW`` (and the diff's IRI,
-``/id/release/NEW/diff/OLD``) shows what changed between two kept releases, as a page or as RDF."""
+conditional GET), ``/releases/<version>/diff.ttl`` its diff from the release before; ``/releases/diff?from=OLD&to=NEW``
+(and the diff's IRI, ``/id/release/NEW/diff/OLD``) shows what changed between two kept releases, as a page or as
+RDF. A release's version IRI, ``/id/release/<version>``, is served by :mod:`.resources` like every IRI."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request, send_file
 
 from ..errors import NotFound
-from ..iris import IriMinter
 from ..publish.diff import KINDS, ReleaseDiff, diff_graph, diff_releases
 from ..publish.formats import rdf_syntax
 from ..publish.release import Release
@@ -36,7 +34,6 @@ def _listed(release: Release) -> list[ReleaseSummary]:
 
 def blueprint(services: Services) -> Blueprint:
     bp = Blueprint("releases", __name__)
-    minter = IriMinter(services.settings.base_iri)
 
     def served() -> Release:
         if services.release is None:
@@ -100,21 +97,5 @@ def blueprint(services: Services) -> Blueprint:
                            "/releases lists the releases; compare any two with /releases/diff?from=…&to=….")
         return send_file(release.path / row["path"], mimetype=row["media_type"], etag=row["sha256"],
                          last_modified=release.build_time, conditional=True, max_age=3600)
-
-    @bp.route("/id/release/<version>")
-    def version_iri(version: str) -> Response:
-        release = kept(version)
-        media_type = graph_type_for(requested_format(), html=True)
-        if media_type == HTML:
-            return Response(render_template("releases.html", services=services, releases=_listed(served()),
-                                            current=served().version, focus=release.version), mimetype=HTML)
-        node = str(minter.release(version))
-        triples = [t for t in served().catalog_triples() + release.catalog_triples()
-                   if isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(node)]
-        syntax = rdf_syntax(media_type)
-        assert syntax is not None
-        response = Response(serialize_triples(list(dict.fromkeys(triples)), syntax), mimetype=syntax.media_type)
-        response.headers["Vary"] = "Accept"
-        return response
 
     return bp

@@ -27,6 +27,7 @@ from ..publish.profile import department_profile
 from ..publish.search import normalise_query
 from ..publish.serialize import serialize_triples
 from ..publish.store import best_label
+from ..publish.versions import version_statements
 from ..vocab import PROV
 from .language import current_language
 from .links import curie
@@ -201,10 +202,18 @@ def blueprint(services: Services) -> Blueprint:
                     hash_documents.setdefault(subject.split("#", 1)[0], []).append(subject)
         return hash_documents.get(document, [])
 
+    # The kept releases' version IRIs are stated in the catalogue files, not in the store (publish/versions.py).
+    versions = version_statements(services.release) if services.release is not None else {}
+
+    def exists(iri: str) -> bool:
+        return iri in versions or store.exists(iri)
+
     def describe(iri: str) -> list[ox.Triple]:
         triples = store.describe(iri)
         for member in hash_members(iri):
             triples += store.describe(member)
+        if iri in versions:
+            triples = list(dict.fromkeys([*triples, *versions[iri]]))
         return triples
 
     pages: LRUCache[tuple[str, str, str], str] = LRUCache(maxsize=PAGE_CACHE_CHARS, getsizeof=len)
@@ -274,11 +283,11 @@ def blueprint(services: Services) -> Blueprint:
         stem, _, extension = path.rpartition(".")
         if stem and extension in SUFFIXES and links.iri(stem) in graphs and not store.exists(links.iri(stem)):
             return graph_answer(links.iri(stem), SUFFIXES[extension], "/" + stem, negotiated=False)
-        if store.exists(iri) or hash_members(iri):
+        if exists(iri) or hash_members(iri):
             media_type = graph_type_for(requested_format(), html=True)
             return answer(iri, media_type, "/" + path, negotiated=True)
         stem, _, extension = path.rpartition(".")
-        if stem and extension in SUFFIXES and (store.exists(links.iri(stem)) or hash_members(links.iri(stem))):
+        if stem and extension in SUFFIXES and (exists(links.iri(stem)) or hash_members(links.iri(stem))):
             return answer(links.iri(stem), SUFFIXES[extension], "/" + stem, negotiated=False)
         raise NotFound(f"Nothing is published at {request.path} (IRI <{iri}>)")
 

@@ -10,7 +10,7 @@ import pyshacl
 import pytest
 from flask.testing import FlaskClient
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCAT, RDF, VOID, XSD
+from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
 
 from kg_publisher.publish.release import Release
 from kg_publisher.vocab import DCAT3, SPDX
@@ -192,3 +192,25 @@ def test_a_department_s_years_are_chained_in_its_series(tmp_path: Path) -> None:
     assert graph.value(series, DCAT3.first) == ds[2023] and graph.value(series, DCAT3.last) == ds[2025]
     assert graph.value(ds[2024], DCAT3.prev) == ds[2023] and graph.value(ds[2024], DCAT3.next) == ds[2025]
     assert graph.value(ds[2023], DCAT3.prev) is None and graph.value(ds[2025], DCAT3.next) is None
+
+
+def test_each_dataset_s_sparql_distribution_names_the_service_and_what_it_answers(client: FlaskClient,
+                                                                                  release: Release) -> None:
+    """DCAT-AP: a distribution reached through an API names the service (dcat:accessService) with its endpoint and
+    the protocol it conforms to; its media type is what the endpoint answers (SPARQL JSON results by default)."""
+    catalogue = Graph().parse(data=client.get("/catalog.ttl").data, format="turtle")
+    base = release.manifest["base_iri"]
+    service = URIRef(base + "sparql")
+    assert catalogue.value(service, DCAT.endpointURL) == URIRef("http://localhost/sparql")  # where it is served
+    assert (service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")) in catalogue
+    results = URIRef("http://www.iana.org/assignments/media-types/application/sparql-results+json")
+    for row in [*release.manifest["datasets"], {"key": "all", "dataset": base + "id/dataset/all"}]:
+        distribution = URIRef(f"{base}id/distribution/{row['key']}-sparql")
+        assert (URIRef(row["dataset"]), DCAT.distribution, distribution) in catalogue
+        assert catalogue.value(distribution, DCAT.accessService) == service
+        assert catalogue.value(distribution, DCAT.accessURL) == URIRef("http://localhost/sparql")
+        assert catalogue.value(distribution, DCAT.mediaType) == results
+        assert catalogue.value(distribution, DCTERMS["format"]) == URIRef(
+            "http://publications.europa.eu/resource/authority/file-type/SPARQLQRES")
+    answer = client.get("/sparql", query_string={"query": "ASK {}"})
+    assert answer.mimetype == "application/sparql-results+json"  # what the media type says, unasked

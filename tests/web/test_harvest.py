@@ -1,5 +1,6 @@
 """A CKAN portal harvests /catalog: ckanext-dcat's own RDF parser (DCAT-AP 3 profile, from its PyPI package in a
-venv of its own, `make test` sets it up) reads every dataset of the release with all its distributions."""
+venv of its own, `make test` sets it up) reads every dataset of the release with all its distributions, the
+series, and the kept releases as versions of the whole dataset."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCAT, RDF
+from rdflib.namespace import DCAT, DCTERMS, RDF
 
 from kg_publisher.publish.release import Release
 from kg_publisher.vocab import DCAT3
@@ -31,27 +32,48 @@ def harvested(client: FlaskClient) -> tuple[list[dict[str, Any]], Graph]:
     return json.loads(completed.stdout), Graph().parse(data=turtle, format="turtle")
 
 
-def test_ckanext_dcat_reads_every_dataset_and_distribution(harvested: tuple[list[dict[str, Any]], Graph],
-                                                           release: Release) -> None:
+def _uri(dataset: dict[str, Any]) -> str:
+    return next(extra["value"] for extra in dataset["extras"] if extra["key"] == "uri")
+
+
+def test_ckanext_dcat_reads_every_dataset_resource_series_and_version(harvested: tuple[list[dict[str, Any]], Graph],
+                                                                      release: Release) -> None:
     datasets, catalogue = harvested
+    by_uri = {_uri(d): d for d in datasets}
+    assert len(by_uri) == len(datasets)
+    rows = release.manifest["datasets"]
+    # one series per department and kind of disclosure
     series = set(catalogue.subjects(RDF.type, DCAT3.DatasetSeries))
-    assert series
-    # The disclosures, the whole release, and the series (DCAT 3 series are datasets; this parser version keeps
-    # no series type, so a portal lists them as datasets without distributions).
-    assert len(datasets) == len(release.manifest["datasets"]) + 1 + len(series)
-    assert sum(1 for d in datasets if not d["resources"]) == len(series)
-    downloads = [{r["url"] for r in d["resources"]} for d in datasets]
-    for row in release.manifest["datasets"]:
+    assert len(series) == len({(row["organization"], row["kind"]) for row in rows})
+    # the current release and the ones kept before it, each a version of the whole dataset
+    whole = f"{release.manifest['base_iri']}id/dataset/all"
+    versions = {str(v) for v in catalogue.objects(URIRef(whole), DCTERMS.hasVersion)}
+    assert len(versions) == 1 + len(release.manifest["release"]["kept"])
+    assert release.manifest["release"]["iri"] in versions
+    # The disclosures, the whole release, the series (DCAT 3 series are datasets; this parser version keeps no
+    # series type, so a portal lists them as datasets without resources) and the versions.
+    assert set(by_uri) == {row["dataset"] for row in rows} | {whole} | {str(s) for s in series} | versions
+    assert all(not by_uri[str(s)]["resources"] for s in series)
+    # every distribution of the catalogue is a resource of its dataset
+    assert sum(len(d["resources"]) for d in datasets) == len(set(catalogue.subject_objects(DCAT.distribution)))
+    for uri, dataset in by_uri.items():
         # A CKAN resource's url is the distribution's download URL, else its access URL.
         expected = {str(catalogue.value(dist, DCAT.downloadURL) or catalogue.value(dist, DCAT.accessURL))
-                    for dist in catalogue.objects(URIRef(row["dataset"]), DCAT.distribution)}
-        assert len(expected) >= 5 and downloads.count(expected) == 1, row["dataset"]
-        [dataset] = [d for d, urls in zip(datasets, downloads, strict=True) if urls == expected]
-        assert dataset["title"] and dataset["notes"]
+                    for dist in catalogue.objects(URIRef(uri), DCAT.distribution)}
+        assert {r["url"] for r in dataset["resources"]} == expected, uri
+        assert dataset["title"] and dataset["notes"], uri
         for resource in dataset["resources"]:
-            # Files (dumps, spreadsheets) come with media type, size and checksum; the SPARQL access point
-            # with its URL only.
-            if "/dumps/" in resource["url"]:
-                assert resource["mimetype"] and resource["size"] and resource["hash"], resource
-            else:
-                assert resource["url"].endswith("/sparql"), resource
+            # Files (dumps, spreadsheets, diffs) come with media type, size and checksum; the SPARQL access point
+            # with the media type of its results.
+            assert resource["mimetype"], resource
+            if not resource["url"].endswith("/sparql"):
+                assert resource["size"] and resource["hash"], resource
+    for row in rows:
+        assert len(by_uri[row["dataset"]]["resources"]) >= 5, row["dataset"]
+    for uri in versions:
+        version = uri.rsplit("/", 1)[1]
+        harvested_version = by_uri[uri]
+        assert harvested_version["version"] == version
+        assert json.loads(next(e["value"] for e in harvested_version["extras"] if e["key"] == "is_version_of")) == [
+            whole]
+        assert any(r["url"].endswith(f"/releases/{version}/dumps/all.nq") for r in harvested_version["resources"])

@@ -21,7 +21,7 @@ from bs4 import BeautifulSoup
 from flask.testing import FlaskClient
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import DCAT, RDF, SH
+from rdflib.namespace import DCAT, DCTERMS, RDF, SH
 
 from kg_publisher.publish.jsonld import compact_jsonld
 from kg_publisher.publish.release import Release
@@ -278,7 +278,8 @@ def _harvest(client: FlaskClient) -> Graph:
 
 
 def test_harvested_distributions_answer_with_their_declared_bytes(client: FlaskClient, release: Release) -> None:
-    """MQA accessibility: every access/download URL on this server answers 200 with the declared media type,
+    """MQA accessibility: every access/download URL on this server answers 200 with the declared media type (a
+    SPARQL access point: to a query),
     and a download's bytes have the declared dcat:byteSize and SPDX SHA-256."""
     catalogue = _harvest(client)
     base = "http://localhost/"  # where the harvest was made: every access/download URL must point here
@@ -294,7 +295,13 @@ def test_harvested_distributions_answer_with_their_declared_bytes(client: FlaskC
                     failures.append(f"{distribution} {prop.fragment} {url}: not on the server harvested ({base})")
                     continue
                 checked += 1
-                response = client.get("/" + str(url)[len(base):])
+                # An access point of a SPARQL service (dcat:accessService conforming to the protocol) answers
+                # queries in the declared media type (without one, it describes itself).
+                service = catalogue.value(distribution, DCAT.accessService)
+                query = {"query": "ASK {}"} if service is not None and (
+                    service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")) in catalogue \
+                    else None
+                response = client.get("/" + str(url)[len(base):], query_string=query)
                 where = f"{distribution} {prop.fragment} {url}"
                 if response.status_code != 200:
                     failures.append(f"{where}: {response.status_code}")

@@ -9,6 +9,7 @@ import json
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -127,11 +128,35 @@ def _fetch(base: str, query: str) -> object:
         return json.loads(response.read())
 
 
+def _etag(url: str, if_none_match: str = "") -> tuple[int, str]:
+    """(status, ETag) of a GET, as gzip-accepting clients send it."""
+    headers = {"Accept-Encoding": "gzip", **({"If-None-Match": if_none_match} if if_none_match else {})}
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=30) as response:
+            return response.status, response.headers.get("ETag", "")
+    except urllib.error.HTTPError as answer:  # urllib treats 304 as an error
+        return answer.code, answer.headers.get("ETag", "")
+
+
+#: Answers whose ETags two fronts must agree on: pages, the catalogue, a SPARQL answer, dumps, the releases page.
+ETAG_PATHS = ("catalog", OBSERVATION.lstrip("/"), "sparql?query=ASK%7B%7D", "dumps/all.nq", "releases")
+
+
 def test_two_fronts_on_one_engine_answer_alike_and_survive_one_another(release_dir: Path, engine: str) -> None:
-    with serving(release_dir, store_url=engine) as first:
-        with serving(release_dir, store_url=engine) as second:
+    version = Release.open(release_dir).version
+    # Behind one proxy, as docs/DEPLOYMENT.md has it: both fronts write the proxy's address into what they serve.
+    public_url = "https://data.example.org/kg/"
+    with serving(release_dir, store_url=engine, public_url=public_url) as first:
+        with serving(release_dir, store_url=engine, public_url=public_url) as second:
             for query in QUERY_MIX:
                 assert _fetch(first, query) == _fetch(second, query)
+            # ETags are the release version (plus what was asked) or the file's SHA-256, never a process's own:
+            # a client revalidating at the other front is answered 304.
+            for path in ETAG_PATHS:
+                (status, tag), (status_2, tag_2) = _etag(first + path), _etag(second + path)
+                assert status == status_2 == 200 and tag == tag_2 != "", path
+                assert tag.strip('"').startswith(version) or path.startswith("dumps/"), (path, tag)
+                assert _etag(second + path, tag) == (304, tag), path
         # The second front is gone (its process ended); the first keeps answering.
         for query in QUERY_MIX:
             assert _fetch(first, query)
