@@ -108,7 +108,31 @@ def read_units(source: SourceText, sections: tuple[Section, ...]) -> tuple[Inter
                 duties = (Duty(f"{item.notation}-1", unwrap(source.text[start:end]), source.span(start, end)),)
             units.append(InternalUnit(item.notation, source.text[name_start:name_end],
                                       source.span(name_start, name_end), duties, item.span))
-    return tuple(units)
+    return tuple(units) or _inline_units(source, sections)
+
+
+#: Units named in the sentence that counts them: "机关(包括办公室、法规处、…、纪检组19个内设处室)".
+_INLINE_UNITS = re.compile(r"包括(?P<names>[^（）()。；;：:，,\d]{2,20}(?:、[^（）()。；;：:，,、\d]{2,20})+?)(?:等)?"
+                           r"(?:共|在内的)?(?P<n>\d+)个内设(?:机构|处室|科室|部门)")
+
+
+def _inline_units(source: SourceText, sections: tuple[Section, ...]) -> tuple[InternalUnit, ...]:
+    """The internal units listed inline before their count (names separated by 、), where no numbered list of
+    them is printed: numbered 1, 2 … in printed order, without duties."""
+    preferred = [s for s in sections if s.meaning == "units"] + [s for s in sections if s.meaning != "units"]
+    flow = Flowed.whole(source)
+    for section in preferred:
+        match = _INLINE_UNITS.search(flow.text, flow.at(section.span.start), flow.at(section.span.end))
+        if match is None:
+            continue
+        units = []
+        position = match.start("names")
+        for number, name in enumerate(match.group("names").split("、"), start=1):
+            span = flow.span(position, position + len(name))
+            units.append(InternalUnit(str(number), name, span, (), span))
+            position += len(name) + 1
+        return tuple(units)
+    return ()
 
 
 def read_unit_count(source: SourceText, sections: tuple[Section, ...]) -> CountStatement | None:
