@@ -1,6 +1,6 @@
 """Classification code lists (``data/codelists/*.csv``): look codes up by code or printed name.
 
-Two lists are kept, one row per code (``code,name,parent,aliases,certainty,valid_from,valid_to,evidence``):
+Two lists are kept, one row per code (``code,name,name_en,parent,aliases,certainty,valid_from,valid_to,evidence``):
 ``func`` (支出功能分类科目: 类 3 digits / 款 5 / 项 7) and ``econ-dept`` (部门预算支出经济分类科目:
 类 3 / 款 5). ``certainty`` is ``confirmed`` (code and name seen in a disclosure or an official
 list), ``name-seen`` (name seen, code from the modelling guide) or ``uncertain`` (◐ in the guide);
@@ -27,8 +27,9 @@ from .datafiles import normalize_name, read_csv_rows
 from .errors import SettingsError
 from .package_data import codelist_dir
 
-#: Level names by number of digits (类 3, 款 5, 项 7).
+#: Level names by number of digits (类 3, 款 5, 项 7), and in English.
 LEVELS = {3: "类", 5: "款", 7: "项"}
+LEVELS_EN = {3: "category", 5: "class", 7: "item"}
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 
 
@@ -48,6 +49,8 @@ class Code:
     valid_from: int | None = None
     valid_to: int | None = None
     evidence: str = ""
+    #: The English name (``name_en``); empty for a code a document printed that we do not hold.
+    name_en: str = ""
 
     @property
     def depth(self) -> int:
@@ -95,7 +98,7 @@ class CodeList:
                 certainty=row.get("certainty") or "confirmed",
                 valid_from=_year(row.get("valid_from"), path, line, "valid_from"),
                 valid_to=_year(row.get("valid_to"), path, line, "valid_to"),
-                evidence=row.get("evidence") or "",
+                evidence=row.get("evidence") or "", name_en=(row.get("name_en") or "").strip(),
             ))
         return cls(scheme, codes)
 
@@ -123,7 +126,7 @@ class CodeList:
         """
         codes = dict(self.codes)
         for code, name in printed:
-            code, name = code.strip(), name.strip()
+            code, name = code.strip(), printed_name(name)
             if not _CODE.match(code) or not name:
                 continue
             known = codes.get(code)
@@ -144,6 +147,20 @@ class CodeList:
         return None
 
 
+_COLUMN = re.compile(r"\s*/\s.*$")
+_LEVEL_SUFFIX = re.compile(r"（[类款项]）$")
+
+
+def printed_name(label: str) -> str:
+    """A code's name from the row label a table prints it with: without the column a two-piece label adds
+    (``群众团体事务 / 合计``) and a trailing level (``公共法律服务（项）``).
+
+    >>> printed_name("群众团体事务 / 事业单位经营收入"), printed_name("公共法律服务（项）")
+    ('群众团体事务', '公共法律服务')
+    """
+    return _LEVEL_SUFFIX.sub("", _COLUMN.sub("", label.strip())).strip()
+
+
 def _name_variants(name: str) -> set[str]:
     base = normalize_name(name)
     stems = {base, base.removesuffix("类"), base.removesuffix("支出")}
@@ -152,6 +169,25 @@ def _name_variants(name: str) -> set[str]:
 
 #: "社会保障和就业（类）行政事业单位离退休（款）归口管理的行政单位离退休（项）"
 _LEVEL_PART = re.compile(r"(.+?)[（(]\s*(类|款|项)\s*[）)]")
+
+
+def english_path(code: str, year: int, scheme: str = "func") -> str | None:
+    """The English names of a code and the codes above it, top first, each with its level; None when one of
+    them has no English name.
+
+    >>> english_path("2210201", 2022)
+    'housing security (category) · housing reform (class) · housing provident fund (item)'
+    """
+    codes = CodeList.load(scheme).for_year(year)
+    names: list[str] = []
+    current: str | None = code
+    while current is not None:
+        found = codes.get(current)
+        if found is None or not found.name_en:
+            return None
+        names.append(f"{found.name_en} ({LEVELS_EN[len(found.code)]})")
+        current = parent_of(current)
+    return " · ".join(reversed(names))
 
 
 def match_glossary_term(term: str, year: int, scheme: str = "func") -> str | None:

@@ -51,8 +51,9 @@ _PREFIXES = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in _P.items())
 _FIGURES = _PREFIXES + """
 SELECT ?obs ?label ?dataset WHERE { ?obs a qb:Observation ; rdfs:label ?label ; qb:dataSet ?dataset }"""
 _TERMS = _PREFIXES + """
-SELECT ?term ?label ?definition ?dataset WHERE {
-  ?term a bgt:GlossaryTerm ; skos:prefLabel ?label ; skos:inScheme ?glossary .
+SELECT ?term ?label ?english ?definition ?dataset WHERE {
+  ?term a bgt:GlossaryTerm ; skos:prefLabel ?label ; skos:inScheme ?glossary . FILTER (LANG(?label) = "zh")
+  OPTIONAL { ?term skos:prefLabel ?english FILTER (LANG(?english) = "en") }
   OPTIONAL { ?term skos:definition ?definition }
   BIND (IRI(STRBEFORE(STR(?glossary), "/glossary")) AS ?dataset) }"""
 _CODES = _PREFIXES + """
@@ -98,7 +99,8 @@ def release_entries(store: ox.Store, datasets: list[dict[str, Any]]) -> Iterator
     for solution in _select(store, _TERMS):
         definition = solution.get("definition")
         dataset = solution["dataset"].value
-        yield Entry("term", solution["term"].value, solution["label"].value, "",
+        name = solution.get("english")
+        yield Entry("term", solution["term"].value, solution["label"].value, name.value if name is not None else "",
                     definition.value if definition is not None else "", titles.get(dataset, dataset))
     for solution in _select(store, _CODES):
         notation = solution["notation"].value

@@ -16,14 +16,15 @@ from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 from rdflib.query import ResultRow
 from rdflib.term import Identifier, Node
 
-from ..codelists import LEVELS, CodeList
+from ..codelists import LEVELS, LEVELS_EN, CodeList
 from ..iris import code, code_scheme
 from ..vocab import BGT, QB, XKOS, bind_prefixes
 
-#: scheme key → (CSV name, title, official source)
-CLASSIFICATIONS: dict[str, tuple[str, str, str]] = {
-    "func": ("func", "支出功能分类科目", "财政部《{year}年政府收支分类科目》支出功能分类科目"),
-    "econ-dept": ("econ-dept", "部门预算支出经济分类科目",
+#: scheme key → (CSV name, title, English title, official source)
+CLASSIFICATIONS: dict[str, tuple[str, str, str, str]] = {
+    "func": ("func", "支出功能分类科目", "functional classification of expenditure",
+             "财政部《{year}年政府收支分类科目》支出功能分类科目"),
+    "econ-dept": ("econ-dept", "部门预算支出经济分类科目", "economic classification of departmental budget expenditure",
                   "财政部《{year}年政府收支分类科目》部门预算支出经济分类科目"),
 }
 
@@ -43,13 +44,14 @@ def level_iri(scheme_key: str, depth: int) -> URIRef:
 
 def add_scheme(graph: Graph, key: str, year: int, codes: CodeList) -> URIRef:
     """Add one classification of one year to ``graph``; return the scheme IRI."""
-    _, title, source = CLASSIFICATIONS[key]
+    _, title, title_en, source = CLASSIFICATIONS[key]
     scheme_key = f"{key}-{year}"
     scheme = code_scheme(scheme_key)
     valid = codes.for_year(year)
     graph.add((scheme, RDF.type, SKOS.ConceptScheme))
     graph.add((scheme, RDF.type, XKOS.ClassificationScheme))
     graph.add((scheme, SKOS.prefLabel, _zh(f"{title}（{year}年）")))
+    graph.add((scheme, SKOS.prefLabel, Literal(f"{title_en} ({year})", lang="en")))
     graph.add((scheme, DCTERMS.source, _zh(source.format(year=year))))
     graph.add((scheme, DCTERMS.temporal, Literal(str(year), datatype=XSD.gYear)))
     depths = sorted({c.depth for c in valid.codes.values()})
@@ -62,6 +64,7 @@ def add_scheme(graph: Graph, key: str, year: int, codes: CodeList) -> URIRef:
         graph.add((level, RDF.type, XKOS.ClassificationLevel))
         graph.add((level, XKOS.depth, Literal(depth)))
         graph.add((level, SKOS.prefLabel, _zh(LEVELS[1 + 2 * depth])))
+        graph.add((level, SKOS.prefLabel, Literal(LEVELS_EN[1 + 2 * depth], lang="en")))
         graph.add((level, SKOS.inScheme, scheme))
     collection = code_scheme(key)  # code:func / code:econ-dept: every year's codes (the dimension's qb:codeList)
     for notation, (zh_label, en_label) in SDMX_CODES.items():
@@ -78,6 +81,8 @@ def add_scheme(graph: Graph, key: str, year: int, codes: CodeList) -> URIRef:
         graph.add((concept, RDF.type, SKOS.Concept))
         graph.add((concept, SKOS.notation, Literal(item.code)))
         graph.add((concept, SKOS.prefLabel, _zh(item.name)))
+        if item.name_en:  # a code a document printed that we do not hold has its Chinese name only
+            graph.add((concept, SKOS.prefLabel, Literal(item.name_en, lang="en")))
         for alias in item.aliases:
             graph.add((concept, SKOS.altLabel, _zh(alias)))
         graph.add((concept, SKOS.inScheme, scheme))
@@ -100,7 +105,7 @@ def classification_graph(year: int, printed: Mapping[str, Iterable[tuple[str, st
     (code, name) pairs a document printed, which are added when we do not hold them."""
     graph = Graph()
     bind_prefixes(graph)
-    for key, (csv_name, _, _) in CLASSIFICATIONS.items():
+    for key, (csv_name, *_) in CLASSIFICATIONS.items():
         codes = CodeList.load(csv_name)
         if printed and printed.get(key):
             codes = codes.extend_with_printed(printed[key])

@@ -11,10 +11,11 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 from ..iris import IriMinter, code, code_scheme, short_hash
+from ..records.lexicon import english_name
 from ..records.model import Amount, AmountFact, NoneStatement
 from ..records.repeats import first_printings
 from ..vocab import BGT, CNY, OBEU_ATTR, OBEU_DIM, OBEU_MEASURE, OBEU_PHASE, QB, SDMX_ATTR, YEAR
-from .context import MappingContext, canonical_decimal, zh
+from .context import MappingContext, canonical_decimal, en, zh
 from .provenance import derive
 
 #: Codes that are not classification codes but the SDMX total / not-applicable codes.
@@ -63,6 +64,9 @@ def line_item(ctx: MappingContext, notation: str, label: str) -> URIRef:
     g.add((concept, RDF.type, SKOS.Concept))
     g.add((concept, SKOS.inScheme, code_scheme("item")))
     g.add((concept, SKOS.prefLabel, zh(label)))
+    english = english_name(label)
+    if english:
+        g.add((concept, SKOS.prefLabel, en(english)))
     g.add((concept, SKOS.notation, Literal(notation)))  # its printed position in its list
     g.add((concept, DCTERMS.isPartOf, ctx.dataset))
     return concept

@@ -40,13 +40,14 @@ def _add_place(ctx: MappingContext, place: URIRef, name: str, gbt2260: str) -> N
     g.add((place, SKOS.notation, Literal(gbt2260)))
 
 
-def _add_duty(ctx: MappingContext, scheme: URIRef, key: str, duty: Duty, holder: str) -> URIRef:
+def _add_duty(ctx: MappingContext, scheme: URIRef, key: str, duty: Duty, holder: str, number: int) -> URIRef:
     g, iri = ctx.graph, IriMinter.part(ctx.dataset, "duty", key)
     g.add((iri, RDF.type, SKOS.Concept))
     g.add((iri, RDF.type, BGT.Duty))
     g.add((iri, SKOS.inScheme, scheme))
     g.add((iri, SKOS.notation, Literal(duty.notation)))
     g.add((iri, SKOS.prefLabel, zh(f"{holder}职责{duty.notation}")))
+    g.add((iri, SKOS.prefLabel, en(f"{holder}: duty {number}")))
     g.add((iri, SKOS.definition, zh(duty.text)))
     derive(ctx, iri, duty.span)
     return iri
@@ -63,7 +64,7 @@ def add_units_and_duties(ctx: MappingContext) -> None:
     g.add((scheme, DCTERMS.source, ctx.source))
     g.add((scheme, DCTERMS.isPartOf, ctx.dataset))
     for number, duty in enumerate(d.duties, start=1):
-        g.add((ctx.organization, ORG.purpose, _add_duty(ctx, scheme, str(number), duty, ctx.org.name)))
+        g.add((ctx.organization, ORG.purpose, _add_duty(ctx, scheme, str(number), duty, ctx.org.name, number)))
     for unit_number, unit in enumerate(d.units, start=1):
         iri = ctx.minter.internal_unit(ctx.org.slug, unit.name)
         g.add((iri, RDF.type, ORG.OrganizationalUnit))
@@ -74,4 +75,4 @@ def add_units_and_duties(ctx: MappingContext) -> None:
         derive(ctx, iri, unit.span)
         for number, duty in enumerate(unit.duties, start=1):
             key = f"unit-{unit_number}-{number}"
-            g.add((iri, ORG.purpose, _add_duty(ctx, scheme, key, duty, unit.name)))
+            g.add((iri, ORG.purpose, _add_duty(ctx, scheme, key, duty, unit.name, number)))

@@ -6,8 +6,9 @@ from __future__ import annotations
 from rdflib import Literal
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
-from ..codelists import match_glossary_term
+from ..codelists import english_path, match_glossary_term
 from ..iris import IriMinter, check_key, code
+from ..records.lexicon import english_name
 from ..records.model import UnparsedSpan
 from ..vocab import BGT
 from .context import MappingContext, en, zh
@@ -41,6 +42,10 @@ def add_glossary(ctx: MappingContext) -> None:
         item = match_glossary_term(term.term, d.info.year)
         if item is not None:
             g.add((iri, SKOS.exactMatch, classification_concept(ctx, functional_code(d.info.year, item), item)))
+        # its English name (the definition stays as printed): the classification item's, else the lexicon's
+        english = (english_path(item, d.info.year) if item is not None else None) or english_name(term.term)
+        if english:
+            g.add((iri, SKOS.prefLabel, en(english)))
         derive(ctx, iri, term.span)
 
 

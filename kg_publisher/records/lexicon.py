@@ -116,6 +116,67 @@ DIRECTION_OF_WORD = dict(DIRECTIONS)
 #: One-character level names as in 区级 / 市级 (a disclosure's title and its template wording).
 LEVELS = "省市区县"
 
+# ---- English names of printed terms (glossary terms, printed lines that have no code) ----------------------
+#: A term a disclosure defines (名词解释) or a line it prints without a code (项目, 政府采购) → its English name,
+#: for the concept we mint for it (``skos:prefLabel @en``; the definition stays as printed). Terms are looked up
+#: as :func:`english_name` normalises them. A term naming a classification item (X（类）Y（款）Z（项）) takes the
+#: English names of the codes instead (``data/codelists/``). ``tests/corpus/test_english_labels.py`` checks that
+#: every term and line of the corpus has one: a new one is a new row here.
+ENGLISH_NAMES: dict[str, str] = {
+    # glossary terms
+    "三公经费": "three public expenses (overseas travel, official vehicles, official receptions)",
+    "机关运行经费": "running costs of the administration",
+    "财政拨款收入": "fiscal appropriation revenue",
+    "一般公共预算财政拨款收入": "general public budget fiscal appropriation revenue",
+    "政府性基金收入": "government fund revenue",
+    "政府性基金预算财政拨款收入": "government fund budget fiscal appropriation revenue",
+    "行政事业性收费收入": "administrative and public-institution fee revenue",
+    "事业收入": "revenue from public-service activities",
+    "事业单位经营收入": "operating revenue of public institutions",
+    "经营收入": "operating revenue",
+    "其他收入": "other revenue",
+    "基本支出": "basic expenditure",
+    "基本支出预算": "basic expenditure budget",
+    "项目支出": "project expenditure",
+    "项目支出预算": "project expenditure budget",
+    "经营支出": "operating expenditure",
+    "年初结转和结余": "balances brought forward at the start of the year",
+    "年末结转和结余": "balances carried forward at the end of the year",
+    # printed lines without a code: procurement and projects
+    "政府采购货物预算": "government procurement budget: goods",
+    "政府采购工程预算": "government procurement budget: works",
+    "政府采购服务预算": "government procurement budget: services",
+    "货物采购金额": "procurement of goods",
+    "工程采购金额": "procurement of works",
+    "服务采购金额": "procurement of services",
+    "中介机构服务费": "intermediary services",
+    "信息化系统日常维护费": "routine maintenance of information systems",
+    "援滇干部工作经费": "work funds for cadres assisting Yunnan",
+    "财政业务费": "finance operations",
+    "政务服务大厅搬迁费": "relocation of the government service hall",
+    "新搬迁政务服务大厅办公设备购置费": "office equipment for the relocated government service hall",
+    "车位租赁费": "parking space rental",
+    "第一季度用款计划": "spending plan, first quarter",
+    "第二季度用款计划": "spending plan, second quarter",
+    "第三季度用款计划": "spending plan, third quarter",
+    "第四季度用款计划": "spending plan, fourth quarter",
+}
+
+
+def english_name(term: str) -> str | None:
+    """The English name of a printed term, or None when :data:`ENGLISH_NAMES` has none.
+
+    >>> english_name("“三公”经费")
+    'three public expenses (overseas travel, official vehicles, official receptions)'
+    >>> english_name("没有的词") is None
+    True
+    """
+    key = "".join(term.split()).translate(_QUOTES)
+    return ENGLISH_NAMES.get(key)
+
+
+_QUOTES = str.maketrans("", "", "“”\"\'‘’「」")
+
 #: Every table above that maps to a code list, with the scheme its notations belong to (for the test).
 CODED: tuple[tuple[str, Words], ...] = (
     ("fund-source", FUND_SOURCES), ("item", SANGONG_COLUMNS), ("item", BALANCES), ("item", SME_PROCUREMENT),

@@ -82,8 +82,8 @@ def test_skos_schemes_are_well_formed(graph_2025: Graph, key: str) -> None:
     assert len(concepts) == len(CodeList.load(key).for_year(2025).codes)
     for concept in concepts:
         assert (concept, RDF.type, SKOS.Concept) in graph_2025
-        labels = list(graph_2025.objects(concept, SKOS.prefLabel))
-        assert len(labels) == 1 and labels[0].language == "zh"
+        labels = sorted(graph_2025.objects(concept, SKOS.prefLabel), key=lambda label: label.language)
+        assert [label.language for label in labels] == ["en", "zh"]  # one name in each
         notations = list(graph_2025.objects(concept, SKOS.notation))
         assert len(notations) == 1 and re.fullmatch(r"\d{3}(\d{2}){0,2}", str(notations[0]))
         notation = str(notations[0])
@@ -105,7 +105,7 @@ def test_levels_are_named_and_listed(graph_2025: Graph) -> None:
     levels = {str(label): int(depth) for level, depth in graph_2025.subject_objects(XKOS.depth)
               for label in graph_2025.objects(level, SKOS.prefLabel)
               if (level, SKOS.inScheme, code_scheme("func-2025")) in graph_2025}
-    assert levels == {"类": 1, "款": 2, "项": 3}
+    assert levels == {"类": 1, "款": 2, "项": 3, "category": 1, "class": 2, "item": 3}
 
 
 def test_uncertain_codes_say_so(graph_2025: Graph) -> None:

@@ -57,7 +57,8 @@ def test_every_member_of_every_scheme_is_in_its_tree_once(app: Flask, client: Fl
     assert "援滇干部工作经费" in {node.zh for node in printed}
 
 
-def test_the_codes_page_shows_the_trees_in_both_languages(client: FlaskClient) -> None:
+def test_the_codes_page_shows_the_trees_in_both_languages(app: Flask) -> None:
+    client = app.test_client()  # its own: the language it asks for is remembered in a cookie
     page = client.get("/codes")
     assert page.status_code == 200 and page.mimetype == "text/html"
     soup = BeautifulSoup(page.get_data(as_text=True), "html.parser")

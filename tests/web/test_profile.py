@@ -78,7 +78,8 @@ def test_duties_and_units_come_by_disclosure_in_printed_order(app: Flask) -> Non
     assert all(len(u.duties) == 1 for u in part.units) and len(part.duties) == 7
 
 
-def test_the_organisation_page_shows_duties_and_units_by_year(client: FlaskClient) -> None:
+def test_the_organisation_page_shows_duties_and_units_by_year(app: Flask) -> None:
+    client = app.test_client()  # its own: the language it asks for is remembered in a cookie
     soup = BeautifulSoup(client.get("/id/org/panjin-xinglongtai-zwfwzx", headers={"Accept": "text/html"})
                          .get_data(as_text=True), "html.parser")
     (part,) = soup.select("section.profile details.structure")

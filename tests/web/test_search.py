@@ -111,3 +111,13 @@ def test_every_page_has_the_search_box(client: FlaskClient) -> None:
         soup = BeautifulSoup(client.get(path, headers={"Accept": "text/html"}).get_data(as_text=True), "html.parser")
         form = soup.select_one("header form.search")
         assert form is not None and str(form["action"]).endswith("/search"), path
+
+
+def test_glossary_terms_have_english_names_and_are_found_by_them(client: FlaskClient) -> None:
+    """The English name we mint for a term is shown beside it and searched; its definitions stay Chinese."""
+    soup = BeautifulSoup(client.get("/glossary").get_data(as_text=True), "html.parser")
+    term = next(dt for dt in soup.select("dl.glossary dt") if dt.get_text().startswith("机关运行经费"))
+    english = term.find("span", lang="en")
+    assert english is not None and english.get_text() == "running costs of the administration"
+    assert _results(client, "running costs")["term"][0] == "机关运行经费"
+    assert all(dd.find("span", lang="zh") is not None for dd in soup.select("dl.glossary dd"))
