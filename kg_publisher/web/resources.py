@@ -18,17 +18,19 @@ from cachetools import LRUCache
 from flask import Blueprint, Response, render_template, request
 
 from ..errors import NotFound, SearchError
+from ..iris import IriMinter
 from ..publish.changes import change_claims
 from ..publish.evidence import evidence_for, findings_about, group_findings
 from ..publish.figures import FIGURE_ORDERS, FIGURES_LIMIT, Figure, figures_of, select_figures
 from ..publish.formats import GRAPH_SYNTAXES, RdfSyntax, rdf_syntax
 from ..publish.overview import dataset_overview, wan, yuan_text
 from ..publish.profile import department_profile
+from ..publish.reference import vocabulary_reference
 from ..publish.search import normalise_query
 from ..publish.serialize import serialize_triples
 from ..publish.store import best_label
 from ..publish.versions import version_statements
-from ..vocab import PROV
+from ..vocab import BGT, PROV
 from .language import current_language
 from .links import curie
 from .negotiation import HTML, alternates, document_links, graph_type_for, requested_format
@@ -42,6 +44,8 @@ SUFFIXES: dict[str, str] = {**{s.extension: s.media_type for s in GRAPH_SYNTAXES
 #: is the object of every one of its figures, so its list runs to hundreds and is read in pages, never cut.
 INCOMING_PAGE = 200
 QB_DATASET = ox.NamedNode("http://purl.org/linked-data/cube#DataSet")
+#: The vocabulary's document (``/def`` under the default base IRI): for people, a reference of its terms.
+ONTOLOGY = str(BGT).removesuffix("#")
 #: Enough links to hold a data set's whole quality report (hundreds of findings) besides its figures.
 FINDINGS_LIMIT = 5000
 #: Characters of rendered pages each server process keeps. A page depends only on the release (fixed for the
@@ -97,6 +101,7 @@ def blueprint(services: Services) -> Blueprint:
     bp = Blueprint("resources", __name__)
     bp.add_app_template_filter(wan, "wan")
     bp.add_app_template_filter(yuan_text, "yuan")
+    bp.add_app_template_filter(curie, "curie")
     store, links = services.store, services.links
 
     def label_of(iri: str) -> str | None:
@@ -186,6 +191,13 @@ def blueprint(services: Services) -> Blueprint:
             services=services,
         )
 
+    def reference_page(doc_path: str) -> str:
+        """``/def`` for people: the vocabulary as a reference (publish/reference.py)."""
+        manifest = services.release.manifest if services.release is not None else {}
+        vocabulary = manifest.get("vocabulary_graph") or str(IriMinter(services.settings.base_iri).vocabulary_graph())
+        return render_template("def.html", reference=vocabulary_reference(store.graph(vocabulary), ONTOLOGY),
+                               alternates=alternates(doc_path), services=services)
+
     @lru_cache(maxsize=512)
     def rdf_document(iri: str, syntax: RdfSyntax) -> bytes:
         # Safe to cache: a running server never sees another release.
@@ -224,7 +236,7 @@ def blueprint(services: Services) -> Blueprint:
         with pages_lock:
             page = pages.get(key)
         if page is None:
-            page = html_page(iri, describe(iri), doc_path)
+            page = reference_page(doc_path) if iri == ONTOLOGY else html_page(iri, describe(iri), doc_path)
             if len(page) <= PAGE_CACHE_CHARS:
                 with pages_lock:
                     pages[key] = page

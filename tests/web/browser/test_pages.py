@@ -26,10 +26,15 @@ def pages(release: Release) -> dict[str, str]:
         "organisation": "id/org/shanghai-putuo-czj",
         "sparql": "/sparql",
         "graph": seed["graph"].removeprefix(base),
+        "glossary-term": seed["dataset"].removeprefix(base) + "/glossary/1",
+        "def": "/def",
+        "codes": "/codes",
+        "search": "/search?q=%E8%B4%A2%E6%94%BF",
     }
 
 
-@pytest.mark.parametrize("name", ["home", "catalogue", "dataset", "figure", "organisation", "sparql", "graph"])
+@pytest.mark.parametrize("name", ["home", "catalogue", "dataset", "figure", "organisation", "sparql", "graph",
+                                  "glossary-term", "def", "codes", "search"])
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_page_loads_clean_and_fits(visit: Any, release: Release, name: str, viewport: dict[str, int]) -> None:
     seen = visit(pages(release)[name], viewport=viewport)
@@ -94,7 +99,7 @@ AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 
 
 @pytest.mark.parametrize("name", ["home", "catalogue", "dataset", "figure", "organisation", "sparql", "putuo",
-                                  "search", "departments", "glossary", "codes"])
+                                  "search", "departments", "glossary", "codes", "glossary-term", "def"])
 def test_no_serious_accessibility_violations(visit: Any, release: Release, name: str) -> None:
     paths = {**pages(release), "putuo": _dataset_path(release, "shanghai-putuo-czj-2025-budget"),
              "search": "/search?q=budget", "departments": "/departments", "glossary": "/glossary", "codes": "/codes"}
