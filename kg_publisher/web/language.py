@@ -58,7 +58,6 @@ CHROME: dict[str, tuple[str, str]] = {
     "releases_intro": ("本站保留的各个发布版本，最新在前；每个版本可按其版本号引用和下载。数据目录列出同样的版本。",
                        "The releases kept here, newest first; each can be cited and downloaded by its version. "
                        "The catalogue lists the same versions."),
-    "version": ("版本", "version"),
     "issued": ("发布时间", "issued"),
     "datasets": ("数据集", "datasets"),
     "quads": ("四元组", "quads"),
