@@ -23,7 +23,7 @@ named is not published: it becomes an :class:`UnparsedSpan`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 from ..extract.source import SourceText
@@ -31,7 +31,7 @@ from .changes import compared_year, read_clause, read_reason, to_statement
 from .classification import PrintedCodes
 from .flow import Flowed
 from .lexicon import FUND_SCOPES, PHASES, SANGONG_ITEMS, code_of
-from .model import Amount, AmountFact, ChangeStatement, Percent, RatioStatement, Section, TextDefect, UnparsedSpan
+from .model import Amount, AmountFact, Percent, RatioStatement, Readings, Section, TextDefect, UnparsedSpan
 from .patterns import MONEY, PERCENT_NUMBER
 from .sections import innermost
 
@@ -88,15 +88,6 @@ def _fund(text: str) -> str:
     return code_of(text, FUND_SCOPES) or "_T"
 
 
-@dataclass
-class FinalStatements:
-    facts: list[AmountFact] = field(default_factory=list)
-    ratios: list[RatioStatement] = field(default_factory=list)
-    changes: list[ChangeStatement] = field(default_factory=list)
-    defects: list[TextDefect] = field(default_factory=list)
-    unparsed: list[UnparsedSpan] = field(default_factory=list)
-
-
 class _Reader:
     def __init__(self, source: SourceText, sections: tuple[Section, ...], codes: PrintedCodes,
                  year: int | None = None) -> None:
@@ -107,7 +98,7 @@ class _Reader:
         self.source = source
         self.sections = sections
         self.codes = codes
-        self.out = FinalStatements()
+        self.out = Readings()
         #: (codes, context) → fact already published, so a figure repeated in one section is kept once.
         self.seen: dict[tuple[object, ...], AmountFact] = {}
 
@@ -346,7 +337,7 @@ def _bare(label: str) -> str:
 
 
 def read_final_statements(source: SourceText, sections: tuple[Section, ...],
-                          year: int | None = None) -> FinalStatements:
+                          year: int | None = None) -> Readings:
     """Read the 决算-specific statements of every narrative section (tables and glossary left out); ``year``
     (the document's) dates the comparisons of change statements."""
     reader = _Reader(source, sections, PrintedCodes.read(source, sections), year)

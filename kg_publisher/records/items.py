@@ -16,15 +16,15 @@ reason that states the opposite direction of the change (``reason-against-direct
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from ..codelists import CodeList
-from ..extract.source import SourceText, Span
+from ..extract.source import SourceText
 from .changes import read_clause, read_reason, to_statement
 from .classification import PrintedCodes
 from .flow import Flowed
 from .lexicon import FUND_SCOPES, code_of
-from .model import Amount, AmountFact, ChangeStatement, Section, TextDefect, UnparsedSpan
+from .model import Amount, AmountFact, Readings, Section, TextDefect, UnparsedSpan
 from .patterns import AMOUNT, MONEY, amount_of, unwrap
 from .sections import innermost
 
@@ -43,27 +43,17 @@ _REASON_TAIL = re.compile(r"(?:的)?(?:经费|支出|资金)?(?:增加|减少|�
 _PARAGRAPH = 400
 
 
-@dataclass
-class ClassifiedItems:
-    facts: list[AmountFact] = field(default_factory=list)
-    unparsed: list[UnparsedSpan] = field(default_factory=list)
-    changes: list[ChangeStatement] = field(default_factory=list)
-    defects: list[TextDefect] = field(default_factory=list)
-    #: Spans read but kept in no record of their own (an item's amount restated in its paragraph).
-    read: list[Span] = field(default_factory=list)
-
-
 def section_start(flow: Flowed, section: Section) -> int:
     """Flowed offset of a section's first character."""
     return next((i for i, offset in enumerate(flow.offsets) if offset >= section.span.start), len(flow.text))
 
 
 def read_classified_items(source: SourceText, sections: tuple[Section, ...], kind: str,
-                          year: int = 0) -> ClassifiedItems:
+                          year: int = 0) -> Readings:
     """Every "X（类）Y（款）Z（项）” + amount" of the narrative, with the fund its paragraph names."""
     codes = PrintedCodes.read(source, sections)
     phase = "executed" if kind == "final" else "approved"
-    out = ClassifiedItems()
+    out = Readings()
     seen: set[tuple[str, str, str]] = set()
     flow = Flowed.of(source, 0, len(source.text))
     matches = list(_ITEM.finditer(flow.text))
@@ -103,7 +93,7 @@ def read_classified_items(source: SourceText, sections: tuple[Section, ...], kin
     return out
 
 
-def _read_paragraph(flow: Flowed, out: ClassifiedItems, fact: AmountFact, names: list[str], codes: PrintedCodes,
+def _read_paragraph(flow: Flowed, out: Readings, fact: AmountFact, names: list[str], codes: PrintedCodes,
                     listed: set[str], start: int, end: int, year: int) -> None:
     text = flow.text
     purpose = _PURPOSE.search(text, start, end)
@@ -143,7 +133,7 @@ def _read_paragraph(flow: Flowed, out: ClassifiedItems, fact: AmountFact, names:
     _names_another(flow, out, fact, names, codes, listed, said, (reason_start, flow.at(reason.end)), "reason")
 
 
-def _names_another(flow: Flowed, out: ClassifiedItems, fact: AmountFact, names: list[str], codes: PrintedCodes,
+def _names_another(flow: Flowed, out: Readings, fact: AmountFact, names: list[str], codes: PrintedCodes,
                    listed: set[str], said: str, where: tuple[int, int], what: str) -> None:
     """A purpose or reason naming another 项 (of the list, the tables or the code list) under this 款."""
     kuan, xiang = names[1], names[2]

@@ -328,6 +328,21 @@ class UnparsedSpan:
     context: str
 
 
+@dataclass
+class Readings:
+    """What one reader draws from the text (the table reader, the 决算 statements, the classified items): the one
+    result type they return, merged into the :class:`Disclosure` by :func:`.parse.parse_disclosure`."""
+
+    facts: list[AmountFact] = field(default_factory=list)
+    changes: list[ChangeStatement] = field(default_factory=list)
+    counts: list[CountStatement] = field(default_factory=list)
+    ratios: list[RatioStatement] = field(default_factory=list)
+    defects: list[TextDefect] = field(default_factory=list)
+    unparsed: list[UnparsedSpan] = field(default_factory=list)
+    #: Spans read but kept in no record of their own (an item's amount restated in its paragraph).
+    read: list[Span] = field(default_factory=list)
+
+
 @dataclass(frozen=True)
 class Disclosure:
     """Everything read from one document."""

@@ -20,12 +20,12 @@ from ..extract.tables import find_tables
 from ..registry import Registry
 from .defects import find_defects
 from .figures import FactBook
-from .final import FinalStatements, read_final_statements
+from .final import read_final_statements
 from .glossary import read_glossary
 from .info import head_word, read_info
-from .items import ClassifiedItems, read_classified_items
+from .items import read_classified_items
 from .lexicon import PHASE_OF_KIND
-from .model import AmountFact, ChangeStatement, Disclosure, Section, TextDefect, UnparsedSpan
+from .model import AmountFact, ChangeStatement, Disclosure, Readings, Section, TextDefect, UnparsedSpan
 from .nonestated import read_none_statements
 from .organisation import read_composition, read_duties, read_mentions, read_unit_count, read_units
 from .patterns import AMOUNT, strip_span
@@ -69,7 +69,7 @@ def parse_disclosure(source: SourceText, registry: Registry | None = None) -> Di
     text_tables = find_tables(source)
     tables = read_table_facts(source, text_tables, sections, info.kind)
     items = read_classified_items(source, sections, info.kind, info.year)
-    final = read_final_statements(source, sections, info.year) if info.kind == "final" else FinalStatements()
+    final = read_final_statements(source, sections, info.year) if info.kind == "final" else Readings()
     none = read_none_statements(source, sections, info.kind)
     facts, replaced = _merge(book.facts, tables.facts, [*final.facts, *_items_part_of(book.facts, items)])
     facts, repeat_defects, repeated = drop_repeats(facts)
@@ -165,7 +165,7 @@ def _squeezed(text: str) -> str:
     return re.sub(r"\s|\d+年度?|（部门）|部门|的|情况", "", text)
 
 
-def _items_part_of(read: list[AmountFact], items: ClassifiedItems) -> list[AmountFact]:
+def _items_part_of(read: list[AmountFact], items: Readings) -> list[AmountFact]:
     """The classified items listed after a fund's expenditure line ("财政拨款支出主要内容如下") are its parts;
     when an item of the list could not be read, the sum is not checked (the line's breakdown is incomplete)."""
     out = []

@@ -19,27 +19,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ..extract.source import SourceText, Span
 from ..extract.tables import TableRow, TextTable
 from .classification import PrintedCodes, scheme_of_table
 from .lexicon import BALANCES, EXPENDITURE_TYPES, FUND_SCOPES, PHASE_COLUMNS, REVENUE_KINDS, SANGONG_COLUMNS, code_of
-from .model import Amount, AmountFact, Section, TextDefect, UnparsedSpan
+from .model import Amount, AmountFact, Readings, Section, TextDefect, UnparsedSpan
 
 _EXPENDITURE_COLUMNS = dict(EXPENDITURE_TYPES)
 #: Columns about another year or about changes: kept out of this year's observations.
 _OTHER_YEAR = ("上年", "增减")
 _TOTAL_LABEL = re.compile(r"^(?:本年)?(?:收入|支出)?(?:合计|总计)$|^总计$|^合计$")
 _ENUMERATED = re.compile(r"^(?:(?P<top>[一二三四五六七八九十]+)[、.．]|(?P<sub>\d{1,2})[、.．]|[（(]\S+?[）)])\s*")
-
-
-@dataclass
-class TableRecords:
-    facts: list[AmountFact] = field(default_factory=list)
-    unparsed: list[UnparsedSpan] = field(default_factory=list)
-    defects: list[TextDefect] = field(default_factory=list)
 
 
 @dataclass
@@ -69,7 +62,7 @@ class _TableReader:
         self.operation = "revenue" if revenue and not expenditure else "expenditure" if expenditure and not revenue \
             else "expenditure" if self.indicator == "SANGONG" and not revenue else None
         self.basic_only = "基本支出" in title
-        self.out = TableRecords()
+        self.out = Readings()
 
     def unparsed(self, row: TableRow, reason: str) -> None:
         self.out.unparsed.append(UnparsedSpan(row.span, reason, self.context))
@@ -132,7 +125,7 @@ class _TableReader:
         return None
 
     # -- reading ---------------------------------------------------------------------------
-    def read(self) -> TableRecords:
+    def read(self) -> Readings:
         cells: list[_Cell] = []
         rows = list(self.table.rows)
         totals: dict[tuple[str | None, str], int] = {}  # (side, kind) → row index of 合计/本年合计/总计
@@ -206,7 +199,7 @@ class _TableReader:
         return self.publish(cells, rows, parents, totals)
 
     def publish(self, cells: list[_Cell], rows: list[TableRow], parents: dict[int, int | None],
-                totals: dict[tuple[str | None, str], int]) -> TableRecords:
+                totals: dict[tuple[str | None, str], int]) -> Readings:
         by_position: dict[tuple[int, str], _Cell] = {}
         seen: dict[tuple[tuple[str, str], ...], str] = {}
         for cell in cells:
@@ -263,10 +256,10 @@ def _context(table: TextTable, sections: tuple[Section, ...], number: int) -> st
 
 
 def read_table_facts(source: SourceText, tables: Sequence[TextTable], sections: tuple[Section, ...],
-                     kind: str) -> TableRecords:
+                     kind: str) -> Readings:
     """Observations of every certain table cell, and what could not be published."""
     printed = PrintedCodes.read(source, sections)
-    out = TableRecords()
+    out = Readings()
     for number, table in enumerate(tables, start=1):
         part = _TableReader(table, _context(table, sections, number), kind, printed).read()
         out.facts += part.facts
