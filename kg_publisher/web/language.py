@@ -31,6 +31,31 @@ CHROME: dict[str, tuple[str, str]] = {
     "data_version": ("数据版本", "data version"),
     "licence": ("许可", "licence"),
     "switch": ("English", "中文"),
+    "disclosures_by_year": ("历年公开", "Disclosures by year"),
+    "key_figures": ("主要数字", "Key figures"),
+    "wan_yuan": ("万元", "in 万元 (10,000 yuan)"),
+    "item": ("项目", "Item"),
+    "year": ("年度", "Year"),
+    "profile_chart": ("各份公开的支出合计柱状图；数字见下表", "Bar chart of total expenditure in each disclosure; the "
+                      "same figures are in the table below"),
+    "profile_change_note": ("变化：与上一份同类公开相比（预算比预算，决算比决算）。",
+                            "Change: against the previous disclosure of the same kind (budget with budget, final "
+                            "accounts with final accounts)."),
+    "budget_execution": ("预算执行", "Budget execution"),
+    "execution_rate": ("执行率", "Execution rate"),
+    "departments_intro": ("已公开预算或决算的各部门，按地区列出；每个部门链接到其页面和历年公开。",
+                          "Every department with a published disclosure, by region; each links to its page and its "
+                          "disclosures by year."),
+    "department": ("部门", "Department"),
+    "disclosures": ("公开", "Disclosures"),
+    "glossary_intro": ("各份公开文本所解释的名词，各文本的释义按原文并列；共{n}个名词。",
+                       "Every term the disclosures define, with each disclosure's definition as printed side by "
+                       "side; {n} terms."),
+    "terms": ("名词", "Terms"),
+    "search_what": ("部门、项目、名词或科目编码", "Department, item, term or code"),
+    "results_for": ("“{q}”的{n}个结果", "{n} results for “{q}”"),
+    "nothing_found": ("没有找到。可以减少字数、用部门简称，或浏览", "Nothing found. Try fewer characters or the "
+                      "department's short name, or browse"),
     "duties_and_units": ("职责与内设机构", "Duties and internal units"),
     "duties": ("主要职责", "Duties"),
     "units": ("内设机构", "Internal units"),

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from flask import Flask
 from flask.testing import FlaskClient
 
 from kg_publisher.errors import SearchError
@@ -90,7 +91,7 @@ def test_the_department_index_lists_every_department_by_region(client: FlaskClie
     putuo = soup.find("a", href=lambda href: bool(href) and href.endswith("/id/org/shanghai-putuo-czj"))
     assert putuo is not None
     disclosures = putuo.find_parent("tr").find_all("a")[1:]  # type: ignore[union-attr]
-    assert [a.get_text() for a in disclosures] == ["2024 决算 final accounts", "2025 预算 budget"]
+    assert [a.get_text() for a in disclosures] == ["2024 决算", "2025 预算"]
 
 
 def test_the_glossary_puts_definitions_side_by_side(client: FlaskClient) -> None:
@@ -121,3 +122,21 @@ def test_glossary_terms_have_english_names_and_are_found_by_them(client: FlaskCl
     assert english is not None and english.get_text() == "running costs of the administration"
     assert _results(client, "running costs")["term"][0] == "机关运行经费"
     assert all(dd.find("span", lang="zh") is not None for dd in soup.select("dl.glossary dd"))
+
+
+def test_the_indexes_and_the_profile_follow_the_language_switch(app: Flask) -> None:
+    english = app.test_client()  # its own: ?lang= is remembered in a cookie
+    pages = {path: BeautifulSoup(english.get(path, headers={"Accept": "text/html"}).get_data(as_text=True),
+                                 "html.parser")
+             for path in ("/departments?lang=en", "/glossary", "/search?q=budget", "/id/org/shanghai-putuo-czj")}
+    assert [soup.h1.get_text() for soup in list(pages.values())[:3]] == ["Departments", "Glossary", "Search"]
+    putuo = pages["/departments?lang=en"].find("a", href=lambda h: bool(h) and h.endswith("/id/org/shanghai-putuo-czj"))
+    assert [a.get_text() for a in putuo.find_parent("tr").find_all("a")[1:]] == [  # type: ignore[union-attr]
+        "2024 final accounts", "2025 budget"]
+    summary = pages["/search?q=budget"].select_one("p.summary")
+    assert summary is not None and summary.get_text().endswith("results for “budget”")
+    assert pages["/search?q=budget"].select_one("#results-department h2").get_text().startswith("Departments")
+    profile = pages["/id/org/shanghai-putuo-czj"]
+    assert profile.find("h2", id="profile-title").get_text().startswith("Disclosures by year")
+    assert [th.get_text() for th in profile.select("#profile-table thead th[data-column]")] == [
+        "2024 final accounts", "2025 budget"]
