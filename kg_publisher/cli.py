@@ -175,27 +175,36 @@ def load(ctx: click.Context, release_dir: Path, store_url: str, graph_store_url:
     """Load a built release (RELEASE_DIR: a build folder or one release in it) into a SPARQL engine the
     server does not run, with the default graph as the merge of the named graphs, and check every graph's size.
 
-    Load into an empty engine; to switch releases without readers seeing a half-loaded one, load the new
-    release into a second engine, then point the fronts' store_url (or the proxy) at it.
+    Load into an empty engine. Once the load is checked, a release in a build folder is recorded as loaded
+    (DIR/loaded.json): fronts serving DIR with store_url = loaded switch to this engine and release together.
+    To switch releases without readers seeing a half-loaded one, load the new release into a second engine;
+    the fronts move to it when the load is checked, and the old engine can be retired.
 
     Example: kg-publisher load build --store-url http://127.0.0.1:7878/query
     """
     from .publish.release import Release
     from .publish.remote import graph_store_url as told_graph_store
     from .publish.remote import load_release
+    from .publish.versions import record_loaded
 
     settings = _settings(ctx, store_url=store_url)
     target = graph_store_url or told_graph_store(settings.store_url)
     if not target:
         raise UsageFailure(f"Cannot tell the Graph Store endpoint from --store-url {store_url}: give "
                            "--graph-store-url (e.g. http://127.0.0.1:7878/store)")
+    if settings.store_url == "loaded":
+        raise UsageFailure("--store-url loaded names no engine: give the engine's query endpoint")
     try:
         release = Release.open(release_dir)
         sizes = load_release(release, settings, target)
+        record = record_loaded(release, settings.store_url)
     except KgPublisherError as exc:
         _fail(exc)
     click.echo(f"loaded     {release.path} → {target}: {len(sizes)} graphs, {sum(sizes.values())} triples, "
                "every graph as in the manifest")
+    if record is not None:
+        click.echo(f"recorded   {record}: fronts with store_url = loaded now serve {release.version} from "
+                   f"{settings.store_url}")
 
 
 @main.command()

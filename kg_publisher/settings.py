@@ -66,9 +66,10 @@ def _optional_iri(value: Any) -> str:
 
 
 def _optional_endpoint(value: Any) -> str:
-    if isinstance(value, str) and value.strip() == "":
-        return ""
-    return _http_iri(value, "an absolute http(s) URL of a SPARQL query endpoint (e.g. http://127.0.0.1:7878/query)")
+    if isinstance(value, str) and value.strip() in ("", "loaded"):
+        return value.strip()
+    return _http_iri(value, "an absolute http(s) URL of a SPARQL query endpoint (e.g. http://127.0.0.1:7878/query), "
+                            "or 'loaded'")
 
 
 def _licence_iri(value: Any) -> str:
@@ -197,7 +198,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_query_bytes", 65536, "Longest SPARQL query text accepted, in bytes (1–16,777,216; HTTP 413 "
             "beyond).", _bounded_int(1, 1 << 24)),
     Setting("store_url", "", "SPARQL 1.1 query endpoint of an engine holding the release (loaded with "
-            "`kg-publisher load`), e.g. http://127.0.0.1:7878/query. Empty: the release's embedded store.",
+            "`kg-publisher load`), e.g. http://127.0.0.1:7878/query. 'loaded': the engine `kg-publisher load` last "
+            "loaded and checked for build_dir, serving the release it holds (switched when another is loaded). "
+            "Empty: the release's embedded store.",
             _optional_endpoint),
     Setting("keep_releases", 3, "Earlier releases a build keeps beside the new one (0–100), newest first: each "
             "stays downloadable at /releases/VERSION/ and is listed with its version in the catalogue; files "

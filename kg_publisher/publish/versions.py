@@ -43,6 +43,9 @@ from .release import CATALOG_NT, MANIFEST, Release
 #: A release version: the first 16 hex digits of the SHA-256 of its ``kg.nq`` (the name of its folder).
 VERSION = re.compile(r"^[0-9a-f]{16}$")
 CATALOG_TTL = "catalog.ttl"
+#: In a build folder: the release an engine holds, recorded by `kg-publisher load` once the load is checked
+#: (``{"version", "store_url"}``); fronts with ``store_url = "loaded"`` serve that release from that engine.
+LOADED = "loaded.json"
 #: The diff from the release a release replaced (RDF, :mod:`kg_publisher.publish.diff`), in the release folder.
 DIFF_TTL = "diff.ttl"
 
@@ -131,11 +134,50 @@ def version_statements(release: Release) -> dict[str, list[ox.Triple]]:
     return found
 
 
+def record_loaded(release: Release, store_url: str) -> Path | None:
+    """Record in the release's build folder that the engine at ``store_url`` now holds ``release`` (replacing the
+    record at once: fronts following it switch to the new engine and release together). None when the release is
+    not in a build folder."""
+    folder = releases_folder(release)
+    if folder is None:
+        return None
+    record = folder.parent / LOADED
+    _write(record, json.dumps({"version": release.version, "store_url": store_url}, indent=1).encode("utf-8"))
+    return record
+
+
+def loaded_release(build_dir: Path) -> tuple[Release, str]:
+    """The release ``build_dir``'s engine holds and the engine's query endpoint (:data:`LOADED`)."""
+    record = Path(build_dir) / LOADED
+    try:
+        loaded = json.loads(record.read_text(encoding="utf-8"))
+        version, store_url = str(loaded["version"]), str(loaded["store_url"])
+    except FileNotFoundError:
+        raise BuildError(f"{record}: no release has been loaded into an engine for this build folder",
+                         "Run `kg-publisher load DIR --store-url URL` first (store_url = loaded serves what it "
+                         "loaded).") from None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise BuildError(f"{record}: cannot be read ({exc})", "Run `kg-publisher load` again.") from None
+    if not VERSION.match(version):
+        raise BuildError(f"{record}: names no release version ({version!r})", "Run `kg-publisher load` again.")
+    return Release.open(Path(build_dir) / "releases" / version), store_url
+
+
+def loaded_version(build_dir: Path) -> str | None:
+    """The version :data:`LOADED` names, or None (no record, or not readable)."""
+    try:
+        return str(json.loads((Path(build_dir) / LOADED).read_text(encoding="utf-8"))["version"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def prune_releases(releases_dir: Path, current: str, keep: int, listed: list[str] | None = None) -> list[str]:
     """Delete the releases besides ``current`` that are not ``listed`` (the ones its catalogue lists), or, without
-    a list, all but the ``keep`` newest; returns the versions deleted."""
+    a list, all but the ``keep`` newest; returns the versions deleted. The release an engine holds (:data:`LOADED`)
+    is never deleted: fronts serve it until another is loaded."""
     others = kept_releases(releases_dir, exclude=current)
     kept = set(listed) if listed is not None else {r.version for r in others[:keep]}
+    kept.add(loaded_version(releases_dir.parent) or "")
     deleted = []
     for old in others:
         if old.version not in kept:
@@ -248,5 +290,17 @@ def _write(path: Path, data: bytes) -> None:
     os.replace(temporary, path)
 
 
-__all__ = ["DIFF_TTL", "ReleaseSummary", "kept_releases", "prune_releases", "publish_version", "release_at",
-           "version_graph", "version_statements"]
+__all__ = [
+    "DIFF_TTL",
+    "LOADED",
+    "ReleaseSummary",
+    "kept_releases",
+    "loaded_release",
+    "loaded_version",
+    "prune_releases",
+    "publish_version",
+    "record_loaded",
+    "release_at",
+    "version_graph",
+    "version_statements",
+]

@@ -16,6 +16,7 @@ from ..publish.admission import SharedSlots
 from ..publish.release import Release
 from ..publish.remote import RemoteStore
 from ..publish.store import OxigraphStore, Store
+from ..publish.versions import loaded_release
 from ..settings import Settings, load_settings
 from .links import IriMapper
 
@@ -53,9 +54,13 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
 
     settings = settings or load_settings()
     if store is None:
-        release = Release.open(settings.build_dir)
-        store = (RemoteStore.from_release(release, settings) if settings.store_url
-                 else OxigraphStore.from_release(release, settings, expensive_slots))
+        if settings.store_url == "loaded":  # the release an engine holds, from that engine
+            release, store_url = loaded_release(settings.build_dir)
+            store = RemoteStore(store_url, settings, release)
+        else:
+            release = Release.open(settings.build_dir)
+            store = (RemoteStore.from_release(release, settings) if settings.store_url
+                     else OxigraphStore.from_release(release, settings, expensive_slots))
     services = Services(settings, store, IriMapper(settings.base_iri, settings.public_url))
 
     app = Flask(__name__, template_folder=templates_dir(), static_folder=static_dir())

@@ -14,6 +14,7 @@ from gunicorn.app.base import BaseApplication
 from ..errors import KgPublisherError
 from ..publish.admission import expensive_slots_for
 from ..publish.release import Release
+from ..publish.versions import loaded_release, loaded_version
 from ..settings import Settings
 
 
@@ -40,21 +41,30 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 RELEASE_POLL_SECONDS = 2.0
 
 
-def _current_target(build_dir: Path) -> str:
+def _current_target(build_dir: Path, loaded: bool = False) -> str:
+    """What decides the served release: ``current``'s target, or (``store_url = loaded``) the load record."""
+    if loaded:
+        return loaded_version(build_dir) or ""
     return os.path.realpath(build_dir / "current")
 
 
-def watch_releases(build_dir: Path, arbiter_pid: int, stop: threading.Event) -> None:
+def _open_served(build_dir: Path, loaded: bool) -> Release:
+    return loaded_release(build_dir)[0] if loaded else Release.open(build_dir)
+
+
+def watch_releases(build_dir: Path, arbiter_pid: int, stop: threading.Event, loaded: bool = False) -> None:
     """Reload the workers (gunicorn's graceful SIGHUP) when a build switches ``current`` to a new, complete
-    release, so the served version changes only then and without a restart. Runs in the arbiter."""
+    release (or, with ``loaded``, when `kg-publisher load` records that another engine holds another release), so
+    the served version changes only then and without a restart. Runs in the arbiter. Each worker serves one
+    release from one store from start to end: a reader sees the old release or the new one, never a mix."""
     log = logging.getLogger("kg_publisher.web.releases")
-    serving = _current_target(build_dir)
+    serving = _current_target(build_dir, loaded)
     while not stop.wait(RELEASE_POLL_SECONDS):
-        target = _current_target(build_dir)
+        target = _current_target(build_dir, loaded)
         if target == serving:
             continue
         try:
-            release = Release.open(build_dir)
+            release = _open_served(build_dir, loaded)
         except KgPublisherError as exc:  # a half-removed or broken release: keep serving the old one
             log.warning("not switching to %s: %s", target, exc)
             continue
@@ -66,9 +76,12 @@ def watch_releases(build_dir: Path, arbiter_pid: int, stop: threading.Event) -> 
 def gunicorn_options(settings: Settings) -> dict[str, Any]:
     build_dir = Path(settings.build_dir)
 
+    loaded = settings.store_url == "loaded"
+
     def when_ready(server: Any) -> None:
-        if (build_dir / "current").is_symlink() and not any(t.name == "release-watcher" for t in threading.enumerate()):
-            threading.Thread(target=watch_releases, args=(build_dir, server.pid, threading.Event()),
+        followed = loaded or (build_dir / "current").is_symlink()
+        if followed and not any(t.name == "release-watcher" for t in threading.enumerate()):
+            threading.Thread(target=watch_releases, args=(build_dir, server.pid, threading.Event(), loaded),
                              name="release-watcher", daemon=True).start()
 
     return {
@@ -94,7 +107,8 @@ def gunicorn_options(settings: Settings) -> dict[str, Any]:
 def serve(settings: Settings) -> None:
     """Serve ``build_dir/current`` on ``host:port`` until interrupted; a new build is picked up when it is
     complete (each worker opens the release ``current`` points to when it starts)."""
-    release = Release.open(settings.build_dir)  # fail here, with a clear message, when nothing is built
+    # fail here, with a clear message, when nothing is built (or loaded)
+    release = _open_served(Path(settings.build_dir), settings.store_url == "loaded")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("kg_publisher").info("serving release %s from %s on http://%s:%s/", release.version,
                                            release.path, settings.host, settings.port)

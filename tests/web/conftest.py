@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
+import pyshacl
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -32,6 +33,27 @@ FIXTURES = Path(__file__).parent / "fixtures"
 PROTOCOL_PARTS = ("standards", "sparql", "sparql11", "protocol")
 PROTOCOL_DIR = SHARED.joinpath(*PROTOCOL_PARTS)
 KASEI = "http://kasei.us/2009/09/sparql/data/"
+
+
+DCAT_AP = SHARED / "standards" / "dcat-ap"
+
+
+@pytest.fixture(scope="module")
+@shared_fixture("standards", "dcat-ap")
+def dcat_ap_shapes() -> Graph:
+    require_shared("standards", "dcat-ap")
+    shapes = Graph()
+    shapes.parse(DCAT_AP / "3.0.1" / "html-shacl" / "shapes.ttl")
+    shapes.parse(DCAT_AP / "3.0.1" / "html-shacl" / "range.ttl")
+    return shapes
+
+
+def dcat_ap_violations(data: Graph, shapes: Graph) -> tuple[int, str]:
+    """The number of sh:Violation results of ``data`` against ``shapes`` (RDFS inference), and the report text."""
+    _conforms, report, text = pyshacl.validate(data, shacl_graph=shapes, inference="rdfs", allow_warnings=True)
+    count = len(list(report.subjects(URIRef("http://www.w3.org/ns/shacl#resultSeverity"),
+                                     URIRef("http://www.w3.org/ns/shacl#Violation"))))
+    return count, text
 
 
 def make_settings(**overrides: object) -> Settings:

@@ -6,6 +6,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -32,7 +33,9 @@ def free_port() -> int:
 @contextmanager
 def running(command: list[str], probe: str, what: str, *, seconds: float = 60, **popen: object) -> Iterator[None]:
     """Run ``command`` until the block ends; enter the block once ``probe`` answers 200 (fail if it never does)."""
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **popen)  # type: ignore[call-overload]
+    # stderr goes to a file, not a pipe: a server logging every request would block once a pipe's buffer is full.
+    log = tempfile.TemporaryFile()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log, **popen)  # type: ignore[call-overload]
     try:
         deadline = time.monotonic() + seconds
         while True:
@@ -42,7 +45,8 @@ def running(command: list[str], probe: str, what: str, *, seconds: float = 60, *
                         break
             except OSError:
                 if process.poll() is not None:
-                    pytest.fail(f"{what} exited: {process.stderr.read().decode() if process.stderr else ''}")
+                    log.seek(0)
+                    pytest.fail(f"{what} exited: {log.read().decode(errors='replace')[-4000:]}")
                 if time.monotonic() > deadline:
                     pytest.fail(f"{what} did not answer within {seconds:g} s")
                 time.sleep(0.1)
@@ -54,6 +58,7 @@ def running(command: list[str], probe: str, what: str, *, seconds: float = 60, *
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        log.close()
 
 
 @contextmanager

@@ -6,7 +6,6 @@ import gzip
 import hashlib
 from pathlib import Path
 
-import pyshacl
 import pytest
 from flask.testing import FlaskClient
 from rdflib import Graph, Literal, URIRef
@@ -15,40 +14,24 @@ from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
 from kg_publisher.publish.release import Release
 from kg_publisher.vocab import DCAT3, SPDX
 
-from ..conftest import SHARED, require_shared, shared_fixture
-
-DCAT_AP = SHARED / "standards" / "dcat-ap"
-
-
-@pytest.fixture(scope="module")
-@shared_fixture("standards", "dcat-ap")
-def dcat_ap_shapes() -> Graph:
-    require_shared("standards", "dcat-ap")
-    shapes = Graph()
-    shapes.parse(DCAT_AP / "3.0.1" / "html-shacl" / "shapes.ttl")
-    shapes.parse(DCAT_AP / "3.0.1" / "html-shacl" / "range.ttl")
-    return shapes
-
-
-def _violations(data: Graph, shapes: Graph) -> tuple[int, str]:
-    _conforms, report, text = pyshacl.validate(data, shacl_graph=shapes, inference="rdfs", allow_warnings=True)
-    count = len(list(report.subjects(URIRef("http://www.w3.org/ns/shacl#resultSeverity"),
-                                     URIRef("http://www.w3.org/ns/shacl#Violation"))))
-    return count, text
+from .conftest import DCAT_AP, dcat_ap_violations
 
 
 def test_dcat_ap_controls_behave(dcat_ap_shapes: Graph) -> None:
     good = Graph().parse(DCAT_AP / "selftest" / "catalog-typed.ttl")
     broken = Graph().parse(DCAT_AP / "selftest" / "catalog-broken.ttl")
-    assert _violations(good, dcat_ap_shapes)[0] == 0
-    assert _violations(broken, dcat_ap_shapes)[0] == 7
+    assert dcat_ap_violations(good, dcat_ap_shapes)[0] == 0
+    assert dcat_ap_violations(broken, dcat_ap_shapes)[0] == 7
 
 
 def test_catalogue_passes_dcat_ap_3_shapes_and_ranges(client: FlaskClient, dcat_ap_shapes: Graph) -> None:
     response = client.get("/catalog", headers={"Accept": "text/turtle"})  # as a harvester fetches it
     assert response.status_code == 200
     catalogue = Graph().parse(data=response.data, format="turtle")
-    count, text = _violations(catalogue, dcat_ap_shapes)
+    # with its series and its versions
+    assert len(set(catalogue.subjects(RDF.type, DCAT3.DatasetSeries))) == 4
+    assert set(catalogue.objects(None, DCTERMS.hasVersion))
+    count, text = dcat_ap_violations(catalogue, dcat_ap_shapes)
     assert count == 0, text
 
 

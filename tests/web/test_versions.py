@@ -27,7 +27,7 @@ from kg_publisher.vocab import ADMS, BGT, DCAT3
 from kg_publisher.web import create_app
 
 from ..conftest import ROOT, SEED
-from .conftest import make_settings
+from .conftest import dcat_ap_violations, make_settings
 
 BASE = "https://w3id.org/cn-budget-kg/"
 OTHER = ROOT / "data" / "disclosures" / "01_chongqing-jiaowei-2018-budget.txt"
@@ -241,3 +241,15 @@ def test_the_diff_page(history: History, history_app: Flask) -> None:
     assert file.status_code == 200 and file.headers["ETag"] == f'"{third.manifest["release"]["diff"]["sha256"]}"'
     missing = client.get(f"/releases/diff?from=0000000000000000&to={third.version}")
     assert missing.status_code == 404
+
+
+def test_the_catalogue_with_versions_diffs_and_series_passes_dcat_ap_3(history: History, history_app: Flask,
+                                                                       dcat_ap_shapes: Graph) -> None:
+    """DCAT-AP 3.0.1 shapes and ranges: 0 violations for a catalogue with series, two versions and a diff."""
+    response = history_app.test_client().get("/catalog", headers={"Accept": "text/turtle"})
+    catalogue = Graph().parse(data=response.data, format="turtle")
+    assert len(set(catalogue.subjects(RDF.type, DCAT3.DatasetSeries))) == 2  # two departments, one kind each
+    assert len(set(catalogue.objects(URIRef(f"{BASE}id/dataset/all"), DCTERMS.hasVersion))) == 2
+    assert any(str(o).endswith("/diff.ttl") for o in catalogue.objects(None, DCAT.downloadURL))
+    count, text = dcat_ap_violations(catalogue, dcat_ap_shapes)
+    assert count == 0, text
