@@ -123,6 +123,8 @@ class _Reader:
                     "inconsistent-repeat", span,
                     f"{label} is printed as {first.amount.printed}{first.amount.unit} and as "
                     f"{amount.printed}{amount.unit} in the same section"))
+            else:
+                self.out.read.append(span)  # the same figure printed again: read, kept once
             return first
         fact = AmountFact(key=f"fin-{len(self.out.facts) + 1}", label=label, amount=amount, span=span,
                           context=context, **fields)  # type: ignore[arg-type]

@@ -99,7 +99,7 @@ def parse_disclosure(source: SourceText, registry: Registry | None = None) -> Di
                                           *(c.reason_span for c in changes if c.reason_span),
                                           *(c.base_span for c in changes if c.base_span),
                                           *(c.span for c in book.counts), *(r.span for r in ratios),
-                                          *(d.span for d in defects), *items.read)]
+                                          *(d.span for d in defects), *items.read, *final.read)]
     composition = read_composition(source, sections)
     unparsed = [*_unread_sections(source, sections, bool(duties), bool(units) or composition is not None,
                                   table_starts), *book.unparsed,

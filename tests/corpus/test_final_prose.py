@@ -84,3 +84,12 @@ def test_vehicles_by_type(name: str) -> None:
         assert (count.value, count.part_of) == (value, total.key), word
         assert re.sub(r"\s", "", count.span.text) == f"{word}{value}辆"
         assert total.span.start < count.span.start < total.span.start + 200
+
+
+def test_07_prose_is_read_whole() -> None:
+    """Every money figure of 07's prose is in a record; a figure printed again in the same section
+    ("一般公共预算财政拨款支出2940.05万元，主要用于以下方面：…" after its 总体情况) is read, and kept once."""
+    doc = document(FINAL)
+    tables = {s.code for s in doc.disclosure.sections if s.meaning == "tables" or s.code.startswith("table")}
+    assert [u.span.text for u in doc.disclosure.unparsed if u.context not in tables] == []
+    assert [f.key for f in doc.disclosure.facts if f.label == "一般公共预算财政拨款支出"] == ["fin-9"]
