@@ -145,7 +145,8 @@ def extract(document: Path) -> None:
 @click.option("--public-url", help="Where clients reach the server, e.g. https://data.example.org/kg/ "
               "(default: the public_url setting; empty = the request's host, if in allowed_hosts).")
 @click.option("--store-url", help="Query a SPARQL endpoint holding the release (loaded with `kg-publisher load`) "
-              "instead of the release's embedded store (default: the store_url setting).")
+              "instead of the release's embedded store; 'loaded': the engine and release `kg-publisher load` "
+              "last recorded for BUILD_DIR, followed when another is loaded (default: the store_url setting).")
 @click.pass_context
 def serve(ctx: click.Context, build_dir: Path | None, host: str | None, port: str | None,
           public_url: str | None, store_url: str | None) -> None:
