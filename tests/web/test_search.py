@@ -140,3 +140,17 @@ def test_the_indexes_and_the_profile_follow_the_language_switch(app: Flask) -> N
     assert profile.find("h2", id="profile-title").get_text().startswith("Disclosures by year")
     assert [th.get_text() for th in profile.select("#profile-table thead th[data-column]")] == [
         "2024 final accounts", "2025 budget"]
+
+
+def test_the_home_page_leads_to_the_indexes_in_the_readers_language(app: Flask) -> None:
+    client = app.test_client()
+    for lang, title, kind in (("zh", "部门预算与决算公开知识图谱", "预算"),
+                              ("en", "Departmental budgets and final accounts as linked data", "budget")):
+        soup = BeautifulSoup(client.get(f"/?lang={lang}", headers={"Accept": "text/html"}).get_data(as_text=True),
+                             "html.parser")
+        assert soup.h1.get_text() == title
+        assert {a["href"].rsplit("/", 1)[-1] for a in soup.select("ul.browse a")} >= {
+            "departments", "glossary", "codes", "def", "sparql", "catalog"}
+        assert soup.select_one("main form.search-big input[name=q]") is not None
+        kinds = [tr.select("td")[2].get_text() for tr in soup.select("table.datasets tbody tr")]
+        assert len(kinds) == 4 and kind in kinds
