@@ -552,7 +552,9 @@ _ASSET_PARTS = (
     ("assets-fixed", "FIXED_ASSETS", re.compile(rf"(?P<label>固定资产){_FILLER}{_AMOUNT}")),
 )
 _VEHICLE_VALUE = re.compile(rf"(?P<label>价值|账面价值|原值){_AMOUNT}")
-_VEHICLES = re.compile(r"车辆\s*(?P<n>\d+)\s*辆")
+_VEHICLES = re.compile(r"(?<!购置)车辆\s*(?P<n>\d+)\s*辆")
+#: The vehicles a budget plans to buy ("2024年部门预算安排购置车辆1辆，其中：…").
+_VEHICLES_PLANNED = re.compile(r"(?:预算)?安排购置车辆\s*(?P<n>\d+)\s*辆")
 #: A count of vehicles in the list after the total: its type is the word printed before it (VEHICLE_TYPES).
 _VEHICLE_TYPE = re.compile(rf"(?P<type>[{CJK}]{{2,12}}?)\s*(?P<n>\d+)\s*辆")
 
@@ -580,6 +582,11 @@ def read_assets(book: FactBook, section: Section) -> None:
         counts["vehicles-count"] = book.count("vehicles-count", "VEHICLES", int(held.group("n")),
                                               source.span(held.start(), held.end()))
         _vehicle_types(book, counts, held.end(), end)
+    planned = _first(_VEHICLES_PLANNED, source, start, end)
+    if planned:
+        counts["vehicles-planned-count"] = book.count("vehicles-planned-count", "VEHICLES_PLANNED",
+                                                      int(planned.group("n")),
+                                                      source.span(planned.start(), planned.end()))
     if "vehicles-count" in counts:
         value = _first(_VEHICLE_VALUE, source, source.at(counts["vehicles-count"].span.end), end)
         if value:

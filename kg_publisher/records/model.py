@@ -247,8 +247,8 @@ class ChangeStatement:
 @dataclass(frozen=True)
 class CountStatement:
     """A stated count: INTERNAL_UNITS, SUBORDINATE_BUDGET_UNITS, VEHICLES and its parts by type (VEHICLES_GENERAL,
-    VEHICLES_OTHER … records/lexicon.py: VEHICLE_TYPES), PERF_PROJECTS_REQUIRED, PERF_PROJECTS_SET,
-    PERF_PROJECTS_MONITORED, PERF_PROJECTS_SELF_EVALUATED and its parts by rating (PERF_RATED_*)."""
+    VEHICLES_OTHER … records/lexicon.py: VEHICLE_TYPES), VEHICLES_PLANNED (to buy), PERF_PROJECTS_REQUIRED,
+    PERF_PROJECTS_SET, PERF_PROJECTS_MONITORED, PERF_PROJECTS_SELF_EVALUATED and its parts by rating (PERF_RATED_*)."""
 
     key: str
     what: str

@@ -84,6 +84,12 @@ def test_vehicles_by_type(name: str) -> None:
         assert (count.value, count.part_of) == (value, total.key), word
         assert re.sub(r"\s", "", count.span.text) == f"{word}{value}辆"
         assert total.span.start < count.span.start < total.span.start + 200
+    planned = [count for count in doc.disclosure.counts if count.what == "VEHICLES_PLANNED"]
+    printed = re.search(r"安排购置车辆(\d+)辆", re.sub(r"\s", "", doc.source.text))  # 03: not in facts.json
+    stated = (expected.get("state_assets") or {}).get("planned_vehicle_purchases",
+                                                      int(printed.group(1)) if printed else None)
+    assert [count.value for count in planned] == ([] if stated is None else [stated])
+    assert all(re.sub(r"\s", "", count.span.text).endswith(f"购置车辆{count.value}辆") for count in planned)
 
 
 def test_07_prose_is_read_whole() -> None:
