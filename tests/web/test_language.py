@@ -41,3 +41,16 @@ def test_the_switch_is_remembered_and_keeps_the_query(app: Flask) -> None:
     assert _page(client, "/").select_one("header nav a").get_text() == "首页"  # type: ignore[union-attr]
     # an unknown language is ignored, not an error
     assert _page(client, "/?lang=fr").html["lang"] == "zh"  # type: ignore[index]
+
+
+def test_a_dataset_page_prints_its_headings_in_the_readers_language(app: Flask) -> None:
+    path = "/id/dataset/shanghai-putuo-czj-2025-budget"
+    for lang, glance, function, findings in (("zh", "预算概览", "按功能分类的支出", "质量问题"),
+                                             ("en", "At a glance", "Spending by function", "Quality findings")):
+        page = _page(app.test_client(), f"{path}?lang={lang}")
+        assert page.find("h2", id="headline-title").get_text().startswith(glance)
+        assert page.find("h2", id="functions-title").get_text() == function
+        assert page.find("section", id="findings").h2.get_text().startswith(findings)
+    english = _page(app.test_client(), f"{path}?lang=en")
+    names = [p.get_text(" ", strip=True) for p in english.select(".headline-figure p.name")]
+    assert names[0].startswith("Total revenue") or names[0].startswith("Total expenditure")
