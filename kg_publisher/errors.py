@@ -77,6 +77,12 @@ class NotFound(KgPublisherError):
     default_hint = "Browse /catalog or query /sparql to find the IRIs this server holds."
 
 
+class BadParameter(KgPublisherError):
+    """A query-string parameter of a page that is not what the page takes (e.g. ``?page=x``)."""
+
+    default_hint = "Follow the links of the page itself; they carry the parameters it takes."
+
+
 class SearchError(KgPublisherError):
     default_hint = "Search for a department, a budget item, a glossary term or a code, e.g. 财政 or budget."
 

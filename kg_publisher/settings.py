@@ -195,6 +195,9 @@ SETTINGS: tuple[Setting, ...] = (
             "for a turn within query_timeout, then get HTTP 503 and Retry-After.", _bounded_int(0, 64)),
     Setting("max_rows", 10000, "Most result rows (or triples) a query returns (1–10,000,000); more are cut "
             "and flagged.", _bounded_int(1, 10_000_000)),
+    Setting("catalog_page_size", 100, "Data sets and series per page of the served catalogue (/catalog, RDF and "
+            "HTML; 1–10,000): pages link each other as a Hydra partial collection view, which harvesters follow. "
+            "The release's catalog.ttl stays whole.", _bounded_int(1, 10_000)),
     Setting("max_query_bytes", 65536, "Longest SPARQL query text accepted, in bytes (1–16,777,216; HTTP 413 "
             "beyond).", _bounded_int(1, 1 << 24)),
     Setting("store_url", "", "SPARQL 1.1 query endpoint of an engine holding the release (loaded with "

@@ -40,6 +40,8 @@ EU_COUNTRY = Namespace("http://publications.europa.eu/resource/authority/country
 EU_AVAILABILITY = Namespace("http://publications.europa.eu/resource/authority/planned-availability/")
 YEAR = Namespace("http://reference.data.gov.uk/id/year/")
 IANA_MEDIA = Namespace("http://www.iana.org/assignments/media-types/")
+#: Hydra: the served catalogue's pages link each other as a partial collection view (ckanext-dcat follows it).
+HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 
 CNY = EU_CURRENCY.CNY
 
@@ -66,6 +68,7 @@ PREFIXES: dict[str, Namespace] = {
     "spdx": SPDX,
     "dqv": DQV,
     "dcat": Namespace(str(DCAT)),
+    "hydra": HYDRA,
     "dct": Namespace(str(DCTERMS)),
     "foaf": Namespace(str(FOAF)),
     "sd": SD,

@@ -1,5 +1,6 @@
 """Run by the harvest environment's Python (not ours): parse a DCAT catalogue (Turtle on stdin) with
-ckanext-dcat's RDFParser and the DCAT-AP 3 profile, and print the CKAN dataset dicts as JSON."""
+ckanext-dcat's RDFParser and the DCAT-AP 3 profile, and print the CKAN dataset dicts as JSON. With
+``--paged``: print {"datasets": [...], "next_page": URL or null}, the page the harvester would fetch next."""
 
 import json
 import sys
@@ -8,4 +9,8 @@ from ckanext.dcat.processors import RDFParser
 
 parser = RDFParser(profiles=["euro_dcat_ap_3"])
 parser.parse(sys.stdin.read(), _format="turtle")
-json.dump(list(parser.datasets()), sys.stdout, ensure_ascii=False, default=str)
+datasets = list(parser.datasets())
+if "--paged" in sys.argv[1:]:
+    json.dump({"datasets": datasets, "next_page": parser.next_page()}, sys.stdout, ensure_ascii=False, default=str)
+else:
+    json.dump(datasets, sys.stdout, ensure_ascii=False, default=str)

@@ -23,6 +23,7 @@ log = logging.getLogger("kg_publisher.web")
 STATUS: tuple[tuple[type[errors.KgPublisherError], int], ...] = (
     (errors.NotFound, 404),
     (errors.SearchError, 400),
+    (errors.BadParameter, 400),
     (errors.QueryTooLarge, 413),
     (errors.UpdateForbidden, 403),
     (errors.RemoteAccessForbidden, 403),

@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response, render_template, request
 from rdflib.namespace import DCAT, VOID
 
-from ..errors import NotFound
+from ..errors import BadParameter, NotFound
 from ..iris import IriMinter
+from ..publish.catalog_pages import CataloguePages
 from ..publish.formats import GRAPH_SYNTAXES, RdfSyntax, rdf_syntax
 from ..publish.serialize import serialize_triples
 from .links import IriMapper
@@ -44,9 +45,30 @@ def served_catalogue(triples: list[ox.Triple], links: IriMapper, root: str) -> l
 
 
 @lru_cache(maxsize=CATALOGUE_CACHE)
-def catalogue_bytes(services: Services, root: str, syntax: RdfSyntax) -> bytes:
-    """The served catalogue in ``syntax`` for clients that reach this server at ``root``."""
-    return serialize_triples(served_catalogue(_catalogue_triples(services), services.links, root), syntax)
+def catalogue_bytes(services: Services, root: str, syntax: RdfSyntax, page: int) -> bytes:
+    """Page ``page`` of the served catalogue in ``syntax`` for clients that reach this server at ``root``."""
+    size = services.settings.catalog_page_size
+    triples = _catalogue_pages(services).page(page, size, lambda number: f"{root}catalog?page={number}")
+    return serialize_triples(served_catalogue(triples, services.links, root), syntax)
+
+
+@lru_cache(maxsize=4)
+def _catalogue_pages(services: Services) -> CataloguePages:
+    return CataloguePages(_catalogue_triples(services))
+
+
+def requested_page(pages: int) -> int:
+    """The ``page`` query parameter (default 1), checked against the number of pages."""
+    raw = request.args.get("page")
+    if raw is None:
+        return 1
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 9 or int(raw) < 1:
+        raise BadParameter(f"page={raw[:20]!r} is not a page number", "Give page=1, 2, … (the catalogue's "
+                           "pages are linked by hydra:next).")
+    if int(raw) > pages:
+        raise NotFound(f"The catalogue has {pages} page{'s' if pages > 1 else ''}, not {int(raw)}",
+                       "Start at /catalog and follow hydra:next.")
+    return int(raw)
 
 
 def _catalogue_triples(services: Services) -> list[ox.Triple]:
@@ -60,14 +82,20 @@ def _catalogue_triples(services: Services) -> list[ox.Triple]:
 
 
 def catalogue_response(services: Services, media_type: str, negotiated: bool, path: str) -> Response:
+    size = services.settings.catalog_page_size
     if media_type == HTML:
         manifest = services.release.manifest if services.release is not None else {"datasets": [], "dumps": []}
+        pages = max(1, -(-len(manifest["datasets"]) // size))
+        page = requested_page(pages)
         response = Response(render_template("catalog.html", manifest=manifest, services=services,
-                                            alternates=alternates(path)), mimetype=HTML)
+                                            datasets=manifest["datasets"][(page - 1) * size: page * size],
+                                            page=page, pages=pages, alternates=alternates(path)), mimetype=HTML)
     else:
         syntax = rdf_syntax(media_type)
         assert syntax is not None
-        response = Response(catalogue_bytes(services, services.links.root(), syntax), mimetype=syntax.media_type)
+        page = requested_page(_catalogue_pages(services).count(size))
+        response = Response(catalogue_bytes(services, services.links.root(), syntax, page),
+                            mimetype=syntax.media_type)
     if negotiated:
         response.headers["Vary"] = "Accept"
         extension = "html" if media_type == HTML else rdf_syntax(media_type).extension  # type: ignore[union-attr]
@@ -81,8 +109,11 @@ def home(services: Services) -> Response:
     if media_type != HTML:
         return catalogue_response(services, media_type, negotiated=True, path="/catalog")
     manifest = services.release.manifest if services.release is not None else {"datasets": [], "dumps": []}
+    size = services.settings.catalog_page_size  # the home page lists as much as one catalogue page, no more
+    graphs = sorted(services.store.graph_sizes().items())
     response = Response(render_template("home.html", manifest=manifest, services=services,
-                                        graphs=services.store.graph_sizes(), alternates=alternates("/catalog")),
+                                        datasets=manifest["datasets"][:size], graphs=graphs[:size],
+                                        graph_count=len(graphs), alternates=alternates("/catalog")),
                         mimetype=HTML)
     response.headers["Vary"] = "Accept"
     response.headers["Link"] = document_links("/catalog", services.settings.licence)

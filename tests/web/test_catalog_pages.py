@@ -1,0 +1,148 @@
+"""The served catalogue in pages (issue 9 §6: no response grows with the number of disclosures): with
+``catalog_page_size`` items a page, every page is a DCAT-AP catalogue of its own, the pages together hold every
+triple of the release's catalogue exactly, they are chained by a Hydra partial collection view that ckanext-dcat's
+harvester follows to the last page, and bad page numbers are a 400 or a 404."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pyoxigraph as ox
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCAT, RDF
+
+from kg_publisher.publish.catalog_pages import CataloguePages
+from kg_publisher.publish.release import Release
+from kg_publisher.vocab import DCAT3, HYDRA
+from kg_publisher.web import create_app
+
+from .conftest import make_settings
+from .test_catalog import _violations
+from .test_catalog import dcat_ap_shapes as dcat_ap_shapes
+from .test_harvest import HARVEST_PYTHON, ROOT
+
+SIZE = 3  # items a page: a series with its members shares one, so pages hold 1 to 3
+
+
+@pytest.fixture(scope="module")
+def paged(release_dir: Path) -> Iterator[Flask]:
+    application = create_app(make_settings(build_dir=str(release_dir), catalog_page_size=SIZE))
+    yield application
+    application.extensions["kg_publisher"].store.close()
+
+
+@pytest.fixture(scope="module")
+def paged_client(paged: Flask) -> FlaskClient:
+    return paged.test_client()
+
+
+def _whole(release: Release) -> list[ox.Triple]:
+    return list(release.catalog_triples())
+
+
+def _page(client: FlaskClient, path: str) -> Graph:
+    response = client.get(path, headers={"Accept": "text/turtle"})
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    return Graph().parse(data=response.data, format="turtle")
+
+
+def _pages(client: FlaskClient) -> list[Graph]:
+    """Every page, reached from /catalog by hydra:next alone."""
+    graphs, path = [], "/catalog"
+    while path:
+        graph = _page(client, path)
+        graphs.append(graph)
+        following = list(graph.objects(None, HYDRA.next))
+        assert len(following) <= 1
+        path = (urlsplit(str(following[0])).path + "?" + urlsplit(str(following[0])).query) if following else ""
+        assert len(graphs) < 100
+    return graphs
+
+
+def test_the_pages_hold_the_catalogue_exactly(release: Release) -> None:
+    whole = _whole(release)
+    pages = CataloguePages(whole)
+    seen: set[ox.Triple] = set()
+    for number in range(1, pages.count(SIZE) + 1):
+        triples = pages.page(number, SIZE, lambda n: f"http://localhost/catalog?page={n}")
+        seen |= {t for t in triples if not t.subject.value.startswith("http://localhost/catalog?")}
+    assert seen == set(whole)
+    assert pages.count(SIZE) >= -(-len(pages.items) // SIZE) and pages.count(SIZE) > 1
+    assert pages.count(10_000) == 1  # and with one page no paging triples are added
+    assert set(pages.page(1, 10_000, lambda n: "http://localhost/catalog")) == set(whole)
+
+
+def test_served_pages_are_chained_and_each_is_a_catalogue(paged_client: FlaskClient, release: Release) -> None:
+    graphs = _pages(paged_client)
+    items = CataloguePages(_whole(release)).items
+    assert len(graphs) == CataloguePages(_whole(release)).count(SIZE) > 1
+    listed = []
+    for number, graph in enumerate(graphs, start=1):
+        catalogues = list(graph.subjects(RDF.type, DCAT.Catalog))
+        assert len(catalogues) == 1
+        on_page = sorted(str(o) for o in graph.objects(catalogues[0], DCAT.dataset))
+        assert 1 <= len(on_page) <= SIZE
+        listed += on_page
+        for dataset in on_page:  # every distribution and series a page names is described on that page
+            for distribution in graph.objects(URIRef(dataset), DCAT.distribution):
+                assert (distribution, RDF.type, DCAT.Distribution) in graph
+            for series in graph.objects(URIRef(dataset), DCAT3.inSeries):
+                assert str(series) in on_page
+        view = next(graph.subjects(RDF.type, HYDRA.PartialCollectionView))
+        assert str(view).endswith(f"catalog?page={number}")
+        assert int(graph.value(view, HYDRA.totalItems)) == len(items)  # type: ignore[arg-type]
+        assert str(graph.value(view, HYDRA.last)).endswith(f"page={len(graphs)}")
+    assert sorted(listed) == sorted(item.value for item in items) and len(listed) == len(items)
+
+
+def test_a_page_passes_dcat_ap_3_shapes(paged_client: FlaskClient, dcat_ap_shapes: Graph) -> None:
+    count, text = _violations(_page(paged_client, "/catalog?page=2"), dcat_ap_shapes)
+    assert count == 0, text
+
+
+def test_ckanext_dcat_follows_the_pages_to_every_dataset(paged_client: FlaskClient, release: Release) -> None:
+    if not HARVEST_PYTHON.exists():
+        pytest.skip("ckanext-dcat is not installed: `make test` sets up .venv-harvest")
+    harvested, path, rounds = [], "/catalog", 0
+    while path:
+        turtle = paged_client.get(path, headers={"Accept": "text/turtle"}).data
+        completed = subprocess.run([str(HARVEST_PYTHON), str(ROOT / "scripts" / "harvest_with_ckanext_dcat.py"),
+                                    "--paged"], input=turtle, capture_output=True, timeout=300)
+        assert completed.returncode == 0, completed.stderr.decode()[-2000:]
+        answer = json.loads(completed.stdout)
+        harvested += [next(extra["value"] for extra in dataset["extras"] if extra["key"] == "uri")
+                      for dataset in answer["datasets"]]
+        following = answer["next_page"]
+        path = (urlsplit(following).path + "?" + urlsplit(following).query) if following else ""
+        rounds += 1
+        assert rounds < 50
+    items = CataloguePages(_whole(release)).items
+    assert rounds == CataloguePages(_whole(release)).count(SIZE)
+    assert sorted(harvested) == sorted({item.value for item in items})
+
+
+@pytest.mark.parametrize(("query", "status"), [("page=0", 400), ("page=x", 400), ("page=%D9%A3", 400),
+                                                ("page=999", 404), ("page=1", 200)])
+def test_bad_page_numbers_are_refused(paged_client: FlaskClient, query: str, status: int) -> None:
+    for accept in ("text/turtle", "text/html"):
+        response = paged_client.get(f"/catalog?{query}", headers={"Accept": accept})
+        assert response.status_code == status, (query, accept, response.get_data(as_text=True)[:300])
+
+
+def test_html_pages_list_their_share_and_link_the_next(paged_client: FlaskClient, release: Release) -> None:
+    first = paged_client.get("/catalog", headers={"Accept": "text/html"}).get_data(as_text=True)
+    datasets = release.manifest["datasets"]  # the HTML lists disclosures only: SIZE a page
+    assert first.count("<section>") == SIZE + 1  # its data sets, then the whole release
+    assert 'href="?page=2" rel="next"' in first
+    last_number = -(-len(datasets) // SIZE)
+    last = paged_client.get(f"/catalog?page={last_number}", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert 'rel="next"' not in last and f'href="?page={last_number - 1}" rel="prev"' in last
+    home = paged_client.get("/", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert home.count("<tr>") == SIZE + 1 and "catalog?page=2" in home
