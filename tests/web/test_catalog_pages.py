@@ -23,9 +23,7 @@ from kg_publisher.publish.release import Release
 from kg_publisher.vocab import DCAT3, HYDRA
 from kg_publisher.web import create_app
 
-from .conftest import make_settings
-from .test_catalog import _violations
-from .test_catalog import dcat_ap_shapes as dcat_ap_shapes
+from .conftest import dcat_ap_violations, make_settings
 from .test_harvest import HARVEST_PYTHON, ROOT
 
 SIZE = 3  # items a page: a series with its members shares one, so pages hold 1 to 3
@@ -103,7 +101,7 @@ def test_served_pages_are_chained_and_each_is_a_catalogue(paged_client: FlaskCli
 
 
 def test_a_page_passes_dcat_ap_3_shapes(paged_client: FlaskClient, dcat_ap_shapes: Graph) -> None:
-    count, text = _violations(_page(paged_client, "/catalog?page=2"), dcat_ap_shapes)
+    count, text = dcat_ap_violations(_page(paged_client, "/catalog?page=2"), dcat_ap_shapes)
     assert count == 0, text
 
 
