@@ -44,4 +44,4 @@ def test_the_dataset_page_shows_them(client: FlaskClient) -> None:
     cells = {row.find("a").get_text(): [td.get_text(" ", strip=True) for td in row.find_all("td")] for row in rows}
     revenue = cells["收入增加107.84万元/与上年增长15%"]
     assert revenue[1:] == ["819.82", "+107.84", "15%", "15.15%"]
-    assert cells["支出增加107.84万元/与增加/减少15%"][4] == "direction unclear"
+    assert cells["支出增加107.84万元/与增加/减少15%"][4] == "方向不明"  # the lexicon's word (English with ?lang=en)
