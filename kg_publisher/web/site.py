@@ -15,13 +15,12 @@ from ..iris import IriMinter
 from ..publish.catalog_pages import CataloguePages
 from ..publish.formats import GRAPH_SYNTAXES, RdfSyntax, rdf_syntax
 from ..publish.serialize import serialize_triples
+from ..publish.sitemap import SITEMAP_LIMIT, sitemap_iris
 from .links import IriMapper
 from .negotiation import HTML, alternates, document_links, graph_type_for, requested_format
 
 if TYPE_CHECKING:
     from . import Services
-
-SITEMAP_LIMIT = 50000  # the sitemap protocol's maximum per file
 
 
 #: Objects that say where to fetch something: in the served catalogue they name this server (public_url, or
@@ -122,7 +121,6 @@ def home(services: Services) -> Response:
 
 def blueprint(services: Services) -> Blueprint:
     bp = Blueprint("site", __name__)
-    subjects: list[str] = []
 
     @bp.route("/catalog")
     def catalog() -> Response:
@@ -150,11 +148,22 @@ def blueprint(services: Services) -> Blueprint:
 
     @bp.route("/sitemap.xml")
     def sitemap() -> Response:
+        """One file while the catalogue has one page; past that an index of one file per catalogue page
+        (``?page=N``): the data sets of that page, their figures and departments."""
         root = services.links.root()
-        urls = [root, f"{root}catalog", f"{root}sparql"]
-        if not subjects:
-            subjects.extend(services.store.subjects(services.settings.base_iri + "id/", SITEMAP_LIMIT - len(urls)))
-        urls += [services.links.href(iri) for iri in subjects]
+        datasets = services.release.manifest["datasets"] if services.release is not None else []
+        size = services.settings.catalog_page_size
+        pages = max(1, -(-len(datasets) // size))
+        if pages > 1 and "page" not in request.args:
+            body = "".join(f"<sitemap><loc>{escape(f'{root}sitemap.xml?page={n}')}</loc></sitemap>"
+                           for n in range(1, pages + 1))
+            return Response('<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns='
+                            f'"http://www.sitemaps.org/schemas/sitemap/0.9">{body}</sitemapindex>\n',
+                            mimetype="application/xml")
+        page = requested_page(pages)
+        urls = [root, f"{root}catalog", f"{root}sparql"] if page == 1 else []
+        chosen = datasets[(page - 1) * size: page * size]
+        urls += [services.links.href(iri) for iri in sitemap_iris(chosen, services.store, SITEMAP_LIMIT - len(urls))]
         body = "".join(f"<url><loc>{escape(url)}</loc></url>" for url in urls)
         xml = ('<?xml version="1.0" encoding="UTF-8"?>\n'
                f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{body}</urlset>\n')

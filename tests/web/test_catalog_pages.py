@@ -146,3 +146,25 @@ def test_html_pages_list_their_share_and_link_the_next(paged_client: FlaskClient
     assert 'rel="next"' not in last and f'href="?page={last_number - 1}" rel="prev"' in last
     home = paged_client.get("/", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert home.count("<tr>") == SIZE + 1 and "catalog?page=2" in home
+
+
+def test_the_sitemap_is_an_index_of_one_file_per_catalogue_page(paged_client: FlaskClient,
+                                                                 release: Release) -> None:
+    index = paged_client.get("/sitemap.xml").get_data(as_text=True)
+    datasets = release.manifest["datasets"]
+    pages = -(-len(datasets) // SIZE)
+    assert "<sitemapindex" in index and index.count("<sitemap>") == pages
+    listed: list[str] = []
+    for number in range(1, pages + 1):
+        assert f"<loc>http://localhost/sitemap.xml?page={number}</loc>" in index
+        body = paged_client.get(f"/sitemap.xml?page={number}").get_data(as_text=True)
+        assert body.startswith('<?xml') and "<urlset" in body
+        listed += [loc.split("</loc>")[0] for loc in body.split("<loc>")[1:]]
+    figures_and_datasets = [url for url in listed if "/id/dataset/" in url]
+    assert len(figures_and_datasets) == len(set(figures_and_datasets))  # (a department may recur on two pages)
+    for row in datasets:  # each data set, its department and its figures are listed
+        path = "http://localhost/" + row["dataset"].removeprefix(release.manifest["base_iri"])
+        assert path in listed
+        assert sum(1 for url in listed if url.startswith(path + "/obs/")) == row["observations"], row["key"]
+    assert paged_client.get(f"/sitemap.xml?page={pages + 1}").status_code == 404
+    assert paged_client.get("/sitemap.xml?page=x").status_code == 400
