@@ -241,7 +241,8 @@ def _process(path: Path, minter: IriMinter, registry: Registry, vocabulary: Grap
         dataset = minter.dataset(org.slug, disclosure.info.year, disclosure.info.kind)
         year, printed = disclosure.info.year, printed_codes(graph)
         classifications = classification_graph(year, printed)
-        outcome: ValidationOutcome = validate_graph(graph, vocabulary + classifications, engine="compiled")
+        # two graphs, not their union: the vocabulary is indexed once per process, not copied per document
+        outcome: ValidationOutcome = validate_graph(graph, (vocabulary, classifications), engine="compiled")
         quality = quality_graph(outcome, dataset, checked_with=CHECKED_WITH)
         info = disclosure.info
         zh_kind, _ = KIND_TITLES[info.kind]
@@ -272,6 +273,15 @@ def _process(path: Path, minter: IriMinter, registry: Registry, vocabulary: Grap
     key_of_codes = (year, tuple((name, tuple(pairs)) for name, pairs in sorted(printed.items())))
     return _Processed(published, result, records_json, quality, classifications, key_of_codes,
                       meta["cross_year"])  # type: ignore[arg-type]
+
+
+def document_graphs(path: Path, base_iri: str = "https://w3id.org/cn-budget-kg/") -> tuple[Graph, tuple[Graph, Graph]]:
+    """One disclosure's graph and what the build validates it with (the vocabulary, the year's classification
+    schemes), made as a build makes them; for comparing the validation engines (tests/shapes/, bench/)."""
+    minter, registry, vocabulary = _worker_context(base_iri)
+    disclosure = parse_disclosure(read_source(path))
+    graph = disclosure_graph(disclosure, minter, registry.resolve(disclosure.info.department), __version__)
+    return graph, (vocabulary, classification_graph(disclosure.info.year, printed_codes(graph)))
 
 
 def default_jobs() -> int:

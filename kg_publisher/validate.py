@@ -12,7 +12,8 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
@@ -62,12 +63,44 @@ class ValidationOutcome:
     violations: int
     warnings: int
     infos: int
-    #: pyshacl's results graph (sh:ValidationReport with blank-node results).
-    results: Graph
+    #: The results graph (see :attr:`results`); None until the compiled engine's is first asked for.
+    report: Graph | None = field(default=None, repr=False)
     rows: list[Finding] = field(default_factory=list)
+    #: The compiled engine's results, from which :attr:`results` is written on first use.
+    compiled: list[Result] = field(default_factory=list, repr=False)
+
+    @property
+    def results(self) -> Graph:
+        """pyshacl's results graph (sh:ValidationReport with blank-node results); the compiled engine's results
+        written the same way, on first use (the build publishes :attr:`rows` and never asks for it)."""
+        if self.report is None:
+            self.report = _results_graph(self.compiled)
+        return self.report
 
     def by_shape(self, shape: str) -> list[Finding]:
         return [row for row in self.rows if row.source_shape == shape]
+
+
+def comparable_results(outcome: ValidationOutcome) -> Counter[tuple[object, ...]]:
+    """The results of a validation as rows that compare alike whichever engine gave them: focus node, path, value,
+    source shape, source constraint, constraint component, severity and messages (blank nodes compare as blank:
+    pyshacl copies them into its report under new labels). tests/shapes/test_compiled_shapes.py and
+    bench/validation.py compare the two engines with it."""
+    def term(node: Node | None) -> object:
+        if isinstance(node, BNode):
+            return "_:blank"
+        if isinstance(node, Literal):
+            return (str(node), node.language, node.datatype)
+        return node
+
+    results = outcome.results
+    rows: Counter[tuple[object, ...]] = Counter()
+    for result in results.subjects(SH.resultSeverity, None):
+        fields = [term(results.value(result, p)) for p in (
+            SH.focusNode, SH.resultPath, SH.value, SH.sourceShape, SH.sourceConstraint,
+            SH.sourceConstraintComponent, SH.resultSeverity)]
+        rows[(*fields, tuple(sorted(str(m) for m in results.objects(result, SH.resultMessage))))] += 1
+    return rows
 
 
 @cache
@@ -134,17 +167,14 @@ def _prepared_sparql() -> Iterator[None]:
             SPARQLProcessor.query = original  # type: ignore[method-assign]
 
 
-def _needed(data: Graph, vocabulary: Graph) -> list[tuple[Node, Node, Node]]:
+def _needed_vocabulary(data: Graph, vocabularies: Sequence[Graph]) -> Graph:
     """The vocabulary the shapes consult: descriptions of the terms the data points to (code-list
     membership, labels), one hop. Keeps the validation's work proportional to one disclosure."""
-    return [triple for term in {o for o in data.objects() if isinstance(o, URIRef)}
-            for triple in vocabulary.triples((term, None, None))]
-
-
-def _needed_vocabulary(data: Graph, vocabulary: Graph) -> Graph:
     needed = Graph()
-    for triple in _needed(data, vocabulary):
-        needed.add(triple)
+    for term in {o for o in data.objects() if isinstance(o, URIRef)}:
+        for vocabulary in vocabularies:
+            for triple in vocabulary.triples((term, None, None)):
+                needed.add(triple)
     return needed
 
 
@@ -168,16 +198,21 @@ def compiled_shapes(shapes: Graph | None = None) -> CompiledShapes:
     return entry[1]
 
 
-def validate_graph(data: Graph, vocabulary: Graph | None = None, shapes: Graph | None = None,
+def validate_graph(data: Graph, vocabulary: Graph | Sequence[Graph] | None = None, shapes: Graph | None = None,
                    engine: str = "pyshacl") -> ValidationOutcome:
-    """Validate one disclosure graph with the shapes; the vocabulary supplies the code lists.
+    """Validate one disclosure graph with the shapes; the vocabulary supplies the code lists. It may be given as
+    several graphs (the vocabulary, a year's classification schemes), which is the same as their union without
+    the copy.
 
     ``engine="compiled"`` gives exactly pyshacl's results (tests/shapes/test_compiled_shapes.py) at a fraction
     of the cost; the build uses it, ``kg-publisher validate`` and the shape tests use pyshacl."""
-    vocabulary = _default_vocabulary() if vocabulary is None else vocabulary
+    if vocabulary is None:
+        vocabularies: Sequence[Graph] = (_default_vocabulary(),)
+    else:
+        vocabularies = (vocabulary,) if isinstance(vocabulary, Graph) else tuple(vocabulary)
     if engine == "compiled":
         try:
-            return _outcome(_results_graph(compiled_shapes(shapes).validate(data, _needed(data, vocabulary))))
+            return _compiled_outcome(compiled_shapes(shapes).validate(data, vocabularies))
         except (NotImplementedError, SyntaxError, ValueError) as exc:
             raise ShapesError(f"SHACL shapes cannot be applied by the compiled engine: {exc}",
                               "Validate with the reference engine (pyshacl).") from None
@@ -187,7 +222,7 @@ def validate_graph(data: Graph, vocabulary: Graph | None = None, shapes: Graph |
     work = Graph()
     for triple in data:
         work.add(triple)
-    for triple in _needed_vocabulary(data, vocabulary):
+    for triple in _needed_vocabulary(data, vocabularies):
         work.add(triple)
     try:
         with _prepared_sparql():
@@ -226,12 +261,30 @@ def _results_graph(results: list[Result]) -> Graph:
 
 
 def _outcome(results: Graph) -> ValidationOutcome:
-    rows = sorted(_findings(results),
-                  key=lambda f: (f.severity, f.source_shape, f.focus_node, f.message, f.value or ""))
+    return _counted(list(_findings(results)), report=results)
+
+
+def _compiled_outcome(results: list[Result]) -> ValidationOutcome:
+    """The compiled engine's results as the findings :func:`_findings` reads from the graph they make."""
+    findings = []
+    for result in results:
+        messages = {getattr(m, "language", None) or _language(m): str(m) for m in sorted(set(result.messages))}
+        zh = messages.get("zh") or next(iter(messages.values()), "")
+        findings.append(Finding(
+            severity=_severity(result.shape.severity), focus_node=str(result.focus), message=zh,
+            message_en=messages.get("en", zh), source_shape=_text(result.shape.node) or "(anonymous shape)",
+            value=_text(result.value), value_is_iri=isinstance(result.value, URIRef), path=_text(result.path),
+        ))
+    return _counted(findings, compiled=results)
+
+
+def _counted(findings: list[Finding], report: Graph | None = None,
+             compiled: list[Result] | None = None) -> ValidationOutcome:
+    rows = sorted(findings, key=lambda f: (f.severity, f.source_shape, f.focus_node, f.message, f.value or ""))
     counts = {name: sum(1 for f in rows if f.severity == name) for name in SEVERITIES.values()}
     return ValidationOutcome(
         conforms=counts["Violation"] == 0, violations=counts["Violation"], warnings=counts["Warning"],
-        infos=counts["Info"], results=results, rows=rows,
+        infos=counts["Info"], report=report, rows=rows, compiled=compiled or [],
     )
 
 
@@ -374,6 +427,6 @@ def validate_files(paths: list[Path], fmt: str | None = None) -> ValidationOutco
         results += outcome.results
     return ValidationOutcome(
         conforms=all(o.conforms for o in outcomes), violations=sum(o.violations for o in outcomes),
-        warnings=sum(o.warnings for o in outcomes), infos=sum(o.infos for o in outcomes), results=results,
+        warnings=sum(o.warnings for o in outcomes), infos=sum(o.infos for o in outcomes), report=results,
         rows=[row for outcome in outcomes for row in outcome.rows],
     )
