@@ -1,0 +1,177 @@
+"""The product's SPARQL endpoint side by side with Oxigraph server, on the same release.
+
+    .venv/bin/python bench/versus.py build                       # a build folder (DIR/current) or a release
+    .venv/bin/python bench/versus.py build --concurrency 8 --requests 400 --seconds 10
+    .venv/bin/python bench/versus.py build --json figures.json
+
+Starts ``kg-publisher serve`` (gunicorn on 127.0.0.1, the production set-up, answer cache and admission as
+configured) and ``oxigraph serve-read-only`` (the server binary the PyPI ``oxigraph`` wheel installs, opening the
+release's own store read-only, so both answer from the same files), one after the other. Each query of
+``bench/queries.py`` is sent to both at ``--concurrency`` clients (one keep-alive connection each), twice:
+``distinct`` (every request a different text: a counter in a comment, so nothing is answered from a cache) and
+``repeated`` (the same text every time: what the product's answer cache serves). For each cell it prints
+req/s and p99 of both and the product's req/s as a share of Oxigraph's. Both servers get the same client and
+the same machine; the client's own CPU is part of what both are measured with.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.queries import QUERIES, render
+from bench.run import free_port, start_server
+from kg_publisher.publish.release import Release
+
+ACCEPT = "application/sparql-results+json, text/turtle;q=0.9"
+
+
+def oxigraph_binary() -> str:
+    """The ``oxigraph`` command beside this Python (the wheel's scripts folder), else on PATH."""
+    beside = Path(sys.executable).with_name("oxigraph")
+    found = str(beside) if beside.exists() else shutil.which("oxigraph")
+    if found is None:
+        raise SystemExit("no oxigraph server binary: pip install oxigraph (it ships `oxigraph`)")
+    return found
+
+
+def start_oxigraph(store: Path, port: int) -> subprocess.Popen[bytes]:
+    process = subprocess.Popen([oxigraph_binary(), "serve-read-only", "--location", str(store),
+                                "--bind", f"127.0.0.1:{port}"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            connection.request("GET", "/query?query=" + urllib.parse.quote("ASK {}"))
+            connection.getresponse().read()
+            connection.close()
+            return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit("oxigraph serve-read-only did not start within 60 s")
+
+
+def measure(port: int, path: str, query: str, concurrency: int, requests: int, seconds: float,
+            distinct: bool) -> dict[str, float]:
+    """``requests`` GETs (at most ``seconds`` s) from ``concurrency`` keep-alive clients."""
+    latencies: list[float] = []
+    failures = 0
+    lock = threading.Lock()
+    counter = iter(range(10**9))
+    stop_at = time.monotonic() + seconds
+
+    def client() -> None:
+        nonlocal failures
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while time.monotonic() < stop_at:
+            with lock:
+                number = next(counter)
+            if number >= requests:
+                break
+            text = f"{query}\n# {number}" if distinct else query
+            target = f"{path}?{urllib.parse.urlencode({'query': text})}"
+            started = time.perf_counter()
+            try:
+                connection.request("GET", target, headers={"Accept": ACCEPT})
+                response = connection.getresponse()
+                response.read()
+                ok = response.status == 200
+            except (OSError, http.client.HTTPException):
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                ok = False
+            elapsed = time.perf_counter() - started
+            with lock:
+                if ok:
+                    latencies.append(elapsed)
+                else:
+                    failures += 1
+        connection.close()
+
+    began = time.perf_counter()
+    threads = [threading.Thread(target=client) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - began
+    ordered = sorted(latencies) or [float("nan")]
+    return {"ok": len(latencies), "failures": failures, "rps": len(latencies) / wall,
+            "p50_ms": statistics.median(ordered) * 1000,
+            "p99_ms": ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000}
+
+
+def load_average() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
+    parser.add_argument("build", type=Path, help="build folder (with current) or release folder")
+    parser.add_argument("--concurrency", type=int, default=8, help="clients at once (default 8)")
+    parser.add_argument("--requests", type=int, default=400, help="most requests per cell (default 400)")
+    parser.add_argument("--seconds", type=float, default=10.0, help="most seconds per cell (default 10)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers of the product (default 2)")
+    parser.add_argument("--query", action="append", help="only these queries of bench/queries.py (repeatable)")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args(argv)
+
+    release = Release.open(args.build)
+    row = release.manifest["datasets"][0]
+    names = args.query or list(QUERIES)
+    unknown = [name for name in names if name not in QUERIES]
+    if unknown:
+        raise SystemExit(f"unknown queries {unknown}; bench/queries.py has {list(QUERIES)}")
+    print(f"release {release.version}: {release.manifest['triples']:,} triples; c={args.concurrency}, "
+          f"≤ {args.requests} requests or {args.seconds:g} s per cell; load average at start {load_average()}")
+    figures: dict[str, dict[str, dict[str, float]]] = {}
+    servers = (("product", lambda port: start_server(release.path, port, args.workers), "/sparql"),
+               ("oxigraph", lambda port: start_oxigraph(release.store_path, port), "/query"))
+    for server_name, start, path in servers:
+        port = free_port()
+        process = start(port)
+        try:
+            for name in names:
+                query = render(name, row["organization"], row["year"])
+                measure(port, path, query, 2, 20, 5.0, distinct=True)  # warm both alike (first plans, pages)
+                for mode in ("distinct", "repeated"):
+                    figures.setdefault(f"{name} | {mode}", {})[server_name] = measure(
+                        port, path, query, args.concurrency, args.requests, args.seconds, mode == "distinct")
+        finally:
+            process.terminate()
+            process.wait(15)
+    print(f"{'query':<20} {'texts':<9} {'product req/s':>13} {'p99 ms':>8} {'oxigraph req/s':>15} {'p99 ms':>8}"
+          f" {'ratio':>6}")
+    for cell, pair in figures.items():
+        name, mode = cell.split(" | ")
+        ours, theirs = pair["product"], pair["oxigraph"]
+        ratio = ours["rps"] / theirs["rps"] if theirs["rps"] else float("nan")
+        failed = "" if not (ours["failures"] or theirs["failures"]) else \
+            f"  (failures: product {ours['failures']:.0f}, oxigraph {theirs['failures']:.0f})"
+        print(f"{name:<20} {mode:<9} {ours['rps']:>13.1f} {ours['p99_ms']:>8.1f} {theirs['rps']:>15.1f} "
+              f"{theirs['p99_ms']:>8.1f} {ratio:>5.2f}×{failed}")
+    print(f"load average at end {load_average()}")
+    if args.json:
+        args.json.write_text(json.dumps({"release": release.version, "triples": release.manifest["triples"],
+                                         "concurrency": args.concurrency, "figures": figures}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
