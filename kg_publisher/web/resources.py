@@ -209,8 +209,13 @@ def blueprint(services: Services) -> Blueprint:
         """IRIs ``document#…`` (vocabulary terms): the document at ``/def`` describes them all."""
         if not hash_documents:
             hash_documents["\0"] = []  # computed once, on first use
-            for subject in store.subjects(links.base, 10**6):
-                if "#" in subject:
+            # Hash IRIs are the vocabulary's and the shapes' (graphs of a fixed size): reading only those two keeps
+            # the first request from scanning every quad of the store, which grows with the disclosures.
+            minter = IriMinter(services.settings.base_iri)
+            subjects = {triple.subject.value for name in (minter.vocabulary_graph(), minter.shapes_graph())
+                        for triple in store.graph(str(name)) if isinstance(triple.subject, ox.NamedNode)}
+            for subject in sorted(subjects):
+                if subject.startswith(links.base) and "#" in subject:
                     hash_documents.setdefault(subject.split("#", 1)[0], []).append(subject)
         return hash_documents.get(document, [])
 
