@@ -353,8 +353,13 @@ def _split_labels(chunks: list[str]) -> tuple[list[str], list[str]]:
 
 
 def _read_side(name: str | None, chunks: list[str]) -> TableSide:
-    chunks, split = _split_labels(chunks)
     columns, unknown = _segment(chunks)
+    split: list[str] = []
+    if unknown:  # only where the pieces do not make labels as they stand, and joining two makes them all known
+        joined_chunks, two_piece_labels = _split_labels(chunks)
+        joined_columns, left_over = _segment(joined_chunks)
+        if two_piece_labels and not left_over:
+            columns, unknown, split = joined_columns, left_over, two_piece_labels
     certain = first_certain = True
     for group, parts in NESTED_GROUPS:
         if group in columns and all(part in columns[columns.index(group):] for part in parts):

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from kg_publisher.extract.tables import find_tables
 from kg_publisher.records.model import AmountFact
 
 from .sources import CORPUS, document, load_facts
@@ -83,3 +84,15 @@ def test_sangong_table_with_a_year_in_its_header_and_no_row_label(name: str) -> 
     assert printed == expected["sangong"].get("table_evidence", printed)
     assert printed in doc.source.text
     assert [u for u in doc.disclosure.unparsed if u.context == context] == []
+
+
+def test_labels_are_joined_only_where_the_pieces_make_no_labels() -> None:
+    """07's 收入决算表 / 支出决算表 print one cell per line, labels wrapped inside their cells: their pieces make known
+    labels as they stand, so none is joined with a piece further on (that would lose the columns' order)."""
+    tables = {table.title: table for table in find_tables(document("07_putuo-czj-2024-final").source)}
+    revenue, spending = tables["收入决算表"], tables["支出决算表"]
+    assert revenue.sides[0].columns == ("本年收入合计", "财政拨款收入", "上级补助收入", "事业收入", "经营收入",
+                                        "附属单位上缴收入", "其他收入")
+    assert spending.sides[0].columns == ("本年支出合计", "基本支出", "项目支出", "上缴上级支出", "经营支出",
+                                         "对附属单位补助支出")
+    assert [sum(len(row.cells) for row in table.rows) for table in (revenue, spending)] == [20, 20]
