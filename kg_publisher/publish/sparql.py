@@ -48,6 +48,9 @@ class QueryJob:
     results_media_type: str | None = RESULTS_JSON.media_type
     graph_media_type: str | None = "text/turtle"
     base_iri: str | None = None
+    #: The text the checks read (escapes applied, comments blanked: ``QueryShape.text``), set by the store once it
+    #: checked the request, so the query process runs it without reading the query a second time.
+    engine_text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,48 @@ def _solutions_json(variables: list[str], rows: list[ox.QuerySolution], truncate
     return {"head": head, "results": {"bindings": bindings}}
 
 
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+#: JSON string writing in C, characters beyond ASCII kept (what ``json.dumps(..., ensure_ascii=False)`` uses).
+_json_string = json.encoder.encode_basestring
+
+
+def _term_json_text(term: Any) -> str:
+    """One term as SPARQL JSON (the text :func:`_term_json` gives through ``json.dumps``), written directly."""
+    if isinstance(term, ox.NamedNode):
+        return '{"type": "uri", "value": ' + _json_string(term.value) + "}"
+    if isinstance(term, ox.Literal):
+        value = _json_string(term.value)
+        if term.language:
+            return '{"type": "literal", "value": ' + value + ', "xml:lang": ' + _json_string(term.language) + "}"
+        datatype = term.datatype.value
+        if datatype == _XSD_STRING:
+            return '{"type": "literal", "value": ' + value + "}"
+        return '{"type": "literal", "value": ' + value + ', "datatype": ' + _json_string(datatype) + "}"
+    if isinstance(term, ox.BlankNode):
+        return '{"type": "bnode", "value": ' + _json_string(term.value) + "}"
+    return json.dumps(_term_json(term), ensure_ascii=False)
+
+
+def _solutions_json_bytes(variables: list[str], rows: list[ox.QuerySolution], truncated: bool) -> bytes:
+    """SPARQL JSON of the solutions, byte for byte what ``json.dumps(_solutions_json(...), ensure_ascii=False)``
+    writes, without building a dictionary per term first."""
+    head: dict[str, Any] = {"vars": variables}
+    if truncated:
+        head["link"] = [TRUNCATION_NOTE]
+    names = [(name, _json_string(name) + ": ") for name in variables]
+    bindings = []
+    for row in rows:
+        cells = []
+        for name, key in names:
+            value = row[name]
+            if value is not None:
+                cells.append(key + _term_json_text(value))
+        bindings.append("{" + ", ".join(cells) + "}")
+    text = ('{"head": ' + json.dumps(head, ensure_ascii=False) + ', "results": {"bindings": ['
+            + ", ".join(bindings) + "]}}")
+    return text.encode("utf-8")
+
+
 def _xml_with_link(body: bytes) -> bytes:
     """Add ``<link href="…truncated"/>`` to a SPARQL XML result head (the format's place for such notes)."""
     link = f'<link href="{TRUNCATION_NOTE}"/>'.encode()
@@ -140,14 +185,14 @@ def _graph_comment(body: bytes, media_type: str, rows: int) -> bytes:
 def execute(store: ox.Store, job: QueryJob) -> QueryAnswer:
     """Run ``job`` on ``store`` and serialise the answer (raises SyntaxError with the parser's message)."""
     # The engine runs the text as the checks read it (escapes applied, comments blanked).
-    shape = analyse(job.query, job.base_iri)
+    text = job.engine_text if job.engine_text is not None else analyse(job.query, job.base_iri).text
     kwargs: dict[str, Any] = {"base_iri": job.base_iri}
     if job.default_graphs or job.named_graphs:
         kwargs["default_graph"] = [ox.NamedNode(iri) for iri in job.default_graphs]
         kwargs["named_graphs"] = [ox.NamedNode(iri) for iri in job.named_graphs]
     # Otherwise the query's own FROM/FROM NAMED choose its dataset, or the store's default graph answers: the
     # RDF merge of the named graphs, stored as such (release.load_store), so each triple counts once.
-    return answer(store.query(shape.text, **kwargs), job)
+    return answer(store.query(text, **kwargs), job)
 
 
 def answer(result: ox.QueryBoolean | ox.QuerySolutions | Iterator[ox.Triple], job: QueryJob) -> QueryAnswer:
@@ -163,10 +208,10 @@ def answer(result: ox.QueryBoolean | ox.QuerySolutions | Iterator[ox.Triple], jo
         syntax = results_syntax(job.results_media_type) if job.results_media_type else None
         if syntax is None:
             return QueryAnswer("select", b"", None, len(rows), truncated)
-        document = _solutions_json(variables, rows, truncated)
         if syntax is RESULTS_JSON:
-            body = json.dumps(document, ensure_ascii=False).encode("utf-8")
+            body = _solutions_json_bytes(variables, rows, truncated)
         else:
+            document = _solutions_json(variables, rows, truncated)
             if truncated:
                 del document["head"]["link"]
             if syntax is RESULTS_XML:

@@ -13,6 +13,7 @@ there behind aggregates was the soak's slow request.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 from typing import Protocol
@@ -92,7 +93,7 @@ class OxigraphStore:
         shape = check_request(job, self.graph_sizes(), self.settings.max_query_bytes)
         if shape.lookup_text is not None and not job.default_graphs and not job.named_graphs:
             return answer(self._store.query(shape.lookup_text), job)
-        return self._pool.run(job, shape.cost)
+        return self._pool.run(replace(job, engine_text=shape.text), shape.cost)
 
     def describe(self, iri: str) -> list[ox.Triple]:
         return describe_in(self._store, iri)

@@ -127,7 +127,7 @@ def _worker_main(conn_in: Connection, conn: Connection, store_path: str) -> None
         except (EOFError, OSError):
             return  # the parent went away
         try:
-            conn.send(("ok", execute(store, job)))
+            answer = execute(store, job)
         except SyntaxError as exc:
             conn.send(("syntax", str(exc)))
         except KgPublisherError as exc:  # the query's own text was refused on reading
@@ -140,6 +140,10 @@ def _worker_main(conn_in: Connection, conn: Connection, store_path: str) -> None
             if type(exc).__name__ != "PanicException":
                 raise
             conn.send(("panic", str(exc)))
+        else:
+            # The answer's fields, then its body as raw bytes (not pickled: no copy into a pickle and out again).
+            conn.send(("ok", (answer.kind, answer.media_type, answer.rows, answer.truncated)))
+            conn.send_bytes(answer.body)
 
 
 class _Worker:
@@ -173,6 +177,9 @@ class _Worker:
 
     def recv(self) -> Any:
         return self._in.recv()
+
+    def recv_bytes(self) -> bytes:
+        return self._in.recv_bytes()
 
     def aborted(self) -> bool:
         """True when the child ended by abort (a Rust panic in the engine), after it was seen to die."""
@@ -380,6 +387,9 @@ class QueryPool:
                                    "Make the query more selective (add a LIMIT or bind a subject); the limit counts "
                                    "from arrival, including any wait for a free query process.")
             status, payload = worker.recv()
+            if status == "ok":
+                kind, media_type, rows, truncated = payload
+                payload = QueryAnswer(kind, worker.recv_bytes(), media_type, rows, truncated)
         except (EOFError, OSError, BrokenPipeError) as exc:
             dead = worker
             worker = None

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import request
+from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import NotAcceptable
+from werkzeug.http import parse_accept_header
 
 from ..publish.formats import GRAPH_SYNTAXES, RESULTS_SYNTAXES, RdfSyntax, rdf_syntax, results_syntax
 
@@ -37,9 +41,13 @@ def results_offers() -> list[str]:
 
 def negotiate(offers: list[str]) -> str | None:
     """The offer the Accept header prefers by q-value; ties and ``*/*`` go to the earliest offer."""
-    if not request.accept_mimetypes:
+    return _best_match(request.accept_mimetypes, offers)
+
+
+def _best_match(accept: MIMEAccept, offers: list[str]) -> str | None:
+    if not accept:
         return offers[0]
-    return request.accept_mimetypes.best_match(offers)
+    return accept.best_match(offers)
 
 
 def canonical_graph_type(media_type: str) -> str:
@@ -84,7 +92,14 @@ def _graph_names(html: bool) -> str:
 
 
 def query_types(fmt: str | None) -> tuple[str | None, str | None]:
-    """(results media type, graph media type) for a SPARQL answer; None where the client accepts none of ours."""
+    """(results media type, graph media type) for a SPARQL answer; None where the client accepts none of ours.
+    Worked out once per (format, Accept header) and remembered: clients send the same few headers."""
+    return _query_types(fmt, request.headers.get("Accept"))
+
+
+@lru_cache(maxsize=512)
+def _query_types(fmt: str | None, accept_header: str | None) -> tuple[str | None, str | None]:
+    accept = parse_accept_header(accept_header, MIMEAccept)
     if fmt:
         results = results_syntax(fmt)
         graph: RdfSyntax | None = rdf_syntax(fmt)
@@ -94,8 +109,8 @@ def query_types(fmt: str | None) -> tuple[str | None, str | None]:
             raise NotAcceptable(f"Unknown format {fmt!r}; use json, xml, csv, tsv (results) or ttl, jsonld, nt, "
                                 "rdfxml (graphs)")
         return (results.media_type if results else None, graph.media_type if graph else None)
-    results_type = negotiate(results_offers())
-    graph_type = negotiate(graph_offers(html=False))
+    results_type = _best_match(accept, results_offers())
+    graph_type = _best_match(accept, graph_offers(html=False))
     # Clients such as rdflib's SPARQLStore send one Accept for every query form: when it names only result
     # formats (or only graph formats), the other form gets our default instead of a 406.
     if results_type is None and graph_type is not None:
