@@ -24,21 +24,24 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
+from typing import Any
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
+from rdflib.graph import ReadOnlyGraphAggregate
 
 from . import __version__
 from .errors import BuildError, KgPublisherError, OutputError, SourceError
 from .extract.readers import READERS, read_source
-from .extract.source import SourceText
 from .files import write_bytes_atomic, writing
 from .iris import IriMinter
 from .package_data import fingerprint_files
 from .publish.catalog import KIND_TITLES
-from .publish.model import PublishedDisclosure
-from .publish.release import Release, write_release
+from .publish.document import PART_JSON, REPORT, report_turtle, write_disclosure_part, write_graph_part
+from .publish.model import DisclosureInfo
+from .publish.release import Part, Release, assemble_release
 from .publish.versions import kept_releases, prune_releases, publish_version
 from .rdf import disclosure_graph, vocabulary_graph
 from .rdf.codelists import classification_graph, printed_codes
@@ -50,6 +53,9 @@ from .settings import Settings
 from .validate import ValidationOutcome, add_findings, quality_graph, validate_graph
 from .vocab import bind_prefixes
 
+#: What the two passes over the documents do (the label of their progress bars): extract, map and validate each
+#: document not cached yet; write what a release publishes of each (its part) not cached yet.
+PROGRESS_LABELS = ("documents", "outputs")
 #: How the build validates (named in every published quality report).
 CHECKED_WITH = "kg-publisher compiled shapes, the results pyshacl gives"
 
@@ -118,161 +124,293 @@ class _DamagedEntry(Exception):
     """A cache entry that exists but cannot be trusted (truncated, edited, unreadable): rebuild from source."""
 
 
-@dataclass(frozen=True)
-class _Cached:
-    meta: dict[str, object]
-    records_json: str
-    graph: Graph
-    quality: Graph
+#: The index of a cache folder: every other file's byte size, SHA-256 and modification time.
+INDEX = "entry.json"
+
+
+def _seal(staging: Path, final: Path) -> None:
+    """Index every file of ``staging`` (:data:`INDEX`) and rename it to ``final`` (replacing it), so a folder of the
+    cache is always whole."""
+    index = {}
+    for path in sorted(staging.iterdir()):
+        if path.is_file():
+            data = path.read_bytes()
+            index[path.name] = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(),
+                                "mtime_ns": path.stat().st_mtime_ns}
+    (staging / INDEX).write_text(json.dumps(index, indent=1), encoding="utf-8")
+    shutil.rmtree(final, ignore_errors=True)
+    os.replace(staging, final)
+
+
+def _check(folder: Path, required: Iterable[str] = ()) -> bool:
+    """Whether every file :data:`INDEX` lists is as written. A file of the same size and modification time is
+    taken as written; any other is checked against its SHA-256 (True is returned then, so the caller also parses
+    what it reads). Raises :class:`_DamagedEntry` saying what is wrong."""
+    try:
+        index = json.loads((folder / INDEX).read_bytes())
+    except (OSError, ValueError) as exc:
+        raise _DamagedEntry(f"unreadable ({exc.__class__.__name__}: {exc})") from None
+    if not isinstance(index, dict):
+        raise _DamagedEntry(f"{INDEX}: not an index")
+    changed = False
+    for name in {*index, *required}:
+        expected = index.get(name)
+        if not isinstance(expected, dict) or not isinstance(expected.get("bytes"), int):
+            raise _DamagedEntry(f"{name}: not listed in {INDEX}")
+        path = folder / name
+        try:
+            stat = path.stat()
+            if not path.is_file():
+                raise _DamagedEntry(f"{name}: unreadable (not a file)")
+            if stat.st_size != expected["bytes"]:
+                change = "truncated" if stat.st_size < expected["bytes"] else "grown"
+                raise _DamagedEntry(f"{name}: {change} ({stat.st_size} bytes where {expected['bytes']} were written)")
+            if stat.st_mtime_ns != expected.get("mtime_ns"):
+                changed = True
+                if expected.get("sha256") != hashlib.sha256(path.read_bytes()).hexdigest():
+                    raise _DamagedEntry(f"{name}: checksum mismatch")
+        except OSError as exc:
+            raise _DamagedEntry(f"unreadable ({exc.__class__.__name__}: {exc})") from None
+    return changed
 
 
 class _Cache:
-    """Per-document results on disk: graph and quality report as N-Triples, metadata as JSON.
+    """Per-document results on disk, each in a folder written whole (a temporary folder renamed into place)
+    holding :data:`INDEX`: the byte size, SHA-256 and modification time of every other file in it.
 
-    An entry is a folder written whole (a temporary folder renamed into place) holding ``entry.json``: the byte
-    size and SHA-256 of every other file in it. An entry that fails these checks, or does not parse, is never
+    A document's entry holds its graph and quality report as N-Triples, its source text, its records and
+    ``meta.json``; inside it, each *part* (``part-<id>/``, :mod:`kg_publisher.publish.document`) is what a release
+    publishes of the document, for one context (the disclosure of the year before it is compared with, the
+    source's file name). An entry or part that fails the checks of :func:`_check`, or does not parse, is never
     used: the document is rebuilt from source and the entry replaced.
     """
 
-    FILES = ("graph.nt", "quality.nt", "meta.json")
-    INDEX = "entry.json"
-    #: Metadata every entry must hold (what ``_process`` reads back).
+    FILES = ("graph.nt", "quality.nt", "meta.json", "source.txt", "records.json")
+    #: Metadata every entry must hold.
     META_KEYS = ("key", "dataset", "organization", "title", "department", "year", "kind", "region",
-                 "violations", "warnings", "notes", "records_json", "cross_year")
+                 "violations", "warnings", "notes", "cross_year", "printed", "source")
+
+    #: The folder of the parts of whole graphs (``vocabulary-<digest>-<fingerprint>``, ``shapes-<fingerprint>``).
+    GRAPHS = "graphs"
 
     def __init__(self, out_dir: Path, base_iri: str) -> None:
         self.dir = out_dir / "cache"
+        self.base_iri = base_iri
         self.fingerprint = _fingerprint(base_iri)
 
     def entry(self, sha256: str) -> Path:
         return self.dir / f"{sha256[:32]}-{self.fingerprint}"
 
-    def load(self, source: SourceText) -> _Cached | None:
-        """The cached result of ``source``; None when there is none; :class:`_DamagedEntry` when it is damaged."""
-        entry = self.entry(source.sha256)
+    def meta(self, sha256: str) -> dict[str, Any] | None:
+        """The metadata of the entry of the source with ``sha256``; None when there is none; :class:`_DamagedEntry`
+        when it is damaged."""
+        entry = self.entry(sha256)
         if not entry.is_dir():
             return None
+        changed = _check(entry, self.FILES)
         try:
-            index = json.loads((entry / self.INDEX).read_bytes())
-            data = {name: (entry / name).read_bytes() for name in self.FILES}
-        except (OSError, ValueError) as exc:
-            raise _DamagedEntry(f"unreadable ({exc.__class__.__name__}: {exc})") from None
-        for name, content in data.items():
-            expected = index.get(name) if isinstance(index, dict) else None
-            if not isinstance(expected, dict) or not isinstance(expected.get("bytes"), int):
-                raise _DamagedEntry(f"{name}: not listed in {self.INDEX}")
-            if expected["bytes"] != len(content):
-                change = "truncated" if len(content) < expected["bytes"] else "grown"
-                raise _DamagedEntry(f"{name}: {change} ({len(content)} bytes where {expected['bytes']} were written)")
-            if expected.get("sha256") != hashlib.sha256(content).hexdigest():
-                raise _DamagedEntry(f"{name}: checksum mismatch")
-        try:
-            meta = json.loads(data["meta.json"])
+            meta = json.loads((entry / "meta.json").read_bytes())
             missing = [key for key in self.META_KEYS if key not in meta]
             if missing:
                 raise ValueError(f"meta.json lacks {', '.join(missing)}")
-            graph = Graph().parse(data=data["graph.nt"], format="nt")
-            quality = Graph().parse(data=data["quality.nt"], format="nt")
-        except Exception as exc:  # rdflib raises several unrelated types for bad syntax
+            if changed:
+                for name in ("graph.nt", "quality.nt"):
+                    for _ in ox.parse(path=str(entry / name), format=ox.RdfFormat.N_TRIPLES):
+                        pass
+        except Exception as exc:  # JSON and N-Triples readers raise several unrelated types
             raise _DamagedEntry(f"does not parse ({exc.__class__.__name__}: {exc})") from None
-        records_json = str(meta.pop("records_json"))
-        return _Cached(meta, records_json, graph, quality)
+        return dict(meta)
 
-    def store(self, source: SourceText, meta: dict[str, object], graph: Graph, quality: Graph) -> None:
-        entry = self.entry(source.sha256)
-        data = {
-            "graph.nt": graph.serialize(format="nt", encoding="utf-8"),
-            "quality.nt": quality.serialize(format="nt", encoding="utf-8"),
-            "meta.json": json.dumps(meta, ensure_ascii=False).encode("utf-8"),
-        }
-        index = {name: {"bytes": len(content), "sha256": hashlib.sha256(content).hexdigest()}
-                 for name, content in data.items()}
+    def store(self, sha256: str, meta: dict[str, object], graph: Graph, quality: Graph, text: str,
+              records_json: str) -> None:
         self.dir.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".entry-", dir=self.dir))
         try:
-            for name, content in data.items():
+            for name, content in (("graph.nt", graph.serialize(format="nt", encoding="utf-8")),
+                                  ("quality.nt", quality.serialize(format="nt", encoding="utf-8")),
+                                  ("meta.json", json.dumps(meta, ensure_ascii=False).encode("utf-8")),
+                                  ("source.txt", text.encode("utf-8")),
+                                  ("records.json", records_json.encode("utf-8"))):
                 write_bytes_atomic(staging / name, content)
-            write_bytes_atomic(staging / self.INDEX, json.dumps(index, indent=1).encode("utf-8"))
-            shutil.rmtree(entry, ignore_errors=True)
-            os.replace(staging, entry)
+            _seal(staging, self.entry(sha256))
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
 
-    def prune(self) -> None:
-        """Drop entries made by other code or settings (another fingerprint): they can never be hit. Also drops
+    def part(self, sha256: str, part_id: str) -> Path:
+        return self.entry(sha256) / f"part-{part_id}"
+
+    def graph_part(self, name: str) -> Path:
+        return self.dir / self.GRAPHS / f"{name}-{self.fingerprint}"
+
+    def prune(self, used: dict[Path, set[str]], graph_parts: Iterable[Path]) -> None:
+        """Drop entries made by other code or settings (another fingerprint): they can never be hit; the parts of
+        the entries ``used`` other than the ones used, and graph parts other than ``graph_parts``. Also drops
         ``.entry-*`` folders an interrupted build left half-written."""
-        if self.dir.is_dir():
-            for entry in self.dir.iterdir():
-                if not entry.name.endswith(f"-{self.fingerprint}") or entry.name.startswith("."):
-                    shutil.rmtree(entry, ignore_errors=True)
+        if not self.dir.is_dir():
+            return
+        keep = {path.name for path in graph_parts}
+        for entry in self.dir.iterdir():
+            if entry.name == self.GRAPHS:
+                for part in entry.iterdir():
+                    if part.name not in keep:
+                        shutil.rmtree(part, ignore_errors=True)
+            elif not entry.name.endswith(f"-{self.fingerprint}") or entry.name.startswith("."):
+                shutil.rmtree(entry, ignore_errors=True)
+        for entry, parts in used.items():
+            for folder in entry.glob("part-*"):
+                if folder.name.removeprefix("part-") not in parts:
+                    shutil.rmtree(folder, ignore_errors=True)
 
 
-@dataclass
-class _Processed:
-    published: PublishedDisclosure | None
-    result: DocumentResult
-    records_json: str | None
-    report: Graph
-    #: The year's classification schemes, extended by the codes this document prints.
-    classifications: Graph
-    #: What the classification graph is made from (year, printed codes): equal keys, equal graphs.
-    classification_key: tuple[object, ...] = ()
-    #: The figures and prior-year statements cross-year checks compare (records/crossyear.py), as JSON.
-    year_figures: dict[str, object] = field(default_factory=dict)
+@dataclass(frozen=True)
+class _Doc:
+    """What processing one source gave: its entry's metadata, or why it failed."""
+
+    path: Path
+    sha256: str
+    meta: dict[str, Any] | None
+    cached: bool = False
+    damage: str = ""
+    message: str = ""
 
 
-def _process(path: Path, minter: IriMinter, registry: Registry, vocabulary: Graph, cache_: _Cache) -> _Processed:
-    source = read_source(path)
-    damage = ""
+def _source_sha256(path: Path) -> str:
+    """SHA-256 of a source's bytes (the cache key); an unreadable or unsupported file raises what
+    :func:`read_source` says about it."""
+    if path.suffix.lower() not in READERS:
+        read_source(path)
     try:
-        cached = cache_.load(source)
-    except _DamagedEntry as exc:
-        cached, damage = None, f"{cache_.entry(source.sha256)}: {exc}"
-    if cached is not None:
-        meta, records_json, graph, quality = cached.meta, cached.records_json, cached.graph, cached.quality
-        year, printed = int(meta["year"]), printed_codes(graph)  # type: ignore[call-overload]
-        classifications = classification_graph(year, printed)
-    else:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        read_source(path)
+        raise
+
+
+def _make_entry(path: Path, sha256: str, base_iri: str, out: Path, damage: str = "") -> _Doc:
+    """Extract, map and validate one source into its cache entry (in a worker process, or in the build's)."""
+    minter, registry, vocabulary = _worker_context(base_iri)
+    cache_ = _Cache(out, base_iri)
+    try:
+        source = read_source(path)
         disclosure = parse_disclosure(source)
         org = registry.resolve(disclosure.info.department)
-        graph = disclosure_graph(disclosure, minter, org, __version__)
-        key = minter.dataset_key(org.slug, disclosure.info.year, disclosure.info.kind)
-        dataset = minter.dataset(org.slug, disclosure.info.year, disclosure.info.kind)
-        year, printed = disclosure.info.year, printed_codes(graph)
-        classifications = classification_graph(year, printed)
-        # two graphs, not their union: the vocabulary is indexed once per process, not copied per document
-        outcome: ValidationOutcome = validate_graph(graph, (vocabulary, classifications), engine="compiled")
-        quality = quality_graph(outcome, dataset, checked_with=CHECKED_WITH)
-        info = disclosure.info
-        zh_kind, _ = KIND_TITLES[info.kind]
-        meta = {
-            "key": key, "dataset": str(dataset), "organization": str(minter.organization(org.slug)),
-            "title": info.title or f"{info.department}{info.year}年{zh_kind}",
-            "department": info.department, "year": info.year, "kind": info.kind, "region": info.region,
-            "violations": outcome.violations, "warnings": outcome.warnings, "notes": outcome.infos,
-            "cross_year": YearFigures.of(disclosure).to_json_dict(),
-        }
-        records_json = disclosure.to_json()
-        cache_.store(source, {**meta, "records_json": records_json}, graph, quality)
-    key = str(meta["key"])
-    violations, warnings = int(meta["violations"]), int(meta["warnings"])  # type: ignore[call-overload]
-    result = DocumentResult(path, "published" if violations == 0 else "rejected", key, violations, warnings,
-                            int(meta.get("notes", 0)), cached is not None,  # type: ignore[call-overload]
-                            cache_damage=damage)
-    published = None
-    if violations == 0:
-        published = PublishedDisclosure(
-            key=key, dataset=URIRef(str(meta["dataset"])), graph_name=minter.graph(key), graph=graph,
-            quality_graph_name=minter.quality_graph(key), quality_graph=quality, source=source,
-            title=str(meta["title"]), department=str(meta["department"]),
-            organization=URIRef(str(meta["organization"])), year=int(meta["year"]),  # type: ignore[call-overload]
-            kind=str(meta["kind"]), region=meta["region"] and str(meta["region"]),  # type: ignore[arg-type]
-            violations=violations, warnings=warnings,
-        )
-    key_of_codes = (year, tuple((name, tuple(pairs)) for name, pairs in sorted(printed.items())))
-    return _Processed(published, result, records_json, quality, classifications, key_of_codes,
-                      meta["cross_year"])  # type: ignore[arg-type]
+    except OutputError:
+        raise
+    except KgPublisherError as exc:
+        return _Doc(path, sha256, None, damage=damage, message=str(exc))
+    graph = disclosure_graph(disclosure, minter, org, __version__)
+    info = disclosure.info
+    key = minter.dataset_key(org.slug, info.year, info.kind)
+    dataset = minter.dataset(org.slug, info.year, info.kind)
+    printed = printed_codes(graph)
+    outcome: ValidationOutcome = validate_graph(graph, _Union([vocabulary, _classifications(info.year, printed)]),
+                                                engine="compiled")
+    quality = quality_graph(outcome, dataset, checked_with=CHECKED_WITH)
+    zh_kind, _ = KIND_TITLES[info.kind]
+    meta: dict[str, Any] = {
+        "key": key, "dataset": str(dataset), "organization": str(minter.organization(org.slug)),
+        "title": info.title or f"{info.department}{info.year}年{zh_kind}",
+        "department": info.department, "year": info.year, "kind": info.kind, "region": info.region,
+        "violations": outcome.violations, "warnings": outcome.warnings, "notes": outcome.infos,
+        "cross_year": YearFigures.of(disclosure).to_json_dict(), "printed": printed,
+        "source": {"sha256": source.sha256, "media_type": source.media_type, "byte_size": source.byte_size},
+    }
+    cache_.store(sha256, meta, graph, quality, source.text, disclosure.to_json())
+    return _Doc(path, sha256, meta, damage=damage)
+
+
+class _Union(ReadOnlyGraphAggregate):
+    """Graphs read as their union without copying them (the vocabulary is only looked up while validating; a copy
+    per document cost more than its validation). Each triple is given once."""
+
+    def triples(self, triple: Any) -> Any:  # type: ignore[override]
+        seen = set()
+        for found in super().triples(triple):
+            if found not in seen:
+                seen.add(found)
+                yield found
+
+
+def _classifications(year: int, printed: dict[str, list[Any]]) -> Graph:
+    return _classification_graph(year, json.dumps(printed, sort_keys=True, ensure_ascii=False))
+
+
+@cache
+def _classification_graph(year: int, printed_json: str) -> Graph:
+    """The year's classification schemes, extended by the codes a document prints (equal arguments, one graph)."""
+    printed = {name: [tuple(pair) for pair in pairs] for name, pairs in json.loads(printed_json).items()}
+    return classification_graph(year, printed)
+
+
+def _part_id(source_name: str, earlier: dict[str, Any] | None) -> str:
+    """What a disclosure's part depends on besides its entry: its file name, the year before it is compared with."""
+    return hashlib.sha256(json.dumps([source_name, earlier], sort_keys=True, ensure_ascii=False)
+                          .encode()).hexdigest()[:16]
+
+
+#: Besides part.json: what cross-year checks added to a part's counts of findings.
+_ADDED = "added.json"
+
+
+def _make_part(doc: _Doc, earlier: dict[str, Any] | None, base_iri: str, out: Path) -> Path:
+    """Write the part of a published document (its outputs for a release) into its entry; its folder.
+
+    ``earlier`` is the disclosure of the year before (its dataset, year and :class:`YearFigures`): the checks of
+    this disclosure's statements about that year go into its graph, their findings into its quality report.
+    """
+    assert doc.meta is not None
+    cache_ = _Cache(out, base_iri)
+    _, _, vocabulary = _worker_context(base_iri)
+    meta, entry = doc.meta, cache_.entry(doc.sha256)
+    facts, quality = (entry / "graph.nt").read_bytes(), (entry / "quality.nt").read_bytes()
+    added = {"warnings": 0, "notes": 0}
+    if earlier is not None:
+        checks = compare(YearFigures.from_json_dict(meta["cross_year"]),
+                         YearFigures.from_json_dict(earlier["figures"]))
+        if checks:
+            dataset = URIRef(meta["dataset"])
+            graph = cross_year_graph(checks, dataset, URIRef(earlier["dataset"]), earlier["year"])
+            outcome = validate_graph(graph, vocabulary, engine="compiled")
+            facts += graph.serialize(format="nt", encoding="utf-8")
+            report = Graph().parse(data=quality, format="nt")
+            add_findings(report, outcome, dataset)
+            quality = report.serialize(format="nt", encoding="utf-8")
+            added = {"warnings": outcome.warnings, "notes": outcome.infos}
+    minter = IriMinter(base_iri)
+    source = meta["source"]
+    info = DisclosureInfo(
+        key=meta["key"], dataset=meta["dataset"], graph_name=str(minter.graph(meta["key"])),
+        quality_graph_name=str(minter.quality_graph(meta["key"])), title=meta["title"],
+        department=meta["department"], organization=meta["organization"], year=meta["year"], kind=meta["kind"],
+        region=meta["region"], violations=meta["violations"], warnings=meta["warnings"] + added["warnings"],
+        source_name=doc.path.name, source_sha256=source["sha256"], source_media_type=source["media_type"],
+        source_byte_size=source["byte_size"])
+    staging = Path(tempfile.mkdtemp(prefix=".part-", dir=entry))
+    final = cache_.part(doc.sha256, _part_id(doc.path.name, earlier))
+    try:
+        write_disclosure_part(staging, info, facts, quality, (entry / "source.txt").read_text(encoding="utf-8"),
+                              (entry / "records.json").read_text(encoding="utf-8"))
+        (staging / _ADDED).write_text(json.dumps(added), encoding="utf-8")
+        _seal(staging, final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return final
+
+
+def _read_part(folder: Path) -> Part | None:
+    """The part in ``folder`` when it is whole, else None (it is written again)."""
+    if not folder.is_dir():
+        return None
+    try:
+        changed = _check(folder, (PART_JSON, _ADDED))
+        part = Part.read(folder)
+        if changed:
+            json.loads((folder / _ADDED).read_bytes())
+    except (_DamagedEntry, OSError, ValueError):
+        return None
+    return part
 
 
 def document_graphs(path: Path, base_iri: str = "https://w3id.org/cn-budget-kg/") -> tuple[Graph, tuple[Graph, Graph]]:
@@ -302,8 +440,10 @@ def build(
     """Build every source into a new release under ``out_dir`` and make it current.
 
     ``jobs`` worker processes (default: one per core) extract, map and validate the documents not cached yet,
-    each into its cache entry; the release is then made from the cache entries in the order of ``sources``, so
-    it is the same, byte for byte, whatever ``jobs`` is. ``progress`` wraps the documents as they finish.
+    each into its cache entry, then write the part of each published document a release needs and the cache
+    does not hold yet; the release is then assembled from the parts, in an order that does not depend on
+    ``jobs``, so it is the same, byte for byte, whatever ``jobs`` is. ``progress`` wraps the documents as they
+    finish, once per pass (its ``label`` attribute says which: :data:`PROGRESS_LABELS`).
 
     A failure to write (disk full, no permission …) raises :class:`OutputError` and leaves ``out_dir/current``
     as it was; so does any other failure.
@@ -321,31 +461,65 @@ def build(
     # reaches here comes from writing.
     with writing(out, unchanged), _exclusive(out):
         _remove_leftovers(out)
-        return _build(paths, out, settings, progress, default_jobs() if jobs is None else jobs)
+        with _Workers(default_jobs() if jobs is None else jobs) as workers:
+            return _build(paths, out, settings, progress, workers)
+
+
+class _Workers:
+    """Runs calls in a pool of worker processes (started on first use, for more than one call) or in this one."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+        self.pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> _Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+    def run(self, calls: list[tuple[Path, Callable[[], Any]]],
+            progress: Callable[[Iterable[Path]], Iterable[Path]] | None, label: str) -> list[Any]:
+        """The results of ``calls`` (each named by a document, which ``progress`` is shown, with ``label`` as its
+        ``label`` attribute), in their order."""
+        if self.jobs == 1 or len(calls) < 2:
+            results = []
+            names = _Labelled([path for path, _ in calls], label)
+            for index, _path in enumerate(progress(names) if progress else names):
+                results.append(calls[index][1]())
+            return results
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(max_workers=self.jobs)
+        futures = {self.pool.submit(call): index for index, (_, call) in enumerate(calls)}
+        by_index: dict[int, Future[Any]] = {index: future for future, index in futures.items()}
+        finished = _Finished([path for path, _ in calls], {f: calls[i][0] for f, i in futures.items()}, label)
+        for _path in progress(finished) if progress else finished:
+            pass
+        return [by_index[index].result() for index in range(len(calls))]
+
+
+class _Labelled(list[Path]):
+    """Documents, and what is done to them (a progress bar's label)."""
+
+    def __init__(self, paths: list[Path], label: str) -> None:
+        super().__init__(paths)
+        self.label = label
 
 
 class _Finished:
     """Documents in the order workers finish them (with a length, so a progress bar can show an ETA)."""
 
-    def __init__(self, paths: list[Path], futures: dict[Future[_Prepared], Path]) -> None:
-        self.paths, self.futures = paths, futures
+    def __init__(self, paths: list[Path], futures: dict[Future[Any], Path], label: str) -> None:
+        self.paths, self.futures, self.label = paths, futures, label
 
     def __len__(self) -> int:
         return len(self.paths)
 
     def __iter__(self) -> Iterator[Path]:
         for future in as_completed(self.futures):
+            future.result()  # a failure stops the build at once
             yield self.futures[future]
-
-
-@dataclass(frozen=True)
-class _Prepared:
-    """What a worker did with one document: it was in the cache already, or why its entry was rebuilt."""
-
-    was_cached: bool
-    damage: str = ""
-    #: The error that makes the document fail (reported again when the parent reads it).
-    failed: bool = False
 
 
 @cache
@@ -353,106 +527,166 @@ def _worker_context(base_iri: str) -> tuple[IriMinter, Registry, Graph]:
     return IriMinter(base_iri), Registry.load(), vocabulary_graph()
 
 
-def _prepare(path: Path, base_iri: str, out: Path) -> _Prepared:
-    """In a worker process: make sure the cache holds the result of ``path``."""
-    minter, registry, vocabulary = _worker_context(base_iri)
-    try:
-        item = _process(path, minter, registry, vocabulary, _Cache(out, base_iri))
-    except OutputError:
-        raise
-    except KgPublisherError:
-        return _Prepared(False, failed=True)
-    return _Prepared(item.result.cached, item.result.cache_damage)
-
-
-def _prepare_in_parallel(paths: list[Path], out: Path, settings: Settings, jobs: int,
-                         progress: Callable[[Iterable[Path]], Iterable[Path]] | None) -> dict[Path, _Prepared]:
-    """Run :func:`_prepare` for every distinct document in ``jobs`` worker processes."""
-    unique: dict[str, Path] = {}
-    for path in paths:
-        try:
-            unique.setdefault(hashlib.sha256(path.read_bytes()).hexdigest(), path)
-        except OSError:
-            continue  # reported when the parent reads it
-    prepared: dict[Path, _Prepared] = {}
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(_prepare, path, settings.base_iri, out): path for path in unique.values()}
-        future_of = {path: future for future, path in futures.items()}
-        finished = _Finished(list(unique.values()), futures)
-        for path in progress(finished) if progress else finished:
-            prepared[path] = future_of[path].result()
-    return prepared
+@dataclass
+class _Published:
+    doc: _Doc
+    result: DocumentResult
+    part: Part | None = None
 
 
 def _build(paths: list[Path], out: Path, settings: Settings,
-           progress: Callable[[Iterable[Path]], Iterable[Path]] | None, jobs: int = 1) -> BuildResult:
-    minter = IriMinter(settings.base_iri)
-    registry = Registry.load()
-    vocabulary = vocabulary_graph()
-    cache_ = _Cache(out, settings.base_iri)
+           progress: Callable[[Iterable[Path]], Iterable[Path]] | None, workers: _Workers) -> BuildResult:
+    base_iri = settings.base_iri
+    cache_ = _Cache(out, base_iri)
     result = BuildResult(out, None)
-    processed: list[_Processed] = []
-    seen_keys: dict[str, Path] = {}
-    prepared: dict[Path, _Prepared] = {}
-    if jobs > 1 and len(paths) > 1:
-        prepared = _prepare_in_parallel(paths, out, settings, jobs, progress)
-        progress = None
-    for path in progress(paths) if progress else paths:
+    # 1. every distinct source in its cache entry (extracted, mapped and validated when not cached yet)
+    shas: dict[Path, str] = {}
+    failures: dict[Path, str] = {}
+    for path in paths:
         try:
-            item = _process(path, minter, registry, vocabulary, cache_)
-            if path in prepared:  # what the worker found, not what reading its entry back shows
-                item.result.cached, item.result.cache_damage = prepared[path].was_cached, prepared[path].damage
-        except OutputError:
-            raise  # the build stops: publishing the other documents would publish the release in part
+            shas[path] = _source_sha256(path)
         except KgPublisherError as exc:
-            result.documents.append(DocumentResult(path, "failed", message=str(exc)))
+            failures[path] = str(exc)
+    docs: dict[str, _Doc] = {}
+    todo: list[tuple[Path, Callable[[], Any]]] = []
+    for path, sha in shas.items():
+        if sha in docs:
             continue
-        if item.result.key in seen_keys:
-            item.result.status, item.published = "failed", None
-            item.result.message = (f"{path}: describes the same disclosure ({item.result.key}) as "
-                                   f"{seen_keys[item.result.key]} — give each disclosure once")
+        try:
+            meta = cache_.meta(sha)
+        except _DamagedEntry as exc:
+            meta, damage = None, f"{cache_.entry(sha)}: {exc}"
         else:
-            seen_keys[str(item.result.key)] = path
-        result.documents.append(item.result)
-        processed.append(item)
+            damage = ""
+        if meta is not None:
+            docs[sha] = _Doc(path, sha, meta, cached=True)
+        else:
+            todo.append((path, partial(_make_entry, path, sha, base_iri, out, damage)))
+            docs[sha] = _Doc(path, sha, None)  # placeholder, replaced below
+    for doc in workers.run(todo, progress, PROGRESS_LABELS[0]):
+        docs[doc.sha256] = doc
 
-    cache_.prune()
-    _write_rejected(out, processed)
-    published = [item for item in processed if item.published is not None]
+    processed: list[_Published] = []
+    seen_keys: dict[str, Path] = {}
+    for path in paths:
+        if path in failures:
+            result.documents.append(DocumentResult(path, "failed", message=failures[path]))
+            continue
+        doc = docs[shas[path]]
+        if doc.path != path:  # the same bytes as an earlier source
+            doc = replace(doc, path=path)
+        if doc.meta is None:
+            result.documents.append(DocumentResult(path, "failed", message=doc.message, cache_damage=doc.damage))
+            continue
+        meta = doc.meta
+        violations = int(meta["violations"])
+        item = DocumentResult(path, "published" if violations == 0 else "rejected", str(meta["key"]), violations,
+                              int(meta["warnings"]), int(meta["notes"]), doc.cached, cache_damage=doc.damage)
+        if item.key in seen_keys:
+            item.status = "failed"
+            item.message = (f"{path}: describes the same disclosure ({item.key}) as "
+                            f"{seen_keys[str(item.key)]} — give each disclosure once")
+        else:
+            seen_keys[str(item.key)] = path
+        result.documents.append(item)
+        processed.append(_Published(doc, item))
+
+    _write_rejected(out, cache_, processed)
+    published = [item for item in processed if item.result.status == "published"]
     if not published:
+        cache_.prune({}, ())
         return result
-    _check_across_years(published, vocabulary)
-    result.release_dir, result.manifest = _release(out, published, vocabulary, settings)
+    # 2. the part of every published document (its outputs, with the cross-year checks against the year before)
+    earlier = _earlier_years(published)
+    todo = []
+    for entry in published:
+        doc = entry.doc
+        folder = cache_.part(doc.sha256, _part_id(doc.path.name, earlier.get(doc.sha256)))
+        entry.part = _read_part(folder)
+        if entry.part is None:
+            todo.append((doc.path, partial(_make_part, doc, earlier.get(doc.sha256), base_iri, out)))
+    made = dict(zip([path for path, _ in todo], workers.run(todo, progress, PROGRESS_LABELS[1]), strict=True))
+    for entry in published:
+        if entry.part is None:
+            entry.part = Part.read(made[entry.doc.path])
+        added = json.loads((entry.part.folder / _ADDED).read_text(encoding="utf-8"))
+        entry.result.warnings += added["warnings"]
+        entry.result.notes += added["notes"]
+    graphs = [_vocabulary_part(cache_, published), _shapes_part(cache_, base_iri)]
+    cache_.prune({cache_.entry(item.doc.sha256): {item.part.folder.name.removeprefix("part-")}
+                  for item in published if item.part is not None}, [part.folder for part in graphs])
+    result.release_dir, result.manifest = _release(out, processed, graphs, settings)
     return result
 
 
-def _check_across_years(items: list[_Processed], vocabulary: Graph) -> None:
-    """Each published disclosure's statements about the year before, against that year's disclosure when it is
-    published too (same organisation, same kind): the checks go into the later graph, their findings (the
-    disagreements) into its quality report. Made from each document's :class:`YearFigures`, in the order of
-    the documents, so the release is the same whether the documents were cached or not."""
-    by_series: dict[tuple[str, str], dict[int, _Processed]] = defaultdict(dict)
+def _earlier_years(items: list[_Published]) -> dict[str, dict[str, Any]]:
+    """For each published disclosure (by source SHA-256) whose organisation published the same kind of disclosure
+    the year before in this build too: that disclosure's dataset, year and :class:`YearFigures` (JSON)."""
+    by_series: dict[tuple[str, str], dict[int, dict[str, Any]]] = defaultdict(dict)
     for item in items:
-        assert item.published is not None
-        by_series[(str(item.published.organization), item.published.kind)][item.published.year] = item
+        meta = item.doc.meta
+        assert meta is not None
+        by_series[(meta["organization"], meta["kind"])][int(meta["year"])] = meta
+    found = {}
     for item in items:
-        later = item.published
-        assert later is not None
-        earlier_item = by_series[(str(later.organization), later.kind)].get(later.year - 1)
-        if earlier_item is None or earlier_item.published is None:
-            continue
-        checks = compare(YearFigures.from_json_dict(item.year_figures),
-                         YearFigures.from_json_dict(earlier_item.year_figures))
-        if not checks:
-            continue
-        graph = cross_year_graph(checks, later.dataset, earlier_item.published.dataset, later.year - 1)
-        outcome = validate_graph(graph, vocabulary, engine="compiled")
-        for triple in graph:
-            later.graph.add(triple)
-        add_findings(later.quality_graph, outcome, later.dataset)
-        item.published = replace(later, warnings=later.warnings + outcome.warnings)
-        item.result.warnings += outcome.warnings
-        item.result.notes += outcome.infos
+        meta = item.doc.meta
+        assert meta is not None
+        before = by_series[(meta["organization"], meta["kind"])].get(int(meta["year"]) - 1)
+        if before is not None:
+            found[item.doc.sha256] = {"dataset": before["dataset"], "year": before["year"],
+                                      "figures": before["cross_year"]}
+    return found
+
+
+def _vocabulary_part(cache_: _Cache, items: list[_Published]) -> Part:
+    """The part of the vocabulary graph: the ontology and the classification schemes of the years published,
+    extended by the codes the disclosures print (cached by what it is made of)."""
+    keys = sorted({json.dumps([item.doc.meta["year"], item.doc.meta["printed"]], sort_keys=True, ensure_ascii=False)
+                   for item in items if item.doc.meta is not None})
+    digest = hashlib.sha256("\n".join(keys).encode()).hexdigest()[:16]
+    folder = cache_.graph_part(f"vocabulary-{digest}")
+    part = _read_part_of_graph(folder)
+    if part is not None:
+        return part
+    vocabulary = vocabulary_graph() + Graph()  # a copy: the unions below are made in place
+    for key in keys:
+        year, printed = json.loads(key)
+        vocabulary += _classifications(year, printed)
+    minter = IriMinter(cache_.base_iri)
+    return _write_graph_part(folder, "vocabulary", str(minter.vocabulary_graph()), vocabulary)
+
+
+def _shapes_part(cache_: _Cache, base_iri: str) -> Part:
+    """The part of the shapes graph (what every sh:sourceShape of a quality report dereferences)."""
+    folder = cache_.graph_part("shapes")
+    part = _read_part_of_graph(folder)
+    if part is not None:
+        return part
+    from .validate import shapes_graph
+
+    return _write_graph_part(folder, "shapes", str(IriMinter(base_iri).shapes_graph()), shapes_graph())
+
+
+def _read_part_of_graph(folder: Path) -> Part | None:
+    if not folder.is_dir():
+        return None
+    try:
+        _check(folder, (PART_JSON,))
+        return Part.read(folder)
+    except (_DamagedEntry, OSError, ValueError):
+        return None
+
+
+def _write_graph_part(folder: Path, name: str, graph_name: str, graph: Graph) -> Part:
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".entry-", dir=folder.parent))
+    try:
+        write_graph_part(staging, name, graph_name, graph.serialize(format="nt", encoding="utf-8"))
+        _seal(staging, folder)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return Part.read(folder)
 
 
 def _unchanged_note(out: Path) -> str:
@@ -482,6 +716,7 @@ def _remove_leftovers(out: Path) -> None:
     """Delete what an interrupted build (killed, or out of disk) left half-written: staging folders of releases
     and cache entries, the temporary ``current`` link, temporary report files."""
     leftovers = [*(out / "releases").glob(".staging-*"), *(out / "cache").glob(".entry-*"),
+                 *(out / "cache").glob("*/.part-*"), *(out / "cache" / _Cache.GRAPHS).glob(".entry-*"),
                  *(out / "rejected").glob("*.tmp"), *(out / "rejected").glob(".*.tmp")]
     for path in leftovers:
         if path.is_dir() and not path.is_symlink():
@@ -491,13 +726,14 @@ def _remove_leftovers(out: Path) -> None:
     (out / ".current.tmp").unlink(missing_ok=True)
 
 
-def _write_rejected(out: Path, processed: list[_Processed]) -> None:
+def _write_rejected(out: Path, cache_: _Cache, processed: list[_Published]) -> None:
     """Reports of documents not published, so their violations can be read."""
     rejected_dir = out / "rejected"
     for item in processed:
         if item.result.status == "rejected":
             rejected_dir.mkdir(exist_ok=True)
-            write_bytes_atomic(rejected_dir / f"{item.result.key}.report.ttl", _turtle([item.report]))
+            quality = Graph().parse(cache_.entry(item.doc.sha256) / "quality.nt", format="nt")
+            write_bytes_atomic(rejected_dir / f"{item.result.key}.report.ttl", _turtle([quality]))
 
 
 def _turtle(graphs: Iterable[Graph]) -> bytes:
@@ -510,25 +746,24 @@ def _turtle(graphs: Iterable[Graph]) -> bytes:
     return merged.serialize(format="turtle", encoding="utf-8")
 
 
-def _release(out: Path, items: list[_Processed], vocabulary: Graph,
+def _release(out: Path, items: list[_Published], graphs: list[Part],
              settings: Settings) -> tuple[Path, dict[str, object]]:
     releases = out / "releases"
     releases.mkdir(exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=releases))
+    previous = out / "current"
     try:
-        disclosures = [item.published for item in items if item.published is not None]
-        vocabulary = vocabulary + Graph()  # a copy: the union below is made in place, once per distinct graph
-        merged: set[tuple[object, ...]] = set()
-        for item in items:
-            if item.classification_key not in merged:
-                merged.add(item.classification_key)
-                vocabulary += item.classifications
-        manifest = write_release(staging, disclosures, vocabulary, settings)
-        records_dir = staging / "records"
-        records_dir.mkdir(exist_ok=True)
-        for item in items:
-            (records_dir / f"{item.result.key}.json").write_text(item.records_json or "", encoding="utf-8")
-        (staging / "report.ttl").write_bytes(_turtle([item.report for item in items]))
+        parts = [item.part for item in items if item.part is not None]
+        manifest = assemble_release(staging, parts, graphs, settings,
+                                    previous=previous.resolve() if previous.is_dir() else None)
+        # the quality reports of every document, published or not, one Turtle document after the other
+        with open(staging / "report.ttl", "wb") as report:
+            for item in items:
+                if item.part is not None:
+                    report.write((item.part.folder / REPORT).read_bytes())
+                elif item.result.status == "rejected":
+                    quality = (_Cache(out, settings.base_iri).entry(item.doc.sha256) / "quality.nt").read_bytes()
+                    report.write(report_turtle(quality))
         version = str(manifest["version"])
         final = releases / version
         reused = final.exists()
@@ -541,7 +776,6 @@ def _release(out: Path, items: list[_Processed], vocabulary: Graph,
             earlier = sorted(kept_releases(releases, exclude=version), key=lambda r: r.version != replaced)
             earlier = earlier[:settings.keep_releases]
             manifest = publish_version(staging, manifest, earlier, settings)
-            _link_unchanged(staging, out / "current")
             os.replace(staging, final)
     except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
@@ -559,27 +793,6 @@ def _release(out: Path, items: list[_Processed], vocabulary: Graph,
     return final, manifest
 
 
-#: Folders of a release whose files are per document and usually unchanged from one release to the next.
-_SHARED_FOLDERS = ("dumps", "records", "sources")
-
-
-def _link_unchanged(staging: Path, previous: Path) -> None:
-    """Files of the new release equal to the previous release's are replaced by hard links to those: releases
-    share what did not change (dumps, records and sources of unchanged documents) instead of holding copies."""
-    if not previous.is_dir():
-        return
-    for folder in _SHARED_FOLDERS:
-        for new in sorted((staging / folder).glob("*")):
-            old = previous / folder / new.name
-            try:
-                if (not new.is_file() or not old.is_file() or old.stat().st_size != new.stat().st_size
-                        or old.read_bytes() != new.read_bytes()):
-                    continue
-                link = new.with_name(f".{new.name}.link")
-                os.link(old, link)
-                os.replace(link, new)
-            except OSError:
-                continue  # another file system, or links not allowed: the copy stays
 
 
 def current_release(out_dir: str | Path) -> Path:

@@ -74,8 +74,8 @@ def build(ctx: click.Context, sources: tuple[Path, ...], out_dir: Path | None, b
     settings = _settings(ctx, base_iri=base_iri)
     out = out_dir or settings.build_dir
     inputs = [example_disclosure(), *sources] if example else list(sources) or [settings.data_dir / "disclosures"]
-    progress = None if quiet else (lambda paths: tqdm(paths, desc="documents", unit="doc", file=sys.stderr,
-                                                     disable=len(paths) < 2))
+    progress = None if quiet else (lambda paths: tqdm(paths, desc=getattr(paths, "label", "documents"), unit="doc",
+                                                     file=sys.stderr, disable=len(paths) < 2))
     try:
         result = run_build(inputs, out, settings, progress, jobs=jobs)
     except KgPublisherError as exc:

@@ -114,10 +114,10 @@ class GraphStats:
                 typed.add(quad.subject)
         entities = sum(1 for s in subjects if not isinstance(s, BlankNode))
         return cls(triples, entities, len(subjects), len(objects), len(predicates), classes,
-                   frozenset(_vocabularies(predicates | set(classes))))
+                   frozenset(vocabularies(predicates | set(classes))))
 
 
-def _vocabularies(iris: Iterable[str]) -> Iterable[str]:
+def vocabularies(iris: Iterable[str]) -> Iterable[str]:
     known = sorted((str(ns) for ns in PREFIXES.values()), key=len, reverse=True)
     for iri in iris:
         for namespace in known:

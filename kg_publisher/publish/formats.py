@@ -70,9 +70,11 @@ RDFXML = RdfSyntax("rdf", "application/rdf+xml", "rdf", RdfFormat.RDF_XML, "RDF/
 
 #: Formats of the downloadable dumps (whole graph and each disclosure).
 DUMP_SYNTAXES: tuple[RdfSyntax, ...] = (TURTLE, NTRIPLES, NQUADS, TRIG, JSONLD)
-#: Formats of the whole-release dump: the line- and graph-based ones harvesters load (a compacted JSON-LD
-#: document of the whole release costs more than the rest of the release together and is loaded by no one).
-WHOLE_DUMP_SYNTAXES: tuple[RdfSyntax, ...] = (TURTLE, NTRIPLES, NQUADS, TRIG)
+#: Formats of the whole-release dump: the ones that keep graph names, which harvesters load (N-Quads, TriG).
+#: Each is the disclosures' dumps one after the other, so a release never holds the whole graph in memory; the
+#: triple-only syntaxes would merge the graphs, and a compacted JSON-LD document of the whole release costs
+#: more than the rest of the release together and is loaded by no one.
+WHOLE_DUMP_SYNTAXES: tuple[RdfSyntax, ...] = (NQUADS, TRIG)
 #: Formats a graph (resource description, CONSTRUCT/DESCRIBE result, catalogue) is served in.
 GRAPH_SYNTAXES: tuple[RdfSyntax, ...] = (TURTLE, JSONLD, NTRIPLES, RDFXML)
 ALL_SYNTAXES: tuple[RdfSyntax, ...] = (TURTLE, NTRIPLES, NQUADS, TRIG, JSONLD, RDFXML)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 import pyoxigraph as ox
@@ -30,16 +31,24 @@ _BY_LENGTH = sorted(((ns, prefix) for prefix, ns in _PREFIXABLE.items()), key=la
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 
+@lru_cache(maxsize=1 << 16)
+def _compacted(iri: str) -> tuple[str, str | None]:
+    """``iri`` as ``prefix:local`` and the prefix used (the IRI itself and None when no prefix fits)."""
+    for namespace, prefix in _BY_LENGTH:
+        if iri.startswith(namespace) and len(iri) > len(namespace) and not iri[len(namespace):].startswith("//"):
+            return f"{prefix}:{iri[len(namespace):]}", prefix
+    return iri, None
+
+
 class _Compactor:
     def __init__(self) -> None:
         self.used: set[str] = set()
 
     def iri(self, iri: str) -> str:
-        for namespace, prefix in _BY_LENGTH:
-            if iri.startswith(namespace) and len(iri) > len(namespace) and not iri[len(namespace):].startswith("//"):
-                self.used.add(prefix)
-                return f"{prefix}:{iri[len(namespace):]}"
-        return iri
+        compact, prefix = _compacted(iri)
+        if prefix is not None:
+            self.used.add(prefix)
+        return compact
 
     def node_id(self, term: object) -> str:
         if isinstance(term, ox.BlankNode):
@@ -61,8 +70,8 @@ class _Compactor:
         return {prefix: ns for prefix, ns in _PREFIXABLE.items() if prefix in self.used}
 
 
-def _sort_key(value: dict[str, str]) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+def _sort_key(value: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(value.items()))
 
 
 def _nodes(triples: Iterable[ox.Triple], compact: _Compactor) -> list[dict[str, Any]]:

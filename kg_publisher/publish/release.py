@@ -2,98 +2,88 @@
 
 Layout of ``release_dir`` (see docs/ARCHITECTURE.md, "Build output")::
 
-    kg.nq                 every named graph, sorted N-Quads lines (blank nodes canonicalised: RDFC-1.0)
+    kg.nq                 every named graph as N-Quads: the disclosures' graphs by key, the vocabulary, the shapes,
+                          the catalogue; each graph's lines sorted (blank nodes canonicalised: RDFC-1.0)
     catalog.ttl, .nt      the catalogue graph (DCAT-AP + VoID), literals exactly as written
-    dumps/all.{ttl,nt,nq,trig,jsonld}[.gz]     the data of the whole release (every graph but the catalogue)
-    dumps/<key>.{…}[.gz]  one disclosure: its facts graph and its quality graph
+    dumps/all.{nq,trig}[.gz]   the data of the whole release (every graph but the catalogue)
+    dumps/<key>.{ttl,nt,nq,trig,jsonld}[.gz]  one disclosure: its facts graph and its quality graph
+    dumps/<key>.{csv,xlsx}     its figures for spreadsheets
     sources/<sha256>.txt  the NFC text every span's offsets point into
+    records/<key>.json    the extracted records
     store/                pyoxigraph store loaded from kg.nq (opened read-only by the server)
     manifest.json         version (hash of kg.nq), build time, base IRI, graphs, dumps, datasets
 
-The whole-release dump leaves the catalogue graph out because the catalogue states the dumps' checksums.
+A release is assembled from *parts* (:mod:`.document`), one per disclosure and one per whole graph, each
+written once: memory does not grow with the number of disclosures. The whole-release dump leaves the catalogue
+graph out because the catalogue states the dumps' checksums.
 """
 
 from __future__ import annotations
 
-import gzip
+import errno
 import hashlib
+import io
 import json
+import os
+import shutil
+import tempfile
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, XSD
+from rdflib.namespace import DCTERMS, XSD
 
 from .. import __version__
 from ..errors import BuildError
 from ..iris import IriMinter
 from ..settings import Settings
-from ..vocab import PREFIXES, QB
-from .catalog import WHOLE_KEY, DatasetEntry, DumpFile, GraphStats, catalog_graph
-from .formats import DUMP_SYNTAXES, JSONLD, WHOLE_DUMP_SYNTAXES, RdfSyntax, written
-from .jsonld import compact_jsonld
+from .catalog import WHOLE_KEY, DatasetEntry, DumpFile, GraphStats, catalog_graph, vocabularies
+from .document import SOURCE_TEXT, TERM_FILES, canonical, quads_of, read_part, write_disclosure_part, write_graph_part
+from .formats import DUMP_SYNTAXES, NQUADS, TABLE_SYNTAXES, WHOLE_DUMP_SYNTAXES, RdfSyntax, written
 from .model import PublishedDisclosure
 from .search import index_release
-from .spreadsheet import TableFile, write_tables
+from .serialize import used_prefixes
+from .spreadsheet import TableFile
 
 MANIFEST = "manifest.json"
 CATALOG_NT = "catalog.nt"
-_PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
 
 
 def _to_quads(graph: Graph, graph_name: str) -> list[ox.Quad]:
     """rdflib graph → pyoxigraph quads in ``graph_name`` (through N-Triples, which both sides read fast)."""
-    data = graph.serialize(format="nt", encoding="utf-8")
-    name = ox.NamedNode(graph_name)
-    return [ox.Quad(q.subject, q.predicate, q.object, name)
-            for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+    return quads_of(graph.serialize(format="nt", encoding="utf-8"), graph_name)
 
 
-def _canonical(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
-    """Same data → same blank-node labels, whatever labels the build's graphs carried."""
-    dataset = ox.Dataset(quads)
-    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    return sorted(dataset, key=str)
+@dataclass(frozen=True)
+class Part:
+    """A part folder (:mod:`.document`) and its ``part.json``."""
 
+    folder: Path
+    summary: dict[str, Any]
 
-def _nquads_lines(quads: Iterable[ox.Quad]) -> list[bytes]:
-    text = written(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
-    return sorted(set(text.splitlines()))
+    @classmethod
+    def read(cls, folder: Path) -> Part:
+        return cls(folder, read_part(folder))
 
-
-def _write_dump(dumps_dir: Path, key: str, syntax: RdfSyntax, quads: list[ox.Quad]) -> DumpFile:
-    if syntax is JSONLD:
-        data = compact_jsonld(quads)
-    elif syntax.holds_graph_names:
-        data = written(ox.serialize(quads, format=syntax.oxigraph, prefixes=_PREFIXES if syntax.name != "nq" else None))
-    else:
-        triples = sorted({q.triple for q in quads}, key=str)
-        data = written(ox.serialize(triples, format=syntax.oxigraph,
-                                    prefixes=_PREFIXES if syntax.name == "ttl" else None))
-    path = dumps_dir / f"{key}.{syntax.extension}"
-    path.write_bytes(data)
-    zipped = gzip.compress(data, compresslevel=9, mtime=0)  # mtime 0: same bytes on every build
-    path.with_name(path.name + ".gz").write_bytes(zipped)
-    return DumpFile(key, syntax, f"dumps/{path.name}", len(data), hashlib.sha256(data).hexdigest(),
-                    len(zipped), hashlib.sha256(zipped).hexdigest())
-
-
-def _observation_count(quads: Iterable[ox.Quad]) -> int:
-    rdf_type, observation = str(RDF.type), str(QB.Observation)
-    return sum(1 for q in quads if q.predicate.value == rdf_type
-               and isinstance(q.object, ox.NamedNode) and q.object.value == observation)
+    def file(self, syntax: str, zipped: bool = False) -> Path:
+        name = self.summary["files"][syntax]["file"]
+        return self.folder / (f"{name}.gz" if zipped else name)
 
 
 def write_release(release_dir: Path, disclosures: list[PublishedDisclosure], vocabulary: Graph,
                   settings: Settings, shapes: Graph | None = None) -> dict[str, Any]:
-    """Write every file of a release into ``release_dir`` and return the manifest written there.
+    """Write every file of a release of graphs held in memory into ``release_dir``; return its manifest.
 
-    ``shapes`` (default: ``shapes/*.ttl``, what the build validates with) is published in its own graph, so
-    every ``sh:sourceShape`` of a quality report dereferences.
+    The build does not call this (it writes each disclosure's part when it processes it, and assembles the
+    release from the parts); this is the same thing in one call, for graphs at hand. ``shapes`` (default:
+    ``shapes/*.ttl``, what the build validates with) is published in its own graph, so every ``sh:sourceShape``
+    of a quality report dereferences.
     """
     if shapes is None:
         from ..validate import shapes_graph  # here, not at the top: the server reads releases without pyshacl
@@ -103,88 +93,235 @@ def write_release(release_dir: Path, disclosures: list[PublishedDisclosure], voc
         raise BuildError("Nothing to publish: no disclosure passed validation",
                          "Fix the violations listed in the build report, then build again.")
     release_dir = Path(release_dir)
+    release_dir.mkdir(parents=True, exist_ok=True)
+    minter = IriMinter(settings.base_iri)
+    with tempfile.TemporaryDirectory(prefix=".parts-", dir=release_dir) as tmp:
+        parts = []
+        for number, item in enumerate(disclosures):
+            folder = Path(tmp) / f"d{number}"
+            write_disclosure_part(folder, item.info, item.graph.serialize(format="nt", encoding="utf-8"),
+                                  item.quality_graph.serialize(format="nt", encoding="utf-8"), item.source.text,
+                                  None)
+            parts.append(Part.read(folder))
+        graphs = []
+        for name, graph, graph_name in (("vocabulary", vocabulary, minter.vocabulary_graph()),
+                                        ("shapes", shapes, minter.shapes_graph())):
+            write_graph_part(Path(tmp) / name, name, str(graph_name), graph.serialize(format="nt", encoding="utf-8"))
+            graphs.append(Part.read(Path(tmp) / name))
+        return assemble_release(release_dir, parts, graphs, settings)
+
+
+def _link(source: Path, target: Path) -> None:
+    """``target`` made a hard link to ``source`` (a copy where links are not possible)."""
+    try:
+        os.link(source, target)
+    except OSError as exc:
+        if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP):
+            raise
+        shutil.copyfile(source, target)
+
+
+def _concatenate(target: Path, sources: Iterable[Path], tail: bytes = b"") -> tuple[int, Any]:
+    """Write the files ``sources`` then ``tail`` one after the other into ``target``: its size and SHA-256."""
+    digest = hashlib.sha256()
+    size = 0
+    with open(target, "wb") as out:
+        for source in sources:
+            with open(source, "rb") as handle:
+                while chunk := handle.read(1 << 20):
+                    digest.update(chunk)
+                    out.write(chunk)
+                    size += len(chunk)
+        if tail:
+            digest.update(tail)
+            out.write(tail)
+            size += len(tail)
+    return size, digest
+
+
+class _Chain(io.RawIOBase):
+    """The files ``paths`` then ``tail`` read as one stream (what a bulk load reads without a joined copy)."""
+
+    def __init__(self, paths: Iterable[Path], tail: bytes = b"") -> None:
+        self._paths = iter(paths)
+        self._tail: bytes | None = tail
+        self._handle: io.BufferedReader | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while True:
+            if self._handle is None:
+                path = next(self._paths, None)
+                if path is None:
+                    data, self._tail = self._tail or b"", None
+                    if not data:
+                        return 0
+                    self._handle = io.BufferedReader(io.BytesIO(data))  # type: ignore[arg-type]
+                else:
+                    self._handle = open(path, "rb")
+            count = self._handle.readinto(buffer)
+            if count:
+                return count
+            self._handle.close()
+            self._handle = None
+
+
+def _whole_stats(parts: list[Part]) -> GraphStats:
+    """VoID numbers of the quads of ``parts`` together, from each part's numbers and term hashes."""
+    counts = {}
+    for name in TERM_FILES:
+        arrays = [np.fromfile(part.folder / name, dtype="<u8") for part in parts]
+        counts[name] = len(np.unique(np.concatenate(arrays))) if arrays else 0
+    classes: Counter[str] = Counter()
+    predicates: set[str] = set()
+    for part in parts:
+        classes.update(part.summary["stats"]["classes"])
+        predicates.update(part.summary["stats"]["predicates"])
+    return GraphStats(sum(part.summary["quads"] for part in parts), counts["entities.u64"], counts["subjects.u64"],
+                      counts["objects.u64"], len(predicates), classes,
+                      frozenset(vocabularies(predicates | set(classes))))
+
+
+def _entry(part: Part, minter: IriMinter) -> DatasetEntry:
+    summary, info = part.summary, part.summary["info"]
+    stats = summary["stats"]
+    dumps = tuple(_dump_file(info["key"], syntax, summary["dumps"][syntax.name]) for syntax in DUMP_SYNTAXES)
+    tables = tuple(TableFile(row["dataset"], next(s for s in TABLE_SYNTAXES if s.name == row["format"]),
+                             row["path"], row["bytes"], row["sha256"]) for row in summary["tables"])
+    return DatasetEntry(
+        key=info["key"], dataset=URIRef(info["dataset"]), title=info["title"], department=info["department"],
+        organization=URIRef(info["organization"]), year=info["year"], kind=info["kind"], region=info["region"],
+        source=minter.source(info["source_sha256"]), source_name=info["source_name"],
+        source_sha256=info["source_sha256"], source_media_type=info["source_media_type"],
+        observations=summary["observations"],
+        stats=GraphStats(stats["triples"], stats["entities"], stats["distinct_subjects"], stats["distinct_objects"],
+                         stats["properties"], Counter(stats["classes"]), frozenset(stats["vocabularies"])),
+        dumps=dumps, tables=tables,
+        titles=tuple(_literal(row) for row in summary["titles"]),
+        descriptions=tuple(_literal(row) for row in summary["descriptions"]))
+
+
+def _literal(row: list[str | None]) -> Literal:
+    value, language, datatype = row
+    return Literal(value, lang=language) if language else Literal(value, datatype=datatype and URIRef(datatype))
+
+
+def _dump_file(key: str, syntax: RdfSyntax, row: dict[str, Any]) -> DumpFile:
+    return DumpFile(key, syntax, f"dumps/{key}.{syntax.extension}", row["bytes"], row["sha256"],
+                    row["gzip"]["bytes"], row["gzip"]["sha256"])
+
+
+def assemble_release(release_dir: Path, disclosures: list[Part], graphs: list[Part], settings: Settings,
+                     previous: Path | None = None) -> dict[str, Any]:
+    """Write a release into ``release_dir`` from the parts of its ``disclosures`` and of its whole ``graphs``
+    (vocabulary, shapes), streaming: no graph is held in memory. Returns the manifest written there.
+
+    Per-disclosure files are hard links to the parts' (releases share what did not change); ``dumps/all.nq`` and
+    ``all.trig`` (and their gzip twins) are the parts' files one after the other, disclosures by key;
+    ``kg.nq`` is ``all.nq`` and the catalogue graph. ``previous`` is the release this one follows: its store is
+    updated (:func:`update_store`) instead of loading every quad again.
+    """
+    if not disclosures:
+        raise BuildError("Nothing to publish: no disclosure passed validation",
+                         "Fix the violations listed in the build report, then build again.")
+    release_dir = Path(release_dir)
     minter = IriMinter(settings.base_iri)
     built = build_time()
-    dumps_dir, sources_dir = release_dir / "dumps", release_dir / "sources"
-    dumps_dir.mkdir(parents=True, exist_ok=True)
-    sources_dir.mkdir(exist_ok=True)
-
-    raw: list[ox.Quad] = []
-    for item in disclosures:
-        raw += _to_quads(item.graph, str(item.graph_name))
-        raw += _to_quads(item.quality_graph, str(item.quality_graph_name))
-    raw += _to_quads(vocabulary, str(minter.vocabulary_graph()))
-    raw += _to_quads(shapes, str(minter.shapes_graph()))
-    data = _canonical(raw)
-    by_graph: dict[str, list[ox.Quad]] = {}
-    for quad in data:
-        graph_name = quad.graph_name
-        assert not isinstance(graph_name, ox.DefaultGraph), "every quad of a release is in a named graph"
-        by_graph.setdefault(graph_name.value, []).append(quad)
+    dumps_dir, sources_dir, records_dir = release_dir / "dumps", release_dir / "sources", release_dir / "records"
+    for folder in (dumps_dir, sources_dir, records_dir):
+        folder.mkdir(parents=True, exist_ok=True)
+    disclosures = sorted(disclosures, key=lambda part: part.summary["info"]["key"])
 
     entries: list[DatasetEntry] = []
     dataset_rows: list[dict[str, Any]] = []
     all_dumps: list[DumpFile] = []
-    all_tables: list[TableFile] = []
-    for item in sorted(disclosures, key=lambda d: d.key):
-        quads = by_graph.get(str(item.graph_name), []) + by_graph.get(str(item.quality_graph_name), [])
-        dumps = tuple(_write_dump(dumps_dir, item.key, syntax, quads) for syntax in DUMP_SYNTAXES)
-        all_dumps += dumps
-        tables = write_tables(dumps_dir, item, quads)  # its figures for spreadsheets (CSV, XLSX)
-        all_tables += tables
-        stats = GraphStats.of(quads)
-        observations = _observation_count(by_graph.get(str(item.graph_name), []))
-        source = item.source
-        (sources_dir / f"{source.sha256}.txt").write_text(source.text, encoding="utf-8")
-        entries.append(DatasetEntry(
-            key=item.key, dataset=item.dataset, title=item.title, department=item.department,
-            organization=item.organization, year=item.year, kind=item.kind, region=item.region,
-            source=minter.source(source.sha256), source_name=source.name, source_sha256=source.sha256,
-            source_media_type=source.media_type, observations=observations, stats=stats, dumps=dumps, tables=tables,
-            titles=_literals(item.graph, item.dataset, DCTERMS.title),
-            descriptions=_literals(item.graph, item.dataset, DCTERMS.description),
-        ))
+    all_tables: list[dict[str, Any]] = []
+    for part in disclosures:
+        summary, info = part.summary, part.summary["info"]
+        key = info["key"]
+        for syntax in DUMP_SYNTAXES:
+            name = f"{key}.{syntax.extension}"
+            _link(part.folder / name, dumps_dir / name)
+            _link(part.folder / f"{name}.gz", dumps_dir / f"{name}.gz")
+        for row in summary["tables"]:
+            name = row["path"].removeprefix("dumps/")
+            _link(part.folder / name, dumps_dir / name)
+        _link(part.folder / SOURCE_TEXT, sources_dir / f"{info['source_sha256']}.txt")
+        if summary.get("records"):
+            _link(part.folder / summary["records"], records_dir / f"{key}.json")
+        entry = _entry(part, minter)
+        entries.append(entry)
+        all_dumps += entry.dumps
+        all_tables += summary["tables"]
         dataset_rows.append({
-            "key": item.key, "dataset": str(item.dataset), "title": item.title, "department": item.department,
-            "organization": str(item.organization), "year": item.year, "kind": item.kind, "region": item.region,
-            "graph": str(item.graph_name), "quality_graph": str(item.quality_graph_name),
-            "source": {"name": source.name, "sha256": source.sha256, "media_type": source.media_type,
-                       "byte_size": source.byte_size, "text": f"sources/{source.sha256}.txt"},
-            "triples": stats.triples, "observations": observations,
-            "violations": item.violations, "warnings": item.warnings,
+            "key": key, "dataset": info["dataset"], "title": info["title"], "department": info["department"],
+            "organization": info["organization"], "year": info["year"], "kind": info["kind"],
+            "region": info["region"], "graph": info["graph_name"], "quality_graph": info["quality_graph_name"],
+            "source": {"name": info["source_name"], "sha256": info["source_sha256"],
+                       "media_type": info["source_media_type"], "byte_size": info["source_byte_size"],
+                       "text": f"sources/{info['source_sha256']}.txt"},
+            "triples": summary["quads"], "observations": summary["observations"],
+            "violations": info["violations"], "warnings": info["warnings"],
         })
-    whole_dumps = tuple(_write_dump(dumps_dir, WHOLE_KEY, syntax, data) for syntax in WHOLE_DUMP_SYNTAXES)
-    all_dumps += whole_dumps
 
-    catalog = catalog_graph(settings, entries, GraphStats.of(data), whole_dumps)
-    catalog_quads = _to_quads(catalog, str(minter.catalog_graph()))
+    parts = [*disclosures, *graphs]
+    whole_dumps = []
+    nq_digest = None
+    for syntax in WHOLE_DUMP_SYNTAXES:
+        path = dumps_dir / f"{WHOLE_KEY}.{syntax.extension}"
+        size, digest = _concatenate(path, (part.file(syntax.name) for part in parts))
+        zipped_size, zipped = _concatenate(path.with_name(path.name + ".gz"),
+                                           (part.file(syntax.name, zipped=True) for part in parts))
+        if syntax is NQUADS:
+            nq_digest = digest
+        whole_dumps.append(DumpFile(WHOLE_KEY, syntax, f"dumps/{path.name}", size, digest.hexdigest(),
+                                    zipped_size, zipped.hexdigest()))
+    all_dumps += whole_dumps
+    assert nq_digest is not None, "N-Quads is a whole-release dump syntax"
+
+    catalog = catalog_graph(settings, entries, _whole_stats(parts), tuple(whole_dumps))
+    catalog_quads = canonical(_to_quads(catalog, str(minter.catalog_graph())), "catalog")
+    catalog_nq = written(ox.serialize(catalog_quads, format=ox.RdfFormat.N_QUADS))
+    catalog_nt = written(ox.serialize([q.triple for q in catalog_quads], format=ox.RdfFormat.N_TRIPLES))
     # The catalogue files harvesters fetch also say when this release was issued. Only the files: kg.nq (and so
     # the version) stays free of dates, and a rebuild of the same data keeps the release, and the date, it had.
     dated = _dated(catalog, minter.catalog(), built.date())
-    dated.serialize(release_dir / "catalog.ttl", format="turtle", encoding="utf-8")
+    dated_triples = sorted({q.triple for q in _to_quads(dated, str(minter.catalog_graph()))}, key=str)
+    (release_dir / "catalog.ttl").write_bytes(
+        written(ox.serialize(dated_triples, format=ox.RdfFormat.TURTLE, prefixes=used_prefixes(dated_triples))))
     # The store gives literals back in canonical form (nonNegativeInteger → integer), which DCAT-AP refuses:
     # the catalogue is served from this file, exactly as written.
-    dated_triples = {q.triple for q in _to_quads(dated, str(minter.catalog_graph()))}
-    (release_dir / CATALOG_NT).write_bytes(
-        written(ox.serialize(sorted(dated_triples, key=str), format=ox.RdfFormat.N_TRIPLES)))
+    (release_dir / CATALOG_NT).write_bytes(written(ox.serialize(dated_triples, format=ox.RdfFormat.N_TRIPLES)))
 
-    lines = _nquads_lines([*data, *catalog_quads])
-    kg_bytes = b"".join(line + b"\n" for line in lines)
-    (release_dir / "kg.nq").write_bytes(kg_bytes)
-    version = hashlib.sha256(kg_bytes).hexdigest()[:16]
+    # kg.nq: all.nq and the catalogue graph (copied, not read again: the version is the hash of both)
+    kg_path = release_dir / "kg.nq"
+    shutil.copyfile(dumps_dir / f"{WHOLE_KEY}.nq", kg_path)
+    with open(kg_path, "ab") as handle:
+        handle.write(catalog_nq)
+    kg_digest = nq_digest.copy()
+    kg_digest.update(catalog_nq)
+    kg_bytes = kg_path.stat().st_size
+    version = kg_digest.hexdigest()[:16]
 
-    load_store(release_dir / "store", release_dir / "kg.nq")
+    graph_sizes: dict[str, int] = {}
+    for part in parts:
+        graph_sizes.update(part.summary["graphs"])
+    graph_sizes[str(minter.catalog_graph())] = len(catalog_quads)
+    graph_sizes = dict(sorted(graph_sizes.items()))
+    store_dir = release_dir / "store"
+    if previous is None or not update_store(store_dir, previous, disclosures, graphs, catalog_nq):
+        load_store(store_dir, kg_path, (part.file("nt") for part in parts), catalog_nt)
     index_release(release_dir, dataset_rows)  # search.sqlite: the search box and the indexes read it
 
-    graph_sizes: dict[str, int] = {name: len(quads) for name, quads in sorted(by_graph.items())}
-    graph_sizes[str(minter.catalog_graph())] = len(set(catalog_quads))
     manifest: dict[str, Any] = {
         "version": version,
         "build_time": built.isoformat(),
         "generator": f"kg-publisher {__version__}",
         "base_iri": settings.base_iri,
-        "triples": len(lines),
-        "kg": {"path": "kg.nq", "bytes": len(kg_bytes), "sha256": hashlib.sha256(kg_bytes).hexdigest()},
+        "triples": sum(graph_sizes.values()),
+        "kg": {"path": "kg.nq", "bytes": kg_bytes, "sha256": kg_digest.hexdigest()},
         "graphs": graph_sizes,
         "catalog_graph": str(minter.catalog_graph()),
         "vocabulary_graph": str(minter.vocabulary_graph()),
@@ -194,7 +331,10 @@ def write_release(release_dir: Path, disclosures: list[PublishedDisclosure], voc
             "path": dump.path, "bytes": dump.byte_size, "sha256": dump.sha256,
             "gzip": {"path": dump.path + ".gz", "bytes": dump.gzip_byte_size, "sha256": dump.gzip_sha256},
         } for dump in all_dumps],
-        "tables": [table.manifest_row() for table in all_tables],
+        "tables": all_tables,
+        # what the next release reads to update the store instead of loading it again (update_store)
+        "parts": {part.summary["info"]["key"]: part.summary["dumps"]["nq"]["sha256"] for part in disclosures},
+        "graph_parts": [part.summary["files"]["nq"]["sha256"] for part in graphs],
     }
     (release_dir / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     return manifest
@@ -205,7 +345,7 @@ def build_time() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-def load_store(store_dir: Path, nquads: Path) -> None:
+def load_store(store_dir: Path, nquads: Path, ntriples: Iterable[Path] = (), tail: bytes = b"") -> None:
     """Load a release's N-Quads into a pyoxigraph store whose default graph is the RDF merge of its named graphs.
 
     Engines that offer a "union default graph" (pyoxigraph's ``use_default_graph_as_union``, Oxigraph server's
@@ -213,14 +353,75 @@ def load_store(store_dir: Path, nquads: Path) -> None:
     ``COUNT(*)`` and ``SUM`` over the default graph count shared triples (code lists, organisations, the
     catalogue's copy of a dataset's title) twice. Stating the default graph as its own set of triples gives
     set semantics on every engine; a store is a set, so each triple is kept once whatever graphs repeat it.
+    The default graph is read from ``ntriples`` then ``tail`` (the same triples as N-Triples) when given, else
+    from ``nquads`` again.
     """
     store = ox.Store(str(store_dir))
     store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
-    store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
-                      for q in ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS))
+    ntriples = list(ntriples)
+    if ntriples or tail:
+        store.bulk_load(io.BufferedReader(_Chain(ntriples, tail)), format=ox.RdfFormat.N_TRIPLES,
+                        to_graph=ox.DefaultGraph())
+    else:
+        store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+                          for q in ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS))
     store.optimize()
     store.flush()
     del store
+
+
+#: An update of the previous store is tried when at most this share of the disclosures changed (else a load).
+UPDATE_SHARE = 0.2
+
+
+def update_store(store_dir: Path, previous: Path, disclosures: list[Part], graphs: list[Part],
+                 catalog_nq: bytes) -> bool:
+    """Make ``store_dir`` the previous release's store updated to this one: a copy of it (a RocksDB checkpoint:
+    hard links where it can) with the graphs of the disclosures that changed, came or went, and the catalogue,
+    taken out and put in again, the default graph (the merge of the named graphs) kept in step. False, with
+    nothing written, when the previous release cannot be updated so: another vocabulary or shapes graph, a
+    release made before releases listed their parts, more than :data:`UPDATE_SHARE` of the disclosures changed.
+    """
+    try:
+        before = json.loads((previous / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    old_parts, old_rows = before.get("parts"), {row["key"]: row for row in before.get("datasets", [])}
+    if (not isinstance(old_parts, dict) or before.get("graph_parts") != [p.summary["files"]["nq"]["sha256"]
+                                                                         for p in graphs]
+            or before.get("base_iri") is None or not (previous / "store").is_dir()):
+        return False
+    new = {part.summary["info"]["key"]: part for part in disclosures}
+    changed = [part for key, part in new.items() if old_parts.get(key) != part.summary["dumps"]["nq"]["sha256"]]
+    gone = [key for key in old_parts if key not in new]
+    if len(changed) + len(gone) > UPDATE_SHARE * max(len(new), 1):
+        return False
+    old_graphs = [name for key in [*gone, *(p.summary["info"]["key"] for p in changed)] if key in old_rows
+                  for name in (old_rows[key]["graph"], old_rows[key]["quality_graph"])]
+    old_graphs.append(before["catalog_graph"])
+    ox.Store.read_only(str(previous / "store")).backup(str(store_dir))
+    store = ox.Store(str(store_dir))
+    for name in old_graphs:
+        _drop_graph(store, ox.NamedNode(name))
+    for data in [*(part.file("nq").read_bytes() for part in changed), catalog_nq]:
+        quads = list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
+        store.extend(quads)
+        store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads)
+    store.flush()
+    del store
+    return True
+
+
+def _drop_graph(store: ox.Store, name: ox.NamedNode) -> None:
+    """Take one named graph out of ``store``, and out of the default graph each of its triples no other named graph
+    holds."""
+    triples = [quad.triple for quad in store.quads_for_pattern(None, None, None, name)]
+    store.remove_graph(name)
+    default = ox.DefaultGraph()
+    for triple in triples:
+        if not any(not isinstance(quad.graph_name, ox.DefaultGraph)
+                   for quad in store.quads_for_pattern(triple.subject, triple.predicate, triple.object)):
+            store.remove(ox.Quad(triple.subject, triple.predicate, triple.object, default))
 
 
 @dataclass(frozen=True)
@@ -260,7 +461,7 @@ class Release:
         return datetime.fromisoformat(str(self.manifest["build_time"]))
 
     def dump(self, file_name: str) -> dict[str, Any] | None:
-        """The manifest row of a dump file (``all.ttl`` or its ``.gz`` twin), or None."""
+        """The manifest row of a dump file (``all.nq`` or its ``.gz`` twin), or None."""
         for row in self.manifest["dumps"]:
             if row["path"] == f"dumps/{file_name}" or row["gzip"]["path"] == f"dumps/{file_name}":
                 return row
@@ -288,7 +489,7 @@ class Release:
         return next((row for row in self.manifest["datasets"] if row["key"] == key), None)
 
 
-__all__ = ["MANIFEST", "Release", "write_release"]
+__all__ = ["MANIFEST", "Part", "Release", "assemble_release", "write_release"]
 
 
 def _dated(catalog: Graph, catalog_iri: URIRef, day: date) -> Graph:

@@ -24,7 +24,7 @@ import pyoxigraph as ox
 from .evidence import findings_about
 from .figures import Figure, figures_of
 from .formats import CSV, TABLE_SYNTAXES, XLSX, TableSyntax
-from .model import PublishedDisclosure
+from .model import DisclosureInfo
 from .triples import QuadIndex, Triples
 
 #: Column name → what it holds (README "Data for spreadsheets" repeats this table).
@@ -73,7 +73,7 @@ class TableFile:
                 "path": self.path, "bytes": self.byte_size, "sha256": self.sha256}
 
 
-def figure_rows(triples: Triples, disclosure: PublishedDisclosure) -> list[dict[str, object]]:
+def figure_rows(triples: Triples, disclosure: DisclosureInfo) -> list[dict[str, object]]:
     """One row per figure of ``disclosure`` (document order), keyed by :data:`COLUMNS`."""
     figures = figures_of(triples, str(disclosure.dataset))
     sections: dict[str, str] = {}
@@ -88,7 +88,7 @@ def figure_rows(triples: Triples, disclosure: PublishedDisclosure) -> list[dict[
     return rows
 
 
-def _row(figure: Figure, disclosure: PublishedDisclosure, section: str, findings: int) -> dict[str, object]:
+def _row(figure: Figure, disclosure: DisclosureInfo, section: str, findings: int) -> dict[str, object]:
     row: dict[str, object] = {
         "department": disclosure.department, "year": disclosure.year, "kind": disclosure.kind,
         "section": section, "item": figure.label,
@@ -158,7 +158,7 @@ def _fixed_zip_times(data: bytes) -> bytes:
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
-def write_tables(dumps_dir: Path, disclosure: PublishedDisclosure, quads: list[ox.Quad]) -> tuple[TableFile, ...]:
+def write_tables(dumps_dir: Path, disclosure: DisclosureInfo, quads: list[ox.Quad]) -> tuple[TableFile, ...]:
     """Write ``dumps/{key}.csv`` and ``.xlsx`` from the disclosure's quads (its facts and its quality report)."""
     rows = figure_rows(QuadIndex(quads), disclosure)
     written = []

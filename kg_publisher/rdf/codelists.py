@@ -13,13 +13,14 @@ from collections.abc import Iterable, Mapping
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
-from rdflib.query import ResultRow
-from rdflib.term import Identifier, Node
+from rdflib.term import Node
 
 from ..codelists import LEVELS, LEVELS_EN, CodeList
 from ..iris import code, code_scheme
 from ..vocab import BGT, QB, XKOS, bind_prefixes
 
+#: Notations of totals, which no scheme lists.
+_TOTALS = (Literal("_T"), Literal("_Z"))
 #: scheme key → (CSV name, title, English title, official source)
 CLASSIFICATIONS: dict[str, tuple[str, str, str, str]] = {
     "func": ("func", "支出功能分类科目", "functional classification of expenditure",
@@ -113,21 +114,20 @@ def classification_graph(year: int, printed: Mapping[str, Iterable[tuple[str, st
     return graph
 
 
-_PRINTED_CODES = """
-    SELECT DISTINCT ?property ?notation ?label WHERE {
-        ?obs a qb:Observation ; ?property ?concept ; bgt:printedLabel ?label .
-        VALUES ?property { bgt:functionalClassification bgt:economicClassification }
-        ?concept skos:notation ?notation .
-        FILTER (?notation NOT IN ("_T", "_Z"))
-    }"""
-
-
 def printed_codes(disclosure: Graph) -> dict[str, list[tuple[str, str]]]:
     """The (code, row label) pairs a disclosure graph's observations use, per classification key,
-    so the year's schemes can be extended by what the document prints."""
-    keys: dict[Identifier, str] = {BGT.functionalClassification: "func", BGT.economicClassification: "econ-dept"}
+    so the year's schemes can be extended by what the document prints: each observation's printed label with the
+    notation of its functional or economic class (totals ``_T`` and ``_Z`` left out)."""
+    keys: dict[Node, str] = {BGT.functionalClassification: "func", BGT.economicClassification: "econ-dept"}
     printed: dict[str, list[tuple[str, str]]] = {"func": [], "econ-dept": []}
-    for row in disclosure.query(_PRINTED_CODES, initNs={"qb": QB, "bgt": BGT, "skos": SKOS}):
-        assert isinstance(row, ResultRow)  # a SELECT gives rows
-        printed[keys[row.property]].append((str(row.notation), str(row.label)))
+    for obs in disclosure.subjects(RDF.type, QB.Observation):
+        labels = [str(label) for label in disclosure.objects(obs, BGT.printedLabel)]
+        if not labels:
+            continue
+        for prop, key in keys.items():
+            for concept in disclosure.objects(obs, prop):
+                for notation in disclosure.objects(concept, SKOS.notation):
+                    if notation in _TOTALS:
+                        continue
+                    printed[key] += [(str(notation), label) for label in labels]
     return {key: sorted(set(pairs)) for key, pairs in printed.items()}

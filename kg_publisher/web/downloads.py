@@ -1,7 +1,7 @@
 """``/dumps/<file>``: the release's dump files, with their checksums as ETags, conditional GET and HEAD.
 
-``all.ttl`` answers gzip-compressed (``Content-Encoding: gzip``) when the client accepts it, from the ``.gz``
-twin written at build time; ``all.ttl.gz`` is that twin as a file (``application/gzip``).
+``all.trig`` answers gzip-compressed (``Content-Encoding: gzip``) when the client accepts it, from the ``.gz``
+twin written at build time; ``all.trig.gz`` is that twin as a file (``application/gzip``).
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ import gzip
 import hashlib
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
 from rdflib import Graph, Literal, URIRef
@@ -60,7 +61,7 @@ def test_catalogue_formats(client: FlaskClient, accept: str, fmt: str) -> None:
     assert response.mimetype == accept and response.headers["Content-Location"].startswith("/catalog.")
     assert any(Graph().parse(data=response.data, format=fmt).subjects(RDF.type, DCAT.Catalog))
     html = client.get("/catalog", headers={"Accept": "text/html"})
-    assert html.mimetype == "text/html" and b"dumps/all.ttl" in html.data
+    assert html.mimetype == "text/html" and b"dumps/all.trig" in html.data
 
 
 def test_void_sitemap_robots(client: FlaskClient, release: Release) -> None:
@@ -76,33 +77,53 @@ def test_void_sitemap_robots(client: FlaskClient, release: Release) -> None:
 
 
 def test_dumps_parse_and_match_their_checksums(client: FlaskClient, release: Release) -> None:
-    formats = {"ttl": "turtle", "nt": "nt", "nq": "nquads", "trig": "trig", "jsonld": "json-ld"}
-    for dump in release.manifest["dumps"]:
-        if dump["dataset"] != "all":
-            continue
+    """The whole-release dumps (N-Quads and TriG, the syntaxes that keep graph names) hold every graph but the
+    catalogue, each quad once."""
+    whole = {dump["format"]: dump for dump in release.manifest["dumps"] if dump["dataset"] == "all"}
+    assert sorted(whole) == ["nq", "trig"]
+    expected = sum(size for name, size in release.manifest["graphs"].items()
+                   if name != release.manifest["catalog_graph"])
+    for fmt, dump in whole.items():
         name = Path(dump["path"]).name
         response = client.get(f"/dumps/{name}")
         assert response.status_code == 200 and response.mimetype == dump["media_type"]
         assert hashlib.sha256(response.data).hexdigest() == dump["sha256"] == response.headers["ETag"].strip('"')
-        if dump["format"] in ("ttl", "nt"):
-            assert len(Graph().parse(data=response.data, format=formats[dump["format"]])) > 0
+        syntax = ox.RdfFormat.N_QUADS if fmt == "nq" else ox.RdfFormat.TRIG
+        quads = ox.Dataset(ox.parse(response.data, format=syntax))
+        assert len(quads) == expected > 0
+        assert not any(q.graph_name.value == release.manifest["catalog_graph"] for q in quads)
+
+
+def test_whole_dumps_are_the_disclosures_dumps_one_after_the_other(release: Release) -> None:
+    """all.nq is each disclosure's N-Quads dump (by key) followed by the vocabulary and the shapes graphs; its
+    gzip twin is the disclosures' gzip files one after the other (gzip members), and gives the same bytes."""
+    dumps = release.path / "dumps"
+    whole = (dumps / "all.nq").read_bytes()
+    keys = sorted(row["key"] for row in release.manifest["datasets"])
+    disclosures = b"".join((dumps / f"{key}.nq").read_bytes() for key in keys)
+    assert whole.startswith(disclosures) and len(whole) > len(disclosures)
+    assert gzip.decompress((dumps / "all.nq.gz").read_bytes()) == whole
+    assert gzip.decompress((dumps / "all.trig.gz").read_bytes()) == (dumps / "all.trig").read_bytes()
+    kg = (release.path / "kg.nq").read_bytes()
+    assert kg.startswith(whole) and release.manifest["catalog_graph"].encode() in kg[len(whole):]
 
 
 def test_dump_conditional_get_head_and_gzip(client: FlaskClient, release: Release) -> None:
-    dump = next(d for d in release.manifest["dumps"] if d["dataset"] == "all" and d["format"] == "ttl")
-    first = client.get("/dumps/all.ttl")
+    dump = next(d for d in release.manifest["dumps"] if d["dataset"] == "all" and d["format"] == "trig")
+    first = client.get("/dumps/all.trig")
     assert first.headers["Last-Modified"] and first.headers["ETag"]
-    assert client.get("/dumps/all.ttl", headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
-    assert client.get("/dumps/all.ttl", headers={
+    assert client.get("/dumps/all.trig", headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    assert client.get("/dumps/all.trig", headers={
         "If-Modified-Since": first.headers["Last-Modified"]}).status_code == 304
-    head = client.head("/dumps/all.ttl")
+    head = client.head("/dumps/all.trig")
     assert head.status_code == 200 and int(head.headers["Content-Length"]) == dump["bytes"] and head.data == b""
-    zipped = client.get("/dumps/all.ttl", headers={"Accept-Encoding": "gzip"})
+    zipped = client.get("/dumps/all.trig", headers={"Accept-Encoding": "gzip"})
     assert zipped.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in zipped.headers["Vary"]
     assert gzip.decompress(zipped.data) == first.data
-    file = client.get("/dumps/all.ttl.gz")
+    file = client.get("/dumps/all.trig.gz")
     assert file.mimetype == "application/gzip" and gzip.decompress(file.data) == first.data
     assert client.get("/dumps/none.ttl").status_code == 404
+    assert client.get("/dumps/all.ttl").status_code == 404  # the whole release as triples only would merge graphs
 
 
 def test_pages_are_compressed_and_cors_enabled(client: FlaskClient) -> None:
@@ -127,7 +148,12 @@ def test_release_is_deterministic(tmp_path: Path) -> None:
     assert manifests[0]["version"] == manifests[1]["version"]
     assert (tmp_path / "one" / "kg.nq").read_bytes() == (tmp_path / "two" / "kg.nq").read_bytes()
     lines = (tmp_path / "one" / "kg.nq").read_bytes().splitlines()
-    assert lines == sorted(lines)
+    by_graph: dict[bytes, list[bytes]] = {}
+    for line in lines:  # each graph's lines together, sorted
+        by_graph.setdefault(line.rsplit(b" ", 2)[-2], []).append(line)
+    assert sum(len(group) for group in by_graph.values()) == len(lines) and len(by_graph) >= 4
+    assert all(group == sorted(group) for group in by_graph.values())
+    assert lines == [line for group in by_graph.values() for line in group]
     text = (tmp_path / "one" / "sources").glob("*.txt")
     assert any("收入预算819.82万元" in path.read_text(encoding="utf-8") for path in text)
 

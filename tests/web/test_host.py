@@ -84,7 +84,7 @@ def test_with_public_url_every_absolute_url_starts_with_it(public_client: FlaskC
     sd = Graph().parse(data=public_client.get("/sparql.ttl", headers=evil).data, format="turtle")
     assert {str(o) for o in sd.objects(None, URIRef("http://www.w3.org/ns/sparql-service-description#endpoint"))} \
         == {f"{PUBLIC}sparql"}
-    dump = public_client.get("/dumps/all.nt", headers=evil)
+    dump = public_client.get("/dumps/all.nq", headers=evil)
     assert dump.headers["Link"] == f'<{PUBLIC}catalog>; rel="describedby"'
     catalogue = Graph().parse(data=public_client.get("/catalog.ttl", headers=evil).data, format="turtle")
     downloads = {str(o) for o in catalogue.objects(None, DCAT.downloadURL)}
@@ -132,7 +132,7 @@ def test_served_on_loopback_the_catalogue_points_at_loopback(client: FlaskClient
     for cls in (DCAT.Dataset, DCAT.Distribution, DCAT.DataService, DCAT.Catalog):
         assert all(str(s).startswith(base) for s in catalogue.subjects(RDF.type, cls)), cls
     assert URIRef(base + "sparql") in set(catalogue.subjects(RDF.type, DCAT.DataService))
-    assert f'href="{root}dumps/all.ttl"' in client.get(
+    assert f'href="{root}dumps/all.trig"' in client.get(
         "/catalog.html", headers={"Host": "127.0.0.1:8000"}).get_data(as_text=True)
 
 

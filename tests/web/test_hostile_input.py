@@ -32,7 +32,7 @@ ROUTES = {
     "service description": "/sparql",
     "service document": "/sparql.ttl",
     "query": "/sparql?query=ASK%7B%7D",
-    "dump": "/dumps/all.ttl",
+    "dump": "/dumps/all.trig",
     "resource": DATASET,
     "resource document": f"{DATASET}.ttl",
     "vocabulary": "/def",

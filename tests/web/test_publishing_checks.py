@@ -60,8 +60,8 @@ def sample(release: Release) -> dict[str, str]:
     """One IRI per kind of subject under the base (whole-release dump + catalogue graph), kind → IRI."""
     base = release.manifest["base_iri"]
     subjects: set[str] = set()
-    for path in (release.path / "dumps" / "all.nt", release.path / "catalog.nt"):
-        for quad in ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES):
+    for path in (release.path / "dumps" / "all.nq", release.path / "catalog.nt"):
+        for quad in ox.parse(path=str(path)):
             if isinstance(quad.subject, ox.NamedNode) and quad.subject.value.startswith(base):
                 subjects.add(quad.subject.value)
     groups: dict[str, list[str]] = defaultdict(list)
