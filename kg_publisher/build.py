@@ -343,23 +343,25 @@ def _classification_graph(year: int, printed_json: str) -> Graph:
     return classification_graph(year, printed)
 
 
-def _part_id(source_name: str, earlier: dict[str, Any] | None) -> str:
-    """What a disclosure's part depends on besides its entry: its file name, the year before it is compared with."""
-    return hashlib.sha256(json.dumps([source_name, earlier], sort_keys=True, ensure_ascii=False)
-                          .encode()).hexdigest()[:16]
+def _part_id(source_name: str, earlier: dict[str, Any] | None, settings: Settings) -> str:
+    """What a disclosure's part depends on besides its entry: its file name, the year before it is compared with,
+    the settings (its catalogue entry names the publisher, the licence …)."""
+    return hashlib.sha256(json.dumps([source_name, earlier, dict(settings.values)], sort_keys=True,
+                                     ensure_ascii=False, default=str).encode()).hexdigest()[:16]
 
 
 #: Besides part.json: what cross-year checks added to a part's counts of findings.
 _ADDED = "added.json"
 
 
-def _make_part(doc: _Doc, earlier: dict[str, Any] | None, base_iri: str, out: Path) -> Path:
+def _make_part(doc: _Doc, earlier: dict[str, Any] | None, settings: Settings, out: Path) -> Path:
     """Write the part of a published document (its outputs for a release) into its entry; its folder.
 
     ``earlier`` is the disclosure of the year before (its dataset, year and :class:`YearFigures`): the checks of
     this disclosure's statements about that year go into its graph, their findings into its quality report.
     """
     assert doc.meta is not None
+    base_iri = settings.base_iri
     cache_ = _Cache(out, base_iri)
     _, _, vocabulary = _worker_context(base_iri)
     meta, entry = doc.meta, cache_.entry(doc.sha256)
@@ -387,10 +389,10 @@ def _make_part(doc: _Doc, earlier: dict[str, Any] | None, base_iri: str, out: Pa
         source_name=doc.path.name, source_sha256=source["sha256"], source_media_type=source["media_type"],
         source_byte_size=source["byte_size"])
     staging = Path(tempfile.mkdtemp(prefix=".part-", dir=entry))
-    final = cache_.part(doc.sha256, _part_id(doc.path.name, earlier))
+    final = cache_.part(doc.sha256, _part_id(doc.path.name, earlier, settings))
     try:
         write_disclosure_part(staging, info, facts, quality, (entry / "source.txt").read_text(encoding="utf-8"),
-                              (entry / "records.json").read_text(encoding="utf-8"))
+                              (entry / "records.json").read_text(encoding="utf-8"), settings)
         (staging / _ADDED).write_text(json.dumps(added), encoding="utf-8")
         _seal(staging, final)
     except BaseException:
@@ -601,10 +603,10 @@ def _build(paths: list[Path], out: Path, settings: Settings,
     todo = []
     for entry in published:
         doc = entry.doc
-        folder = cache_.part(doc.sha256, _part_id(doc.path.name, earlier.get(doc.sha256)))
+        folder = cache_.part(doc.sha256, _part_id(doc.path.name, earlier.get(doc.sha256), settings))
         entry.part = _read_part(folder)
         if entry.part is None:
-            todo.append((doc.path, partial(_make_part, doc, earlier.get(doc.sha256), base_iri, out)))
+            todo.append((doc.path, partial(_make_part, doc, earlier.get(doc.sha256), settings, out)))
     made = dict(zip([path for path, _ in todo], workers.run(todo, progress, PROGRESS_LABELS[1]), strict=True))
     for entry in published:
         if entry.part is None:

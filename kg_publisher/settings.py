@@ -225,6 +225,8 @@ class Settings:
     sources: Mapping[str, str] = field(default_factory=dict)
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name in ("values", "sources"):  # not set yet (unpickling): no setting
+            raise AttributeError(name)
         try:
             return self.values[name]
         except KeyError:

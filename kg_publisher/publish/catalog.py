@@ -154,8 +154,12 @@ class DatasetEntry:
 
 
 def catalog_graph(settings: Settings, datasets: list[DatasetEntry], whole_stats: GraphStats,
-                  whole_dumps: tuple[DumpFile, ...]) -> Graph:
-    """DCAT-AP 3 catalogue plus VoID statistics of everything in the release."""
+                  whole_dumps: tuple[DumpFile, ...], describe_datasets: bool = True) -> Graph:
+    """DCAT-AP 3 catalogue plus VoID statistics of everything in the release.
+
+    With ``describe_datasets=False`` each dataset is only listed (in the catalogue, the whole dataset, the service
+    and its series), its description left to :func:`dataset_catalog_graph` (written once per disclosure, with its
+    part: the release adds the two)."""
     minter = IriMinter(settings.base_iri)
     g = Graph()
     for prefix in ("dcat", "dct", "foaf", "vcard", "void", "spdx", "skos", "xsd", "sd", "qb"):
@@ -210,40 +214,11 @@ def catalog_graph(settings: Settings, datasets: list[DatasetEntry], whole_stats:
     g.add((whole, VOID.uriSpace, Literal(f"{settings.base_iri}id/")))
 
     for entry in datasets:
-        ds = entry.dataset
-        g.add((catalog, DCAT.dataset, ds))
-        g.add((whole, VOID.subset, ds))
-        _dataset_common(g, minter, ds, settings, contact, entry.organization, licence)
-        g.add((entry.organization, RDF.type, FOAF.Agent))
-        g.add((entry.organization, FOAF.name, Literal(entry.department, lang="zh")))
-        zh_kind, en_kind = KIND_TITLES.get(entry.kind, (entry.kind, entry.kind))
-        g.add((ds, DCTERMS.identifier, Literal(entry.key)))
-        titles = entry.titles or (Literal(entry.title, lang="zh"),
-                                  Literal(f"{entry.year} {en_kind} of {entry.department}", lang="en"))
-        descriptions = entry.descriptions or (
-            Literal(f"{entry.department}{entry.year}年{zh_kind}公开文件（{entry.source_name}）中的金额及其说明、"
-                    "职责、名词解释，每项注明原文位置。", lang="zh"),
-            Literal(f"Amounts, statements, duties and glossary terms read from the {entry.year} {en_kind} "
-                    f"disclosure of {entry.department} ({entry.source_name}), each with its source span.", lang="en"))
-        for title in titles:
-            g.add((ds, DCTERMS.title, title))
-        for description in descriptions:
-            g.add((ds, DCTERMS.description, description))
-        g.add((ds, DCAT.keyword, Literal(zh_kind, lang="zh")))
-        g.add((ds, DCAT.keyword, Literal(entry.department, lang="zh")))
-        if entry.region:
-            g.add((ds, DCAT.keyword, Literal(entry.region, lang="zh")))
-        g.add((ds, DCTERMS.temporal, _period(g, minter, entry.year)))
-        # The disclosure document: its checksum pins the exact bytes every span points into.
-        g.add((ds, DCTERMS.relation, entry.source))
-        g.add((entry.source, RDF.type, FOAF.Document))
-        g.add((entry.source, DCTERMS.title, Literal(entry.source_name)))
-        g.add((entry.source, DCTERMS.format, Literal(entry.source_media_type)))
-        _checksum(g, minter.checksum(entry.source_sha256), entry.source, entry.source_sha256)
-        _distributions(g, minter, ds, entry.key, entry.dumps, licence, service)
-        _table_distributions(g, minter, ds, entry.tables, licence)
-        _void(g, minter, ds, entry.stats, entry.dumps, settings)
-        g.add((service, DCAT.servesDataset, ds))
+        g.add((catalog, DCAT.dataset, entry.dataset))
+        g.add((whole, VOID.subset, entry.dataset))
+        g.add((service, DCAT.servesDataset, entry.dataset))
+        if describe_datasets:
+            _describe(g, minter, settings, entry)
 
     _series(g, minter, catalog, datasets, contact, licence)
 
@@ -263,6 +238,48 @@ def catalog_graph(settings: Settings, datasets: list[DatasetEntry], whole_stats:
     g.add((SPARQL_PROTOCOL, RDF.type, DCTERMS.Standard))
     _controlled_vocabulary_terms(g, licence, base)
     return g
+
+
+def dataset_catalog_graph(settings: Settings, entry: DatasetEntry) -> Graph:
+    """What the catalogue says about one disclosure's dataset, but its place in the catalogue and its series."""
+    g = Graph()
+    _describe(g, IriMinter(settings.base_iri), settings, entry)
+    return g
+
+
+def _describe(g: Graph, minter: IriMinter, settings: Settings, entry: DatasetEntry) -> None:
+    contact, licence, service = minter.contact_point(), URIRef(settings.licence), minter.sparql_service()
+    ds = entry.dataset
+    _dataset_common(g, minter, ds, settings, contact, entry.organization, licence)
+    g.add((entry.organization, RDF.type, FOAF.Agent))
+    g.add((entry.organization, FOAF.name, Literal(entry.department, lang="zh")))
+    zh_kind, en_kind = KIND_TITLES.get(entry.kind, (entry.kind, entry.kind))
+    g.add((ds, DCTERMS.identifier, Literal(entry.key)))
+    titles = entry.titles or (Literal(entry.title, lang="zh"),
+                              Literal(f"{entry.year} {en_kind} of {entry.department}", lang="en"))
+    descriptions = entry.descriptions or (
+        Literal(f"{entry.department}{entry.year}年{zh_kind}公开文件（{entry.source_name}）中的金额及其说明、"
+                "职责、名词解释，每项注明原文位置。", lang="zh"),
+        Literal(f"Amounts, statements, duties and glossary terms read from the {entry.year} {en_kind} "
+                f"disclosure of {entry.department} ({entry.source_name}), each with its source span.", lang="en"))
+    for title in titles:
+        g.add((ds, DCTERMS.title, title))
+    for description in descriptions:
+        g.add((ds, DCTERMS.description, description))
+    g.add((ds, DCAT.keyword, Literal(zh_kind, lang="zh")))
+    g.add((ds, DCAT.keyword, Literal(entry.department, lang="zh")))
+    if entry.region:
+        g.add((ds, DCAT.keyword, Literal(entry.region, lang="zh")))
+    g.add((ds, DCTERMS.temporal, _period(g, minter, entry.year)))
+    # The disclosure document: its checksum pins the exact bytes every span points into.
+    g.add((ds, DCTERMS.relation, entry.source))
+    g.add((entry.source, RDF.type, FOAF.Document))
+    g.add((entry.source, DCTERMS.title, Literal(entry.source_name)))
+    g.add((entry.source, DCTERMS.format, Literal(entry.source_media_type)))
+    _checksum(g, minter.checksum(entry.source_sha256), entry.source, entry.source_sha256)
+    _distributions(g, minter, ds, entry.key, entry.dumps, licence, service)
+    _table_distributions(g, minter, ds, entry.tables, licence)
+    _void(g, minter, ds, entry.stats, entry.dumps, settings)
 
 
 def _series(g: Graph, minter: IriMinter, catalog: URIRef, datasets: list[DatasetEntry], contact: URIRef,

@@ -17,6 +17,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
@@ -24,14 +25,17 @@ from typing import Any
 
 import numpy as np
 import pyoxigraph as ox
+from rdflib import Literal, URIRef
 
+from ..iris import IriMinter
+from ..settings import Settings
 from ..vocab import PREFIXES, QB
-from .catalog import GraphStats
-from .formats import DUMP_SYNTAXES, JSONLD, NQUADS, NTRIPLES, TRIG, TURTLE, RdfSyntax, written
+from .catalog import DatasetEntry, DumpFile, GraphStats, dataset_catalog_graph
+from .formats import DUMP_SYNTAXES, JSONLD, NQUADS, NTRIPLES, TABLE_SYNTAXES, TRIG, TURTLE, RdfSyntax, written
 from .jsonld import compact_jsonld
 from .model import DisclosureInfo
 from .serialize import serialize_triples
-from .spreadsheet import write_tables
+from .spreadsheet import TableFile, write_tables
 
 PART_JSON = "part.json"
 #: Hash files of a part: sorted distinct uint64 (little-endian) of each kind of term.
@@ -39,6 +43,8 @@ TERM_FILES = ("subjects.u64", "entities.u64", "objects.u64")
 SOURCE_TEXT = "source.txt"
 RECORDS = "records.json"
 REPORT = "report.ttl"
+#: A disclosure's description in the catalogue (N-Triples lines, sorted).
+CATALOG_PART = "catalog.nt"
 _PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _TITLE, _DESCRIPTION = "http://purl.org/dc/terms/title", "http://purl.org/dc/terms/description"
@@ -135,7 +141,7 @@ def write_graph_part(folder: Path, name: str, graph_name: str, ntriples: bytes) 
 
 
 def write_disclosure_part(folder: Path, info: DisclosureInfo, facts: bytes, quality: bytes, source_text: str,
-                          records_json: str | None) -> dict[str, Any]:
+                          records_json: str | None, settings: Settings) -> dict[str, Any]:
     """The part of one disclosure: ``facts`` and ``quality`` (its two graphs, as N-Triples) canonicalised
     together; its dumps (``{key}.{ttl,nt,nq,trig,jsonld}`` + ``.gz``), spreadsheets, source text, records, quality
     report (Turtle) and catalogue entry."""
@@ -167,7 +173,11 @@ def write_disclosure_part(folder: Path, info: DisclosureInfo, facts: bytes, qual
         "titles": _literals(in_facts, info.dataset, _TITLE),
         "descriptions": _literals(in_facts, info.dataset, _DESCRIPTION),
         "records": RECORDS if records_json is not None else None,
+        "catalog": CATALOG_PART,
     }
+    catalog = dataset_catalog_graph(settings, dataset_entry(summary, settings.base_iri))
+    (folder / CATALOG_PART).write_bytes(b"".join(
+        line + b"\n" for line in sorted(set(ntriples_lines(catalog.serialize(format="nt", encoding="utf-8"))))))
     _write_terms(folder, quads)
     (folder / PART_JSON).write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
     return summary
@@ -183,6 +193,42 @@ def _literals(quads: list[ox.Quad], subject: str, predicate: str) -> list[list[s
             datatype = None if value.language or value.datatype.value == _XSD_STRING else value.datatype.value
             found.add((value.value, value.language or "", datatype or ""))
     return [[value, language or None, datatype or None] for value, language, datatype in sorted(found)]
+
+
+def dataset_entry(summary: dict[str, Any], base_iri: str) -> DatasetEntry:
+    """What the catalogue says about the disclosure of a part (its ``part.json``)."""
+    info, minter = summary["info"], IriMinter(base_iri)
+    stats = summary["stats"]
+    dumps = tuple(_dump_file(info["key"], syntax, summary["dumps"][syntax.name]) for syntax in DUMP_SYNTAXES)
+    tables = tuple(TableFile(row["dataset"], next(s for s in TABLE_SYNTAXES if s.name == row["format"]),
+                             row["path"], row["bytes"], row["sha256"]) for row in summary["tables"])
+    return DatasetEntry(
+        key=info["key"], dataset=URIRef(info["dataset"]), title=info["title"], department=info["department"],
+        organization=URIRef(info["organization"]), year=info["year"], kind=info["kind"], region=info["region"],
+        source=minter.source(info["source_sha256"]), source_name=info["source_name"],
+        source_sha256=info["source_sha256"], source_media_type=info["source_media_type"],
+        observations=summary["observations"],
+        stats=GraphStats(stats["triples"], stats["entities"], stats["distinct_subjects"], stats["distinct_objects"],
+                         stats["properties"], Counter(stats["classes"]), frozenset(stats["vocabularies"])),
+        dumps=dumps, tables=tables,
+        titles=tuple(_literal(row) for row in summary["titles"]),
+        descriptions=tuple(_literal(row) for row in summary["descriptions"]))
+
+
+def _literal(row: list[str | None]) -> Literal:
+    value, language, datatype = row
+    return Literal(value, lang=language) if language else Literal(value, datatype=datatype and URIRef(datatype))
+
+
+def _dump_file(key: str, syntax: RdfSyntax, row: dict[str, Any]) -> DumpFile:
+    return DumpFile(key, syntax, f"dumps/{key}.{syntax.extension}", row["bytes"], row["sha256"],
+                    row["gzip"]["bytes"], row["gzip"]["sha256"])
+
+
+def ntriples_lines(ntriples: bytes) -> list[bytes]:
+    """N-Triples as pyoxigraph writes them, line by line (one way of writing each triple, so lines compare)."""
+    triples = [quad.triple for quad in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)]
+    return written(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)).splitlines()
 
 
 def read_part(folder: Path) -> dict[str, Any]:

@@ -44,12 +44,21 @@ from ..errors import BuildError
 from ..iris import IriMinter
 from ..settings import Settings
 from .catalog import WHOLE_KEY, DatasetEntry, DumpFile, GraphStats, catalog_graph, vocabularies
-from .document import SOURCE_TEXT, TERM_FILES, canonical, quads_of, read_part, write_disclosure_part, write_graph_part
-from .formats import DUMP_SYNTAXES, NQUADS, TABLE_SYNTAXES, WHOLE_DUMP_SYNTAXES, RdfSyntax, written
+from .document import (
+    CATALOG_PART,
+    SOURCE_TEXT,
+    TERM_FILES,
+    dataset_entry,
+    ntriples_lines,
+    quads_of,
+    read_part,
+    write_disclosure_part,
+    write_graph_part,
+)
+from .formats import DUMP_SYNTAXES, NQUADS, WHOLE_DUMP_SYNTAXES, written
 from .model import PublishedDisclosure
 from .search import index_release
 from .serialize import used_prefixes
-from .spreadsheet import TableFile
 
 MANIFEST = "manifest.json"
 CATALOG_NT = "catalog.nt"
@@ -101,7 +110,7 @@ def write_release(release_dir: Path, disclosures: list[PublishedDisclosure], voc
             folder = Path(tmp) / f"d{number}"
             write_disclosure_part(folder, item.info, item.graph.serialize(format="nt", encoding="utf-8"),
                                   item.quality_graph.serialize(format="nt", encoding="utf-8"), item.source.text,
-                                  None)
+                                  None, settings)
             parts.append(Part.read(folder))
         graphs = []
         for name, graph, graph_name in (("vocabulary", vocabulary, minter.vocabulary_graph()),
@@ -184,35 +193,6 @@ def _whole_stats(parts: list[Part]) -> GraphStats:
                       frozenset(vocabularies(predicates | set(classes))))
 
 
-def _entry(part: Part, minter: IriMinter) -> DatasetEntry:
-    summary, info = part.summary, part.summary["info"]
-    stats = summary["stats"]
-    dumps = tuple(_dump_file(info["key"], syntax, summary["dumps"][syntax.name]) for syntax in DUMP_SYNTAXES)
-    tables = tuple(TableFile(row["dataset"], next(s for s in TABLE_SYNTAXES if s.name == row["format"]),
-                             row["path"], row["bytes"], row["sha256"]) for row in summary["tables"])
-    return DatasetEntry(
-        key=info["key"], dataset=URIRef(info["dataset"]), title=info["title"], department=info["department"],
-        organization=URIRef(info["organization"]), year=info["year"], kind=info["kind"], region=info["region"],
-        source=minter.source(info["source_sha256"]), source_name=info["source_name"],
-        source_sha256=info["source_sha256"], source_media_type=info["source_media_type"],
-        observations=summary["observations"],
-        stats=GraphStats(stats["triples"], stats["entities"], stats["distinct_subjects"], stats["distinct_objects"],
-                         stats["properties"], Counter(stats["classes"]), frozenset(stats["vocabularies"])),
-        dumps=dumps, tables=tables,
-        titles=tuple(_literal(row) for row in summary["titles"]),
-        descriptions=tuple(_literal(row) for row in summary["descriptions"]))
-
-
-def _literal(row: list[str | None]) -> Literal:
-    value, language, datatype = row
-    return Literal(value, lang=language) if language else Literal(value, datatype=datatype and URIRef(datatype))
-
-
-def _dump_file(key: str, syntax: RdfSyntax, row: dict[str, Any]) -> DumpFile:
-    return DumpFile(key, syntax, f"dumps/{key}.{syntax.extension}", row["bytes"], row["sha256"],
-                    row["gzip"]["bytes"], row["gzip"]["sha256"])
-
-
 def assemble_release(release_dir: Path, disclosures: list[Part], graphs: list[Part], settings: Settings,
                      previous: Path | None = None) -> dict[str, Any]:
     """Write a release into ``release_dir`` from the parts of its ``disclosures`` and of its whole ``graphs``
@@ -251,7 +231,7 @@ def assemble_release(release_dir: Path, disclosures: list[Part], graphs: list[Pa
         _link(part.folder / SOURCE_TEXT, sources_dir / f"{info['source_sha256']}.txt")
         if summary.get("records"):
             _link(part.folder / summary["records"], records_dir / f"{key}.json")
-        entry = _entry(part, minter)
+        entry = dataset_entry(summary, settings.base_iri)
         entries.append(entry)
         all_dumps += entry.dumps
         all_tables += summary["tables"]
@@ -281,19 +261,31 @@ def assemble_release(release_dir: Path, disclosures: list[Part], graphs: list[Pa
     all_dumps += whole_dumps
     assert nq_digest is not None, "N-Quads is a whole-release dump syntax"
 
-    catalog = catalog_graph(settings, entries, _whole_stats(parts), tuple(whole_dumps))
-    catalog_quads = canonical(_to_quads(catalog, str(minter.catalog_graph())), "catalog")
-    catalog_nq = written(ox.serialize(catalog_quads, format=ox.RdfFormat.N_QUADS))
-    catalog_nt = written(ox.serialize([q.triple for q in catalog_quads], format=ox.RdfFormat.N_TRIPLES))
+    # The catalogue: its frame (the catalogue, the whole dataset, the service, the series) made here, each
+    # dataset's description taken from its part; every triple once, as pyoxigraph writes N-Triples lines.
+    frame = catalog_graph(settings, entries, _whole_stats(parts), tuple(whole_dumps), describe_datasets=False)
+    lines = set(ntriples_lines(frame.serialize(format="nt", encoding="utf-8")))
+    for part in disclosures:
+        lines.update((part.folder / CATALOG_PART).read_bytes().splitlines())
+    catalog_lines = sorted(lines)
+    in_catalog = f" <{minter.catalog_graph()}> .".encode()
+    catalog_nq = b"".join(line[:-2] + in_catalog + b"\n" for line in catalog_lines)
+    catalog_nt = b"".join(line + b"\n" for line in catalog_lines)
     # The catalogue files harvesters fetch also say when this release was issued. Only the files: kg.nq (and so
     # the version) stays free of dates, and a rebuild of the same data keeps the release, and the date, it had.
-    dated = _dated(catalog, minter.catalog(), built.date())
-    dated_triples = sorted({q.triple for q in _to_quads(dated, str(minter.catalog_graph()))}, key=str)
-    (release_dir / "catalog.ttl").write_bytes(
-        written(ox.serialize(dated_triples, format=ox.RdfFormat.TURTLE, prefixes=used_prefixes(dated_triples))))
+    day = ox.Literal(built.date().isoformat(), datatype=ox.NamedNode(str(XSD.date)))
+    catalog_iri = ox.NamedNode(str(minter.catalog()))
+    dated_lines = sorted({*catalog_lines, *written(ox.serialize(
+        [ox.Triple(catalog_iri, ox.NamedNode(str(DCTERMS.issued)), day),
+         ox.Triple(catalog_iri, ox.NamedNode(str(DCTERMS.modified)), day)],
+        format=ox.RdfFormat.N_TRIPLES)).splitlines()})
+    dated_nt = b"".join(line + b"\n" for line in dated_lines)
     # The store gives literals back in canonical form (nonNegativeInteger → integer), which DCAT-AP refuses:
     # the catalogue is served from this file, exactly as written.
-    (release_dir / CATALOG_NT).write_bytes(written(ox.serialize(dated_triples, format=ox.RdfFormat.N_TRIPLES)))
+    (release_dir / CATALOG_NT).write_bytes(dated_nt)
+    dated = [quad.triple for quad in ox.parse(dated_nt, format=ox.RdfFormat.N_TRIPLES)]
+    (release_dir / "catalog.ttl").write_bytes(
+        written(ox.serialize(dated, format=ox.RdfFormat.TURTLE, prefixes=used_prefixes(dated))))
 
     # kg.nq: all.nq and the catalogue graph (copied, not read again: the version is the hash of both)
     kg_path = release_dir / "kg.nq"
@@ -308,10 +300,11 @@ def assemble_release(release_dir: Path, disclosures: list[Part], graphs: list[Pa
     graph_sizes: dict[str, int] = {}
     for part in parts:
         graph_sizes.update(part.summary["graphs"])
-    graph_sizes[str(minter.catalog_graph())] = len(catalog_quads)
+    graph_sizes[str(minter.catalog_graph())] = len(catalog_lines)
     graph_sizes = dict(sorted(graph_sizes.items()))
     store_dir = release_dir / "store"
     if previous is None or not update_store(store_dir, previous, disclosures, graphs, catalog_nq):
+        shutil.rmtree(store_dir, ignore_errors=True)
         load_store(store_dir, kg_path, (part.file("nt") for part in parts), catalog_nt)
     index_release(release_dir, dataset_rows)  # search.sqlite: the search box and the indexes read it
 
@@ -321,7 +314,8 @@ def assemble_release(release_dir: Path, disclosures: list[Part], graphs: list[Pa
         "generator": f"kg-publisher {__version__}",
         "base_iri": settings.base_iri,
         "triples": sum(graph_sizes.values()),
-        "kg": {"path": "kg.nq", "bytes": kg_bytes, "sha256": kg_digest.hexdigest()},
+        "kg": {"path": "kg.nq", "bytes": kg_bytes, "sha256": kg_digest.hexdigest(),
+               "catalog_offset": kg_bytes - len(catalog_nq)},
         "graphs": graph_sizes,
         "catalog_graph": str(minter.catalog_graph()),
         "vocabulary_graph": str(minter.vocabulary_graph()),
@@ -370,58 +364,67 @@ def load_store(store_dir: Path, nquads: Path, ntriples: Iterable[Path] = (), tai
     del store
 
 
-#: An update of the previous store is tried when at most this share of the disclosures changed (else a load).
-UPDATE_SHARE = 0.2
+#: The previous store is updated when at most this share of the disclosures, or this many, changed (else the store
+#: is loaded whole).
+UPDATE_SHARE, UPDATE_AT_LEAST = 0.2, 2
 
 
 def update_store(store_dir: Path, previous: Path, disclosures: list[Part], graphs: list[Part],
                  catalog_nq: bytes) -> bool:
     """Make ``store_dir`` the previous release's store updated to this one: a copy of it (a RocksDB checkpoint:
-    hard links where it can) with the graphs of the disclosures that changed, came or went, and the catalogue,
-    taken out and put in again, the default graph (the merge of the named graphs) kept in step. False, with
-    nothing written, when the previous release cannot be updated so: another vocabulary or shapes graph, a
-    release made before releases listed their parts, more than :data:`UPDATE_SHARE` of the disclosures changed.
+    hard links where it can) in which the quads of the disclosures that changed, came or went, and of the
+    catalogue, are taken out or put in (the difference of their N-Quads lines), the default graph (the merge of
+    the named graphs) kept in step. False, with nothing written, when the previous release cannot be updated so:
+    another vocabulary or shapes graph, a release made before releases listed their parts, more than
+    :data:`UPDATE_SHARE` of the disclosures (and more than :data:`UPDATE_AT_LEAST`) changed.
     """
     try:
         before = json.loads((previous / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    old_parts, old_rows = before.get("parts"), {row["key"]: row for row in before.get("datasets", [])}
-    if (not isinstance(old_parts, dict) or before.get("graph_parts") != [p.summary["files"]["nq"]["sha256"]
-                                                                         for p in graphs]
-            or before.get("base_iri") is None or not (previous / "store").is_dir()):
+    old_parts = before.get("parts")
+    offset = before.get("kg", {}).get("catalog_offset")
+    if (not isinstance(old_parts, dict) or not isinstance(offset, int)
+            or before.get("graph_parts") != [part.summary["files"]["nq"]["sha256"] for part in graphs]
+            or not (previous / "store").is_dir()):
         return False
     new = {part.summary["info"]["key"]: part for part in disclosures}
-    changed = [part for key, part in new.items() if old_parts.get(key) != part.summary["dumps"]["nq"]["sha256"]]
+    changed = [key for key, part in new.items() if old_parts.get(key) != part.summary["dumps"]["nq"]["sha256"]]
     gone = [key for key in old_parts if key not in new]
-    if len(changed) + len(gone) > UPDATE_SHARE * max(len(new), 1):
+    if len(changed) + len(gone) > max(UPDATE_AT_LEAST, UPDATE_SHARE * len(new)):
         return False
-    old_graphs = [name for key in [*gone, *(p.summary["info"]["key"] for p in changed)] if key in old_rows
-                  for name in (old_rows[key]["graph"], old_rows[key]["quality_graph"])]
-    old_graphs.append(before["catalog_graph"])
+    removed: set[bytes] = set()
+    added: set[bytes] = set()
+    with open(previous / "kg.nq", "rb") as handle:
+        handle.seek(offset)
+        old_catalog = set(handle.read().splitlines())
+    pairs = [(old_catalog, set(catalog_nq.splitlines()))]
+    for key in [*changed, *gone]:
+        old = set((previous / "dumps" / f"{key}.nq").read_bytes().splitlines()) if key in old_parts else set()
+        pairs.append((old, set(new[key].file("nq").read_bytes().splitlines()) if key in new else set()))
+    for old, now in pairs:
+        removed |= old - now
+        added |= now - old
     ox.Store.read_only(str(previous / "store")).backup(str(store_dir))
     store = ox.Store(str(store_dir))
-    for name in old_graphs:
-        _drop_graph(store, ox.NamedNode(name))
-    for data in [*(part.file("nq").read_bytes() for part in changed), catalog_nq]:
-        quads = list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
-        store.extend(quads)
-        store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads)
+    gone_quads = _parsed(removed - added)
+    new_quads = _parsed(added - removed)
+    for quad in gone_quads:
+        store.remove(quad)
+    store.extend(new_quads)
+    default = ox.DefaultGraph()
+    for quad in gone_quads:  # out of the default graph when no named graph holds the triple any more
+        if not any(not isinstance(other.graph_name, ox.DefaultGraph)
+                   for other in store.quads_for_pattern(quad.subject, quad.predicate, quad.object)):
+            store.remove(ox.Quad(quad.subject, quad.predicate, quad.object, default))
+    store.extend(ox.Quad(q.subject, q.predicate, q.object, default) for q in new_quads)
     store.flush()
     del store
     return True
 
 
-def _drop_graph(store: ox.Store, name: ox.NamedNode) -> None:
-    """Take one named graph out of ``store``, and out of the default graph each of its triples no other named graph
-    holds."""
-    triples = [quad.triple for quad in store.quads_for_pattern(None, None, None, name)]
-    store.remove_graph(name)
-    default = ox.DefaultGraph()
-    for triple in triples:
-        if not any(not isinstance(quad.graph_name, ox.DefaultGraph)
-                   for quad in store.quads_for_pattern(triple.subject, triple.predicate, triple.object)):
-            store.remove(ox.Quad(triple.subject, triple.predicate, triple.object, default))
+def _parsed(lines: Iterable[bytes]) -> list[ox.Quad]:
+    return list(ox.parse(b"".join(line + b"\n" for line in sorted(lines)), format=ox.RdfFormat.N_QUADS))
 
 
 @dataclass(frozen=True)
