@@ -23,9 +23,24 @@ DOCUMENTS = [ROOT / "data" / "disclosures" / name for name in
 FIXED_TIME = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 
 
+#: What a release says about the releases before it (publish/versions.py): a cold build has none.
+VERSION_FILES = ("catalog.ttl", "catalog.nt", "diff.ttl", "manifest.json")
+
+
 def _files(release_dir: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(release_dir)): p.read_bytes() for p in sorted(release_dir.rglob("*"))
-            if p.is_file() and "store" not in p.relative_to(release_dir).parts}
+    """Every file of a release but its store and what it says about earlier releases (its manifest without them)."""
+    files = {str(p.relative_to(release_dir)): p.read_bytes() for p in sorted(release_dir.rglob("*"))
+             if p.is_file() and "store" not in p.relative_to(release_dir).parts
+             and str(p.relative_to(release_dir)) not in VERSION_FILES}
+    manifest = json.loads((release_dir / "manifest.json").read_text(encoding="utf-8"))
+    manifest.pop("release", None)
+    files["manifest.json"] = json.dumps(manifest, sort_keys=True).encode()
+    return files
+
+
+def _lines(release_dir: Path) -> list[bytes]:
+    """The catalogue's lines but the ones about releases (their version IRIs)."""
+    return [line for line in (release_dir / "catalog.nt").read_bytes().splitlines() if b"/id/release/" not in line]
 
 
 def _store(release_dir: Path) -> list[str]:
@@ -61,6 +76,8 @@ def test_a_one_document_change_updates_the_previous_release(tmp_path: Path, monk
     assert len(loads) == 1, "a build without a previous release loads its store"
     assert _files(second.release_dir) == _files(cold.release_dir)
     assert _store(second.release_dir) == _store(cold.release_dir)
+    # the catalogue files differ only by what they say about releases (the second build keeps the first)
+    assert _lines(cold.release_dir) == _lines(second.release_dir)
     # the unchanged document's files are the ones the first release published (hard links), the changed one's new
     unchanged, edited = second.documents[1].key, second.documents[0].key
     for name in (f"dumps/{unchanged}.nq", f"dumps/{unchanged}.jsonld.gz", f"records/{unchanged}.json"):
