@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from cachetools import LRUCache
 from flask import Blueprint, Response, render_template, request
 
-from ..errors import NotFound, SearchError
+from ..errors import BadParameter, NotFound, SearchError
 from ..iris import IriMinter
 from ..publish.changes import change_claims
 from ..publish.evidence import evidence_for, findings_about, group_findings
@@ -71,8 +71,9 @@ class IncomingPage:
     has_next: bool
 
 
-def page_number(text: str | None) -> int:
-    """The page a ``?referenced=`` asks for (1 when absent).
+def page_number(text: str | None, parameter: str = "referenced",
+                hint: str = "Use ?referenced=1 for the first page of links to this resource, 2 for the next, …") -> int:
+    """The page number a query parameter asks for (1 when absent); anything but 1, 2, … is a 400 naming it.
 
     >>> page_number(None), page_number("3")
     (1, 3)
@@ -80,8 +81,7 @@ def page_number(text: str | None) -> int:
     if text is None or text == "":
         return 1
     if not text.isascii() or not text.isdigit() or int(text) < 1 or len(text) > 9:
-        raise SearchError(f"?referenced={text[:20]!r} is not a page number",
-                          "Use ?referenced=1 for the first page of links to this resource, 2 for the next, …")
+        raise BadParameter(f"?{parameter}={text[:20]!r} is not a page number", hint)
     return int(text)
 
 

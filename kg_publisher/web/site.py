@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
 from rdflib.namespace import DCAT, VOID
 
-from ..errors import BadParameter, NotFound
+from ..errors import NotFound
 from ..iris import IriMinter
 from ..publish.catalog_pages import CataloguePages
 from ..publish.formats import GRAPH_SYNTAXES, RdfSyntax, rdf_syntax
@@ -18,6 +18,7 @@ from ..publish.serialize import serialize_triples
 from ..publish.sitemap import SITEMAP_LIMIT, sitemap_iris
 from .links import IriMapper
 from .negotiation import HTML, alternates, document_links, graph_type_for, requested_format
+from .resources import page_number
 
 if TYPE_CHECKING:
     from . import Services
@@ -58,16 +59,17 @@ def _catalogue_pages(services: Services) -> CataloguePages:
 
 def requested_page(pages: int) -> int:
     """The ``page`` query parameter (default 1), checked against the number of pages."""
-    raw = request.args.get("page")
-    if raw is None:
-        return 1
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 9 or int(raw) < 1:
-        raise BadParameter(f"page={raw[:20]!r} is not a page number", "Give page=1, 2, … (the catalogue's "
-                           "pages are linked by hydra:next).")
-    if int(raw) > pages:
-        raise NotFound(f"The catalogue has {pages} page{'s' if pages > 1 else ''}, not {int(raw)}",
+    number = page_number(request.args.get("page"), "page",
+                         "Give page=1, 2, … (the catalogue's pages are linked by hydra:next).")
+    if number > pages:
+        raise NotFound(f"The catalogue has {pages} page{'s' if pages > 1 else ''}, not {number}",
                        "Start at /catalog and follow hydra:next.")
-    return int(raw)
+    return number
+
+
+def manifest_pages(datasets: list[Any], size: int) -> int:
+    """How many pages of ``size`` disclosures the HTML catalogue and the sitemap have (at least 1)."""
+    return max(1, -(-len(datasets) // size))
 
 
 def _catalogue_triples(services: Services) -> list[ox.Triple]:
@@ -84,7 +86,7 @@ def catalogue_response(services: Services, media_type: str, negotiated: bool, pa
     size = services.settings.catalog_page_size
     if media_type == HTML:
         manifest = services.release.manifest if services.release is not None else {"datasets": [], "dumps": []}
-        pages = max(1, -(-len(manifest["datasets"]) // size))
+        pages = manifest_pages(manifest["datasets"], size)
         page = requested_page(pages)
         response = Response(render_template("catalog.html", manifest=manifest, services=services,
                                             datasets=manifest["datasets"][(page - 1) * size: page * size],
@@ -153,7 +155,7 @@ def blueprint(services: Services) -> Blueprint:
         root = services.links.root()
         datasets = services.release.manifest["datasets"] if services.release is not None else []
         size = services.settings.catalog_page_size
-        pages = max(1, -(-len(datasets) // size))
+        pages = manifest_pages(datasets, size)
         if pages > 1 and "page" not in request.args:
             body = "".join(f"<sitemap><loc>{escape(f'{root}sitemap.xml?page={n}')}</loc></sitemap>"
                            for n in range(1, pages + 1))
