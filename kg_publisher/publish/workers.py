@@ -197,15 +197,6 @@ class _Worker:
         self.process.wait(5)
 
 
-class _Ticket:
-    """One query's place in the pool's queue (compared by identity)."""
-
-    __slots__ = ("cost",)
-
-    def __init__(self, cost: str) -> None:
-        self.cost = cost
-
-
 class QueryPool:
     """``size`` worker processes (at least 2); :meth:`run` answers, stops or refuses a job within ``timeout`` s.
 
@@ -227,7 +218,7 @@ class QueryPool:
         self._running = dict.fromkeys(COST_CLASSES, 0)
         self._waiting = dict.fromkeys(COST_CLASSES, 0)
         self._waiting_for_slot = 0
-        self._queue: list[_Ticket] = []
+        self._queue: list[object] = []  # one token per waiting query, oldest first
         self._poisoned: OrderedDict[str, str] = OrderedDict()
         self._isolation_error: str | None = None
         self._pid: int | None = None
@@ -258,7 +249,7 @@ class QueryPool:
                 raise QueryOverload(f"Every query process {_CLASS_WORDS[cost]} may use is busy, and "
                                     f"{self._waiting[cost]} more wait", retry_after=1.0)
             self._waiting[cost] += 1
-            ticket = _Ticket(cost)
+            ticket = object()
             self._queue.append(ticket)
             try:
                 while not (self._admissible(cost) and self._next_served() is ticket):
@@ -277,7 +268,7 @@ class QueryPool:
                 self._queue.remove(ticket)
                 self._cond.notify_all()  # the next in line may be admissible now
 
-    def _next_served(self) -> _Ticket | None:
+    def _next_served(self) -> object | None:
         """The longest-waiting query: first come, first served, so under load every query waits about as long as
         the queue is deep. A free-for-all let some wait past the limit while later ones got through, and letting
         lookups pass a scan that waits for its second idle process starved the scans."""
