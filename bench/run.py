@@ -86,9 +86,13 @@ def measure(url: str, query: str, concurrency: int, requests: int, seconds: floa
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - began
+    return {"requests": len(latencies), "errors": errors, "rps": len(latencies) / elapsed, **latency_ms(latencies)}
+
+
+def latency_ms(latencies: list[float]) -> dict[str, float]:
+    """p50 and p99 in milliseconds of latencies in seconds (NaN when there are none)."""
     ordered = sorted(latencies) or [float("nan")]
-    return {"requests": len(latencies), "errors": errors, "rps": len(latencies) / elapsed,
-            "p50_ms": statistics.median(ordered) * 1000,
+    return {"p50_ms": statistics.median(ordered) * 1000,
             "p99_ms": ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000}
 
 

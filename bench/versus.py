@@ -21,7 +21,6 @@ import argparse
 import http.client
 import json
 import shutil
-import statistics
 import subprocess
 import sys
 import threading
@@ -32,7 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.queries import QUERIES, render
-from bench.run import free_port, start_server
+from bench.run import free_port, latency_ms, start_server
 from kg_publisher.publish.release import Release
 
 ACCEPT = "application/sparql-results+json, text/turtle;q=0.9"
@@ -109,10 +108,7 @@ def measure(port: int, path: str, query: str, concurrency: int, requests: int, s
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - began
-    ordered = sorted(latencies) or [float("nan")]
-    return {"ok": len(latencies), "failures": failures, "rps": len(latencies) / wall,
-            "p50_ms": statistics.median(ordered) * 1000,
-            "p99_ms": ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000}
+    return {"ok": len(latencies), "failures": failures, "rps": len(latencies) / wall, **latency_ms(latencies)}
 
 
 def load_average() -> str:
