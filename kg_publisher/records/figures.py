@@ -19,22 +19,20 @@ printed in a phase pair (年初预算 … 支出决算 …) are ``part_of`` the 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from ..codelists import CodeList
-from ..extract.source import SourceText, Span
 from .changes import compared_year, read_clause, read_reason, to_statement
+from .context import ReadingContext, SectionReading, phase_of
 from .flow import Flowed
 from .lexicon import (
     FUND_SOURCES,
     PERFORMANCE_FUNDS_ITEMS,
     PERFORMANCE_RATINGS,
     PERFORMANCE_STAGES,
-    PHASES,
     SANGONG_WHOLE,
     SME_PART_OF,
     SME_PROCUREMENT,
@@ -45,14 +43,14 @@ from .lexicon import (
 from .model import (
     Amount,
     AmountFact,
-    ChangeStatement,
     CountStatement,
     RatioStatement,
+    Readings,
     Section,
     TextDefect,
-    UnparsedSpan,
 )
 from .patterns import AMOUNT, CJK, PERCENT_NUMBER, amount_of, percent_of, unwrap
+from .projects import read_performance_projects
 
 _AMOUNT = AMOUNT.pattern
 #: Words allowed between a label and its number ("预算支出安排", "预算数为").
@@ -117,106 +115,18 @@ def fund_source(label: str) -> str | None:
     return code_of(label, FUND_SOURCES)
 
 
-@dataclass
-class FactBook:
-    """Collects the records of one document and keeps their keys unique."""
-
-    source: SourceText
-    year: int
-    phase: str
-    facts: list[AmountFact] = field(default_factory=list)
-    changes: list[ChangeStatement] = field(default_factory=list)
-    counts: list[CountStatement] = field(default_factory=list)
-    ratios: list[RatioStatement] = field(default_factory=list)
-    unparsed: list[UnparsedSpan] = field(default_factory=list)
-    defects: list[TextDefect] = field(default_factory=list)
-    _keys: set[str] = field(default_factory=set)
-    #: The text without the layout's line breaks: the readers' patterns run on it (spans map back).
-    view: Flowed = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.view = Flowed.whole(self.source)
-
-    def bounds(self, section: Section) -> tuple[int, int, int]:
-        """Flowed offsets of a section's body start and end, and of its heading start."""
-        return (self.view.at(section.heading_span.end), self.view.at(section.span.end),
-                self.view.at(section.span.start))
-
-    def key(self, base: str, context: str) -> str:
-        """``base``; a figure printed again elsewhere gets ``-<context>`` (and ``-2`` … within one place)."""
-        stem = f"{base}-{context}" if context else base
-        candidate = base if base not in self._keys else stem
-        n = 1
-        while candidate in self._keys:
-            n += 1
-            candidate = f"{stem}-{n}"
-        self._keys.add(candidate)
-        return candidate
-
-    def in_section(self, base: str, context: str) -> AmountFact | None:
-        """The fact with key ``base`` (or a repeat of it) printed in section ``context``."""
-        return next((f for f in self.facts if f.context == context
-                     and (f.key == base or f.key.startswith(f"{base}-{context}"))), None)
-
-    def add(self, base: str, match: re.Match[str], section: Section, *, operation: str, indicator: str,
-            with_change: bool = True, label: str | None = None, start: int | None = None,
-            **dimensions: object) -> AmountFact:
-        """Record the labelled figure matched by ``match`` (groups ``label``, ``number``, ``unit``); ``label``
-        replaces the printed one where the number's own words only name its phase (支出决算), or names a figure
-        whose match is its amount alone (then ``start`` is where its label starts, and ``phase`` is given)."""
-        key = self.key(base, section.code)
-        phase = str(dimensions.pop("phase", None) or _phase_of(match, self.phase))
-        fact = AmountFact(
-            key=key,
-            label=label or unwrap(match.group("label")),
-            amount=amount_of(match),
-            span=self.view.span(match.start("label") if start is None else start, match.end()),
-            operation=operation,
-            indicator=indicator,
-            context=section.code,
-            phase=phase,
-            **dimensions,  # type: ignore[arg-type]
-        )
-        self.facts.append(fact)
-        if with_change:
-            self.change_after(fact, match.end(), self.bounds(section)[1])
-        return fact
-
-    def change_after(self, fact: AmountFact, start: int, limit: int) -> None:
-        """A change clause printed right after the figure (比2021年度增加…), with its reason."""
-        read = read_clause(self.view, start, limit, self.year)
-        if read is None:
-            return
-        reason = read_reason(self.view, read.end, limit)
-        self.changes.append(to_statement(self.key(f"{fact.key}-change", ""), fact.key, read, reason))
-
-    def set_breakdown(self, fact: AmountFact, complete: bool) -> None:
-        self.facts[self.facts.index(fact)] = replace(fact, breakdown_complete=complete)
-
-    def count(self, key: str, what: str, value: int, span: Span, part_of: str | None = None) -> CountStatement:
-        statement = CountStatement(self.key(key, ""), what, value, span, part_of)
-        self.counts.append(statement)
-        return statement
-
-    def covered(self) -> list[tuple[int, int]]:
-        spans: Iterable[Span] = [
-            *(f.span for f in self.facts), *(c.span for c in self.changes), *(c.span for c in self.counts),
-            *(r.span for r in self.ratios),
-        ]
-        return [(s.start, s.end) for s in spans]
-
-
 def _first(pattern: re.Pattern[str], source: Flowed, start: int, end: int) -> re.Match[str] | None:
     return pattern.search(source.text, start, end)
 
 
-def read_budget_summary(book: FactBook, section: Section) -> None:
+def read_budget_summary(ctx: ReadingContext, section: Section) -> Readings:
     """收支总体情况: revenue total and lines, expenditure total, basic/project, procurement/debt/services."""
-    source, (start, end, _) = book.view, book.bounds(section)
+    book = ctx.reading(section)
+    source, (start, end, _) = book.view, book.bounds()
     revenue = _first(_REVENUE_TOTAL, source, start, end)
     expenditure = _first(_EXPENDITURE_TOTAL, source, revenue.end() if revenue else start, end)
     if revenue:
-        total = book.add("revenue-total", revenue, section, operation="revenue", indicator="TOTAL")
+        total = book.add("revenue-total", revenue, operation="revenue", indicator="TOTAL")
         lines_end = expenditure.start() if expenditure else end
         number = 0
         for line in _REVENUE_LINE.finditer(source.text, revenue.end(), lines_end):
@@ -224,10 +134,10 @@ def read_budget_summary(book: FactBook, section: Section) -> None:
             if code is None:
                 continue
             number += 1
-            book.add(f"revenue-{number:02d}", line, section, operation="revenue", indicator="TOTAL",
+            book.add(f"revenue-{number:02d}", line, operation="revenue", indicator="TOTAL",
                      fund_source=code, part_of=total.key)
     if expenditure:
-        total = book.add("expenditure-total", expenditure, section, operation="expenditure", indicator="TOTAL",
+        total = book.add("expenditure-total", expenditure, operation="expenditure", indicator="TOTAL",
                          expenditure_type="_T")
         by_type = False
         for base, pattern, kind in (("expenditure-basic", _BASIC, "BASIC"),
@@ -235,21 +145,22 @@ def read_budget_summary(book: FactBook, section: Section) -> None:
             match = _first(pattern, source, expenditure.end(), end)
             if match:
                 by_type = True
-                book.add(base, match, section, operation="expenditure", indicator="TOTAL", expenditure_type=kind,
+                book.add(base, match, operation="expenditure", indicator="TOTAL", expenditure_type=kind,
                          part_of=total.key)
-        _expenditure_fund_lines(book, section, expenditure.end(), end, None if by_type else total)
+        _expenditure_fund_lines(book, expenditure.end(), end, None if by_type else total)
     if book.phase == "approved":  # a 决算's fund statements are read by .final
-        _fund_figures(book, section, revenue_total=revenue is not None, expenditure_total=expenditure is not None)
+        _fund_figures(book, revenue_total=revenue is not None, expenditure_total=expenditure is not None)
     for base, pattern, indicator in (("procurement-total", _PROCUREMENT_TOTAL, "PROCUREMENT"),
                                      ("debt-total", _DEBT_TOTAL, "DEBT"),
                                      ("purchased-services-total", _SERVICES_TOTAL, "PURCHASED_SERVICES")):
         match = _first(pattern, source, start, end)
         if match:
-            book.add(base, match, section, operation="expenditure", indicator=indicator)
-    _summary_changes(book, section)
+            book.add(base, match, operation="expenditure", indicator=indicator)
+    _summary_changes(book)
+    return book.out
 
 
-def _expenditure_fund_lines(book: FactBook, section: Section, start: int, end: int,
+def _expenditure_fund_lines(book: SectionReading, start: int, end: int,
                             total: AmountFact | None) -> None:
     """"其中：财政拨款支出预算X万元…财政拨款支出预算中，一般公共预算拨款支出预算Y万元；政府性基金…": the fund
     lines after the expenditure total, up to the list of what the money is spent on. 财政拨款 is part of the
@@ -260,20 +171,20 @@ def _expenditure_fund_lines(book: FactBook, section: Section, start: int, end: i
     for line in _EXPENDITURE_LINE.finditer(source.text, start, stop.start() if stop else end):
         code = fund_source(line.group("label")) or "_T"
         parent = total if code == "FISCAL" else fiscal or total
-        fact = book.add(f"expenditure-{_FUND_SLUGS.get(code, 'fiscal')}", line, section, operation="expenditure",
+        fact = book.add(f"expenditure-{_FUND_SLUGS.get(code, 'fiscal')}", line, operation="expenditure",
                         indicator="TOTAL", fund_source=code, expenditure_type="_T",
                         part_of=parent.key if parent else None)
         if code == "FISCAL":
             fiscal = fact
 
 
-def _fund_figures(book: FactBook, section: Section, *, revenue_total: bool, expenditure_total: bool) -> None:
+def _fund_figures(book: SectionReading, *, revenue_total: bool, expenditure_total: bool) -> None:
     """Revenue and expenditure of one fund printed where the section prints no total of that side.
 
     They are published without ``part_of`` (there is no total to be part of), so validation can say that
     the total is missing; 基本支出 / 项目支出 listed after "其中" are parts of the fund's expenditure.
     """
-    source, (start, end, _) = book.view, book.bounds(section)
+    source, (start, end, _) = book.view, book.bounds()
     found = list(_FUND_FIGURE.finditer(source.text, start, end))
     for position, match in enumerate(found):
         revenue = match.group("side") == "收入"
@@ -282,7 +193,7 @@ def _fund_figures(book: FactBook, section: Section, *, revenue_total: bool, expe
         code = fund_source(match.group("fund")) or "_T"
         side = "revenue" if revenue else "expenditure"
         dimensions: dict[str, Any] = {"expenditure_type": "_T"} if not revenue else {}  # Any: forwarded as **
-        fact = book.add(f"{side}-{_FUND_SLUGS[code]}", match, section, operation=side, indicator="TOTAL",
+        fact = book.add(f"{side}-{_FUND_SLUGS[code]}", match, operation=side, indicator="TOTAL",
                         fund_source=code, **dimensions)
         if revenue:
             continue
@@ -294,21 +205,20 @@ def _fund_figures(book: FactBook, section: Section, *, revenue_total: bool, expe
                                     ("expenditure-project", _PROJECT, "PROJECT")):
             part = _first(pattern, source, lead.end(), stop)
             if part:
-                book.add(base, part, section, operation="expenditure", indicator="TOTAL", fund_source=code,
+                book.add(base, part, operation="expenditure", indicator="TOTAL", fund_source=code,
                          expenditure_type=kind, part_of=fact.key)
 
 
 _SUMMARY_CHANGE = re.compile(r"(?:(?<=[，,；;。：:])|^)(?P<what>收入|支出)(?=增加|减少|增长|下降|持平)", re.MULTILINE)
 
 
-def _summary_changes(book: FactBook, section: Section) -> None:
+def _summary_changes(book: SectionReading) -> None:
     """"2022年预算同上年比较，收入增加…；支出增加…。增减变化的主要原因是…": one claim per total, one reason."""
-    source, (start, end, _) = book.view, book.bounds(section)
+    source, (start, end, _) = book.view, book.bounds()
     found = []
     for match in _SUMMARY_CHANGE.finditer(source.text, start, end):
-        about = book.in_section("revenue-total" if match.group("what") == "收入" else "expenditure-total",
-                                section.code)
-        if about is None or any(c.about == about.key for c in book.changes):
+        about = book.in_section("revenue-total" if match.group("what") == "收入" else "expenditure-total")
+        if about is None or any(c.about == about.key for c in book.out.changes):
             continue
         sentence_start = max(source.text.rfind(ch, 0, match.start()) for ch in "。\n") + 1
         context_year = compared_year(source.text[sentence_start:match.start()], book.year)
@@ -321,7 +231,7 @@ def _summary_changes(book: FactBook, section: Section) -> None:
         return
     reason = read_reason(source, found[-1][1].end, end)
     for about, read in found:
-        book.changes.append(to_statement(book.key(f"{about.key}-change", ""), about.key, read, reason))
+        book.out.changes.append(to_statement(book.key(f"{about.key}-change"), about.key, read, reason))
 
 
 #: The executed figure printed right after an approved one: "年初预算为0.95万元，支出决算为0.00万元".
@@ -330,7 +240,7 @@ _EXECUTED_PAIR = re.compile(rf"[，,]\s*(?P<label>(?:支出)?决算(?:数)?)为?
 _LABEL_WORDS = re.compile(r"费|经费|出国|接待|车|三公|预算|决算|比|较|与|增加|减少|增长|下降|持平")
 
 
-def read_sangong(book: FactBook, section: Section) -> None:
+def read_sangong(ctx: ReadingContext, section: Section) -> Readings:
     """"三公" total, its three parts and the vehicles line's purchase/operation parts.
 
     A total printed as a phase pair (年初预算 …，支出决算 …) gives two totals; each part is ``part_of`` the
@@ -338,15 +248,16 @@ def read_sangong(book: FactBook, section: Section) -> None:
     recorded as a ``missing-label`` defect; a vehicle line whose label lost its head (车运行维护费) is read
     (no other "三公" item has 运行 costs) and recorded as a defect too.
     """
-    source, (start, end, _) = book.view, book.bounds(section)
+    book = ctx.reading(section)
+    source, (start, end, _) = book.view, book.bounds()
     total_match = _first(_SANGONG_TOTAL, source, start, end)
     totals: dict[str, AmountFact] = {}
     if total_match:
-        total = book.add("sangong-total", total_match, section, operation="expenditure", indicator="SANGONG")
+        total = book.add("sangong-total", total_match, operation="expenditure", indicator="SANGONG")
         totals[total.phase] = total
         pair = _EXECUTED_PAIR.match(source.text, total_match.end(), end)
         if pair and total.phase != "executed":
-            executed = book.add("sangong-total-executed", pair, section, operation="expenditure",
+            executed = book.add("sangong-total-executed", pair, operation="expenditure",
                                 indicator="SANGONG", phase="executed",
                                 label=total.label + unwrap(pair.group("label")))
             totals["executed"] = executed
@@ -355,31 +266,27 @@ def read_sangong(book: FactBook, section: Section) -> None:
         match = re.compile(pattern).search(source.text, start, end)
         if match is None:
             continue
-        phase = _phase_of(match, book.phase)
+        phase = phase_of(match, book.phase)
         parent = totals.get(phase)
         if base in ("sangong-vehicle-purchase", "sangong-vehicle-operation") and phase in vehicles:
             parent = vehicles[phase]
-        fact = book.add(base, match, section, operation="expenditure", indicator="SANGONG", item=item,
+        fact = book.add(base, match, operation="expenditure", indicator="SANGONG", item=item,
                         part_of=parent.key if parent else None)
         if base == "sangong-vehicles":
             vehicles[fact.phase] = fact
         if item == "VEHICLE_OPERATION" and not fact.label.startswith("公务"):
-            book.defects.append(TextDefect("missing-label", fact.span,
+            book.out.defects.append(TextDefect("missing-label", fact.span,
                                            f"the item label is cut short: {fact.label!r} (公务用车运行维护费)"))
     if total_match:
-        _unlabelled_amounts(book, section, total_match.end(), totals.get(book.phase))
-
-
-def _phase_of(match: re.Match[str], default: str) -> str:
-    said = match.group("label") + (match.groupdict().get("filler") or "")
-    return code_of(said, PHASES) or default
+        _unlabelled_amounts(book, total_match.end(), totals.get(book.phase))
+    return book.out
 
 
 def _yuan(amount: Amount) -> Decimal:
     return amount.value.scaleb(amount.unit_multiplier)
 
 
-def _unlabelled_amounts(book: FactBook, section: Section, start: int, total: AmountFact | None) -> None:
+def _unlabelled_amounts(book: SectionReading, start: int, total: AmountFact | None) -> None:
     """Amounts of a parts list whose clause names nothing: the item label was lost from the text.
 
     One such amount is read as the one "三公" item not printed when the printed parts and it add up to the
@@ -389,7 +296,7 @@ def _unlabelled_amounts(book: FactBook, section: Section, start: int, total: Amo
     text = view.text
     covered = book.covered()
     unlabelled: list[tuple[re.Match[str], int, str]] = []
-    for match in AMOUNT.finditer(text, start, book.bounds(section)[1]):
+    for match in AMOUNT.finditer(text, start, book.bounds()[1]):
         first, last = view.offsets[match.start()], view.offsets[match.end() - 1] + 1
         if any(a <= first and last <= b for a, b in covered):
             continue
@@ -401,50 +308,52 @@ def _unlabelled_amounts(book: FactBook, section: Section, start: int, total: Amo
     for match, clause_start, clause in unlabelled:
         read = inferred is not None and inferred.span.end == view.offsets[match.end() - 1] + 1
         what = f"read by elimination as {inferred.label}" if inferred is not None and read else "left unread"
-        book.defects.append(TextDefect(
+        book.out.defects.append(TextDefect(
             "missing-label", view.span(clause_start, match.end()),
             (f"an amount of the \u201c三公\u201d parts is printed without its item: {clause}{match.group(0)!s} "
              f"— {what}")))
 
 
-def _by_elimination(book: FactBook, unlabelled: list[re.Match[str]], total: AmountFact | None) -> AmountFact | None:
+def _by_elimination(book: SectionReading, unlabelled: list[re.Match[str]],
+                    total: AmountFact | None) -> AmountFact | None:
     if total is None or len(unlabelled) != 1:
         return None
-    parts = [f for f in book.facts if f.part_of == total.key]
+    parts = [f for f in book.out.facts if f.part_of == total.key]
     missing = [(code, name) for code, codes, name in SANGONG_WHOLE if not any(f.item in codes for f in parts)]
     match = unlabelled[0]
     amount = amount_of(match)
     if len(missing) != 1 or sum((_yuan(f.amount) for f in parts), _yuan(amount)) != _yuan(total.amount):
         return None
     code, name = missing[0]
-    fact = AmountFact(key=book.key(f"sangong-{code.lower().replace('_', '-')}", total.context), label=name,
-                      amount=amount, span=book.view.span(match.start(), match.end()), operation="expenditure",
-                      indicator="SANGONG", context=total.context, phase=total.phase, item=code, part_of=total.key)
-    book.facts.append(fact)
-    return fact
+    return book.fact(AmountFact(
+        key=f"sangong-{code.lower().replace('_', '-')}", label=name, amount=amount,
+        span=book.view.span(match.start(), match.end()), operation="expenditure", indicator="SANGONG",
+        context=total.context, phase=total.phase, item=code, part_of=total.key))
 
 
-def read_running_cost(book: FactBook, section: Section) -> None:
+def read_running_cost(ctx: ReadingContext, section: Section) -> Readings:
     """机关运行经费: total, its change, and the listed items with their economic classification codes."""
-    source, (start, end, _) = book.view, book.bounds(section)
+    book = ctx.reading(section)
+    source, (start, end, _) = book.view, book.bounds()
     match = _first(_RUNNING_COST_TOTAL, source, start, end)
     if match is None:
-        return
-    total = book.add("running-cost-total", match, section, operation="expenditure", indicator="ORG_RUNNING_COST")
+        return book.out
+    total = book.add("running-cost-total", match, operation="expenditure", indicator="ORG_RUNNING_COST")
     intro = re.compile(r"(?P<main>主要)?(?:包括|用于)[:：]|其中[:：，,]").search(source.text, match.end(), end)
     if intro is None:
-        return
+        return book.out
     book.set_breakdown(total, not (intro.group("main") or intro.group(0).startswith("其中")))
     economic = CodeList.load("econ-dept")
     stop = re.compile(r"。").search(source.text, intro.end(), end)
     for number, item in enumerate(_LIST_ITEM.finditer(source.text, intro.end(), stop.end() if stop else end), 1):
         code = economic.by_name(unwrap(item.group("label")))
         if code is not None:
-            book.add(f"running-cost-{code.code}", item, section, operation="expenditure",
+            book.add(f"running-cost-{code.code}", item, operation="expenditure",
                      indicator="ORG_RUNNING_COST", economic=code.code, part_of=total.key)
         else:
-            book.add(f"running-cost-line-{number}", item, section, operation="expenditure",
+            book.add(f"running-cost-line-{number}", item, operation="expenditure",
                      indicator="ORG_RUNNING_COST", item=f"line-{number}", part_of=total.key)
+    return book.out
 
 
 _PROCUREMENT_LIST = re.compile(r"(?P<what>政府采购|政府购买服务)(?:预算)?\s*[:：]|(?P<other>其\s*中)[:：]")
@@ -476,7 +385,7 @@ _CLAUSE_LEAD = re.compile(r"^(?:[，,；;：:\s]|其中)*(?:[^，,；;：:]*?(?:
 _CLAUSE_TAIL = re.compile(r"(?:[为是共计：:，,\s])+$")
 
 
-def _sme_amounts(book: FactBook, section: Section, start: int, end: int) -> list[AmountFact]:
+def _sme_amounts(book: SectionReading, start: int, end: int) -> list[AmountFact]:
     """Procurement reserved for, won by or awarded to SMEs (records/lexicon.py: SME_PROCUREMENT), in budgets
     ("面向中小企业预留政府采购项目预算金额664.98万元，其中，预留给小型和微型企业的…为465.49万元") and final
     accounts ("…面向小微企业预留…0万元。在面向中小企业预留的政府采购项目中，由中小企业供应商中标或成交的，采购金额
@@ -502,27 +411,28 @@ def _sme_amounts(book: FactBook, section: Section, start: int, end: int) -> list
         if label_from >= label_to:
             continue
         whole = read.get(SME_PART_OF.get(item, ""))
-        read[item] = book.add(f"procurement-{item.lower().replace('_', '-')}", match, section,
+        read[item] = book.add(f"procurement-{item.lower().replace('_', '-')}", match,
                               operation="expenditure", indicator="PROCUREMENT", item=item, phase=book.phase,
                               part_of=whole.key if whole else None, with_change=False,
                               label=unwrap(text[label_from:label_to]), start=label_from)
         if whole is not None:
             book.set_breakdown(whole, False)
-    return [next(f for f in book.facts if f.key == fact.key) for fact in read.values()]
+    return [next(f for f in book.out.facts if f.key == fact.key) for fact in read.values()]
 
 
-def read_procurement(book: FactBook, section: Section) -> None:
+def read_procurement(ctx: ReadingContext, section: Section) -> Readings:
     """政府采购 and 政府购买服务 totals as printed here, their itemised lines, and the amounts reserved for,
     won by or awarded to SMEs (never lines of a list, whatever word introduces them)."""
-    source, (start, end, _) = book.view, book.bounds(section)
+    book = ctx.reading(section)
+    source, (start, end, _) = book.view, book.bounds()
     totals: dict[str, AmountFact] = {}
     for base, pattern, indicator in (("procurement-total", _PROCUREMENT_TOTAL, "PROCUREMENT"),
                                      ("purchased-services-total", _SERVICES_TOTAL, "PURCHASED_SERVICES")):
         match = _first(pattern, source, start, end)
         if match:
-            totals[indicator] = book.add(base, match, section, operation="expenditure", indicator=indicator)
+            totals[indicator] = book.add(base, match, operation="expenditure", indicator=indicator)
     sme = [(book.view.at(fact.span.start), book.view.at(fact.span.end))
-           for fact in _sme_amounts(book, section, start, end)]
+           for fact in _sme_amounts(book, start, end)]
     lists = list(_PROCUREMENT_LIST.finditer(source.text, start, end))
     numbers = {"PROCUREMENT": 0, "PURCHASED_SERVICES": 0}
     for position, intro in enumerate(lists):
@@ -538,12 +448,13 @@ def read_procurement(book: FactBook, section: Section) -> None:
             numbers[indicator] += 1
             base = "purchased-services-line" if indicator == "PURCHASED_SERVICES" else "procurement-line"
             number = numbers[indicator]
-            labels.append(book.add(f"{base}-{number}", item, section, operation="expenditure", indicator=indicator,
+            labels.append(book.add(f"{base}-{number}", item, operation="expenditure", indicator=indicator,
                                    item=f"line-{number}", part_of=total.key if total else None).label)
         # "其中" names some parts only, unless they are the three kinds every purchase is one of
         if total is not None and labels and intro.group("other") and not (
                 len(labels) == 3 and all(any(kind in label for label in labels) for kind in _PROCUREMENT_KINDS)):
             book.set_breakdown(total, False)
+    return book.out
 
 
 _ASSETS_TOTAL = re.compile(rf"(?P<label>资产总额){_FILLER}{_AMOUNT}")
@@ -559,22 +470,23 @@ _VEHICLES_PLANNED = re.compile(r"(?:预算)?安排购置车辆\s*(?P<n>\d+)\s*�
 _VEHICLE_TYPE = re.compile(rf"(?P<type>[{CJK}]{{2,12}}?)\s*(?P<n>\d+)\s*辆")
 
 
-def read_assets(book: FactBook, section: Section) -> None:
+def read_assets(ctx: ReadingContext, section: Section) -> Readings:
     """国有资产: the date, total, 流动/固定资产 ("其中": incomplete), vehicles (count and value)."""
-    source, (start, end, _) = book.view, book.bounds(section)
+    book = ctx.reading(section)
+    source, (start, end, _) = book.view, book.bounds()
     dated = _first(_ASSET_DATE, source, start, end)
     as_of = date(int(dated.group(1)), int(dated.group(2)), int(dated.group(3))) if dated else None
     total_match = _first(_ASSETS_TOTAL, source, start, end)
     total = None
     if total_match:
-        total = book.add("assets-total", total_match, section, operation="_Z", indicator="ASSETS", as_of=as_of)
+        total = book.add("assets-total", total_match, operation="_Z", indicator="ASSETS", as_of=as_of)
         if re.match(r"[，,]?\s*其中", source.text[total_match.end():end]):
             book.set_breakdown(total, False)
     parts: dict[str, AmountFact] = {}
     for base, item, pattern in _ASSET_PARTS:
         match = _first(pattern, source, total_match.end() if total_match else start, end)
         if match:
-            parts[base] = book.add(base, match, section, operation="_Z", indicator="ASSETS", item=item,
+            parts[base] = book.add(base, match, operation="_Z", indicator="ASSETS", item=item,
                                    as_of=as_of, part_of=total.key if total else None)
     counts: dict[str, CountStatement] = {}
     held = _first(_VEHICLES, source, start, end)
@@ -591,13 +503,14 @@ def read_assets(book: FactBook, section: Section) -> None:
         value = _first(_VEHICLE_VALUE, source, source.at(counts["vehicles-count"].span.end), end)
         if value:
             fixed = parts.get("assets-fixed")
-            book.add("assets-vehicles", value, section, operation="_Z", indicator="ASSETS", item="VEHICLE_ASSETS",
+            book.add("assets-vehicles", value, operation="_Z", indicator="ASSETS", item="VEHICLE_ASSETS",
                      as_of=as_of, part_of=fixed.key if fixed else None)
             if fixed is not None:  # the vehicles are only one part of the fixed assets
                 book.set_breakdown(fixed, False)
+    return book.out
 
 
-def _vehicle_types(book: FactBook, counts: dict[str, CountStatement], start: int, end: int) -> None:
+def _vehicle_types(book: SectionReading, counts: dict[str, CountStatement], start: int, end: int) -> None:
     """"共有车辆7辆，其中：部级领导干部用车0辆、…、其他用车7辆；" (or in brackets: "（一般公务用车0辆，其他用车0辆）"):
     the vehicles by type (VEHICLE_TYPES) up to the clause's end. They are parts of the total only when every count
     of the list names a known type (a count of the sum check is never a misreading)."""
@@ -628,10 +541,11 @@ _PERF_RATING = re.compile(rf"绩效评级为[“\"]?(?P<rating>{alternation(PERF
 _PERF_COVERAGE = re.compile(rf"(?P<label>[^，。；\n]*覆盖率)[^，。；\n%]*?(?P<number>{PERCENT_NUMBER})\s*[%％]")
 
 
-def read_performance(book: FactBook, section: Section) -> None:
+def read_performance(ctx: ReadingContext, section: Section) -> Readings:
     """绩效目标: projects required and set (counts), funds involved, and the stated coverage ratio; a 决算's
     projects and funds of the later stages (绩效跟踪评价, 绩效自评) and the self-evaluated projects by rating."""
-    source, (start, end, _) = book.view, book.bounds(section)
+    book = ctx.reading(section)
+    source, (start, end, _) = book.view, book.bounds()
     required = _first(_PERF_REQUIRED, source, start, end)
     required_count = None
     if required:
@@ -654,23 +568,25 @@ def read_performance(book: FactBook, section: Section) -> None:
         funds = _first(_PERF_FUNDS, source, stage.end(), stop)
         item = code_of(stage.group("stage"), PERFORMANCE_FUNDS_ITEMS) or "_T"
         if funds:
-            book.add(f"performance-funds-{item.removeprefix('PERF_').lower().replace('_', '-')}", funds, section,
+            book.add(f"performance-funds-{item.removeprefix('PERF_').lower().replace('_', '-')}", funds,
                      operation="expenditure", indicator="PERFORMANCE_FUNDS", item=item)
         if what == "PERF_PROJECTS_SELF_EVALUATED":
             _perf_ratings(book, count, stage.end(), stop)
     funds = _first(_PERF_FUNDS, source, start, end)
     if funds:
-        book.add("performance-funds", funds, section, operation="expenditure", indicator="PERFORMANCE_FUNDS")
+        book.add("performance-funds", funds, operation="expenditure", indicator="PERFORMANCE_FUNDS")
     coverage = _first(_PERF_COVERAGE, source, start, end)
     if coverage and required_count and set_count:
-        book.ratios.append(RatioStatement(
-            key=book.key("perf-coverage", ""), what="PERF_COVERAGE", percent=percent_of(coverage),
+        book.ratio(RatioStatement(
+            key="perf-coverage", what="PERF_COVERAGE", percent=percent_of(coverage),
             numerator=set_count.key, denominator=required_count.key,
             span=source.span(coverage.start("label"), coverage.end()),
         ))
+    read_performance_projects(book)
+    return book.out
 
 
-def _perf_ratings(book: FactBook, evaluated: CountStatement, start: int, end: int) -> None:
+def _perf_ratings(book: SectionReading, evaluated: CountStatement, start: int, end: int) -> None:
     """"（其中，绩效评级为“优”的项目4个；…“不合格”的项目0个。": the self-evaluated projects by rating, parts of
     their count only when every rating is printed (else a missing one would make the sum check wrong)."""
     found = {}

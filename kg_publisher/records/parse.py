@@ -18,18 +18,17 @@ from ..errors import SourceError
 from ..extract.source import SourceText
 from ..extract.tables import find_tables
 from ..registry import Registry
+from .context import ReadingContext, merge_readings
 from .defects import find_defects
-from .figures import FactBook
 from .final import read_final_statements
 from .glossary import read_glossary
 from .info import head_word, read_info
 from .items import read_classified_items
-from .lexicon import PHASE_OF_KIND
 from .model import AmountFact, ChangeStatement, Disclosure, Readings, Section, TextDefect, UnparsedSpan
 from .nonestated import read_none_statements
 from .organisation import read_composition, read_duties, read_mentions, read_unit_count, read_units
 from .patterns import AMOUNT, strip_span
-from .projects import read_performance_projects, read_project_budget_lists
+from .projects import read_project_budget_lists
 from .repeats import drop_repeats
 from .sections import find_sections, innermost, meaning_of, toc_entries
 from .tables import read_table_facts
@@ -48,22 +47,18 @@ def parse_disclosure(source: SourceText, registry: Registry | None = None) -> Di
         )
     registry = registry or Registry.load()
     info = read_info(source, registry)
-    book = FactBook(source, info.year, PHASE_OF_KIND[info.kind])
-    for section in sections:
-        reader = READERS.get(section.meaning)
-        if reader is None:
-            continue
-        reader(book, section)  # a figure it does not read is reported by _unread_figures below
-    # Listed projects (绩效目标 and 项目经费 budget lists): kept apart so validation can compare the lists.
-    for section in sections:
-        if section.meaning == "performance":
-            read_performance_projects(book, section)
-    read_project_budget_lists(book, sections)
+    ctx = ReadingContext(source, sections, info.year, info.kind)
+    # The narrative readers by section topic, in document order, then the project lists (项目经费 budget lists
+    # kept apart so validation can compare them with the 绩效目标 lists); a figure they do not read is
+    # reported by _unread_figures below.
+    prose = merge_readings([*(reader(ctx, section) for section in sections
+                              if (reader := READERS.get(section.meaning)) is not None),
+                            read_project_budget_lists(ctx)])
     duties = read_duties(source, sections)
     units = read_units(source, sections)
     unit_count = read_unit_count(source, sections)
     if unit_count is not None:
-        book.counts.insert(0, unit_count)
+        prose.counts.insert(0, unit_count)
     glossary, glossary_unparsed = read_glossary(source, sections)
     # Tables, 决算 statements and prose classification items; a number the prose parser already read wins.
     text_tables = find_tables(source)
@@ -71,18 +66,19 @@ def parse_disclosure(source: SourceText, registry: Registry | None = None) -> Di
     items = read_classified_items(source, sections, info.kind, info.year)
     final = read_final_statements(source, sections, info.year) if info.kind == "final" else Readings()
     none = read_none_statements(source, sections, info.kind)
-    facts, replaced = _merge(book.facts, tables.facts, [*final.facts, *_items_part_of(book.facts, items)])
+    prose_facts, item_facts = _items_part_of(prose.facts, items)
+    facts, replaced = _merge(prose_facts, tables.facts, [*final.facts, *item_facts])
     facts, repeat_defects, repeated = drop_repeats(facts)
-    keys = {fact.key for fact in facts} | {count.key for count in book.counts}
+    keys = {fact.key for fact in facts} | {count.key for count in prose.counts}
     follow = {**replaced, **repeated}
     for dropped, kept in follow.items():  # a replaced figure may itself be a repeat
         follow[dropped] = repeated.get(kept, kept)
     final_ratios = [replace(r, numerator=follow.get(r.numerator, r.numerator),
                             denominator=follow.get(r.denominator, r.denominator)) for r in final.ratios]
-    ratios = [*book.ratios, *(r for r in final_ratios if r.numerator in keys and r.denominator in keys)]
-    read_changes = {(c.span.start, c.span.end) for c in book.changes}
-    change_keys = {c.key for c in book.changes}
-    changes = list(book.changes)
+    ratios = [*prose.ratios, *(r for r in final_ratios if r.numerator in keys and r.denominator in keys)]
+    read_changes = {(c.span.start, c.span.end) for c in prose.changes}
+    change_keys = {c.key for c in prose.changes}
+    changes = list(prose.changes)
     for change in [*final.changes, *items.changes]:
         if (change.span.start, change.span.end) in read_changes:
             continue  # the prose parser read this claim already
@@ -92,17 +88,17 @@ def parse_disclosure(source: SourceText, registry: Registry | None = None) -> Di
         changes.append(replace(change, key=key, about=about))
     table_spans = [(s.span.start, s.span.end) for s in sections if s.meaning == "tables"]
     defects = (*_missing_parts(source, sections, contents), *find_defects(source, table_spans),
-               *book.defects, *final.defects, *none.defects, *repeat_defects,
+               *prose.defects, *final.defects, *none.defects, *repeat_defects,
                *items.defects, *tables.defects)
     table_starts = [table.title_span.start for table in text_tables]
     covered = [(s.start, s.end) for s in (*(f.span for f in facts), *(c.span for c in changes),
                                           *(c.reason_span for c in changes if c.reason_span),
                                           *(c.base_span for c in changes if c.base_span),
-                                          *(c.span for c in book.counts), *(r.span for r in ratios),
+                                          *(c.span for c in prose.counts), *(r.span for r in ratios),
                                           *(d.span for d in defects), *items.read, *final.read)]
     composition = read_composition(source, sections)
     unparsed = [*_unread_sections(source, sections, bool(duties), bool(units) or composition is not None,
-                                  table_starts), *book.unparsed,
+                                  table_starts), *prose.unparsed,
                 *glossary_unparsed, *_unread_figures(source, sections, covered),
                 *tables.unparsed, *final.unparsed, *items.unparsed]
     return Disclosure(
@@ -114,7 +110,7 @@ def parse_disclosure(source: SourceText, registry: Registry | None = None) -> Di
         composition=composition,
         facts=tuple(facts),
         changes=tuple(change for change in (_follow(c, repeated) for c in changes) if change.about in keys),
-        counts=tuple(book.counts),
+        counts=tuple(prose.counts),
         ratios=tuple(ratios),
         glossary=glossary,
         mentions=read_mentions(source, info.department, sections, registry),
@@ -165,20 +161,21 @@ def _squeezed(text: str) -> str:
     return re.sub(r"\s|\d+年度?|（部门）|部门|的|情况", "", text)
 
 
-def _items_part_of(read: list[AmountFact], items: Readings) -> list[AmountFact]:
+def _items_part_of(read: list[AmountFact], items: Readings) -> tuple[list[AmountFact], list[AmountFact]]:
     """The classified items listed after a fund's expenditure line ("财政拨款支出主要内容如下") are its parts;
-    when an item of the list could not be read, the sum is not checked (the line's breakdown is incomplete)."""
+    when an item of the list could not be read, the sum is not checked (the line's breakdown is incomplete).
+    Returns the prose figures (those lines marked) and the items."""
     out = []
     for item in items.facts:
         line = next((f for f in read if f.context == item.context and f.operation == "expenditure"
                      and f.indicator == "TOTAL" and f.fund_source == item.fund_source != "_T" and f.item == "_T"
                      and f.functional == "_T" and f.expenditure_type == "_T" and f.phase == item.phase), None)
         out.append(replace(item, part_of=line.key) if line and (line := _items_total(read, line)) else item)
-    for gap in items.unparsed:
-        for index, fact in enumerate(read):
-            if fact.key in {i.part_of for i in out} and fact.context == gap.context:
-                read[index] = replace(fact, breakdown_complete=False)
-    return out
+    wholes = {i.part_of for i in out}
+    gaps = {gap.context for gap in items.unparsed}
+    read = [replace(fact, breakdown_complete=False) if fact.key in wholes and fact.context in gaps else fact
+            for fact in read]
+    return read, out
 
 
 def _items_total(read: list[AmountFact], line: AmountFact) -> AmountFact | None:

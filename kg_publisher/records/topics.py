@@ -18,8 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .context import ReadingContext
 from .figures import (
-    FactBook,
     read_assets,
     read_budget_summary,
     read_performance,
@@ -27,9 +27,10 @@ from .figures import (
     read_running_cost,
     read_sangong,
 )
-from .model import Section
+from .model import Readings, Section
 
-Reader = Callable[[FactBook, Section], None]
+#: A section's reader: what it reads in the section, given the document's context (:mod:`.context`).
+Reader = Callable[[ReadingContext, Section], Readings]
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class Topic:
     name: str
     #: Words of a heading that make it this topic.
     keywords: tuple[str, ...]
-    #: Reads the section's figures into the book (None: no figures of its own, or read elsewhere).
+    #: Reads the section's figures (None: no figures of its own, or read elsewhere).
     reader: Reader | None = None
     #: A numbered sub-heading of a catch-all chapter naming this topic is a section of its own.
     sub_section: bool = False
