@@ -41,6 +41,8 @@ _LABELS = 800
 #: Place names at the start of a department's name (盘锦市 / 兴隆台区 / 普陀区 …).
 _PLACE = re.compile(r"[\u4e00-\u9fff]{1,7}?(?:自治区|省|市|区|县|旗|州)")
 _KINDS = {"预算": "budget", "决算": "final"}
+#: What a blank template prints where a filled-in disclosure names its department ("上海市 XX 局", "××区××局").
+_PLACEHOLDER = re.compile(r"(?:[XＸ×][ \t\u3000]?){2,}|某某|[○〇]{2,}")
 
 
 def place_prefix(name: str) -> list[str]:
@@ -67,7 +69,10 @@ def head_word(name: str) -> str:
 
 
 def read_info(source: SourceText, registry: Registry) -> DisclosureInfo:
-    """Department, year, kind and title of ``source``; :class:`SourceError` when there is no such title."""
+    """Department, year, kind and title of ``source``; :class:`SourceError` when there is no such title, or
+    when the title is a blank template's (its department a placeholder: a template has no figures to publish
+    and no department they would belong to)."""
+    _refuse_template(source)
     title = _TITLE.search(source.text)
     cover = Flowed.of(source, 0, min(len(source.text), _COVER)) if title is None else None
     if cover is not None and (broken := _COVER_TITLE.search(cover.text)):
@@ -78,6 +83,24 @@ def read_info(source: SourceText, registry: Registry) -> DisclosureInfo:
             "and 预算 or 决算 (e.g. '盘锦市兴隆台区政务服务中心2022年度部门预算')",
         )
     return _info(source, registry, title, source)
+
+
+def _refuse_template(source: SourceText) -> None:
+    """Refuse a blank template: a cover whose title names a placeholder department (上海市 XX 局)."""
+    cover = Flowed.of(source, 0, min(len(source.text), _COVER))
+    title = re.search(r"(?:19|20)\d{2}\s*年度?\s*(?:区级|市级|县级|省级)?\s*(?:部门|单位)?\s*(?:预算|决算)", cover.text)
+    if title is None:
+        return
+    placeholder = _PLACEHOLDER.search(cover.text, max(0, title.start() - 40), title.end() + 40)
+    if placeholder is None:
+        return
+    span = cover.span(placeholder.start(), placeholder.end())
+    raise SourceError(
+        f"{source.name}: a blank disclosure template, not a disclosure — its title names the department as "
+        f"{span.text.strip()!r} (line {source.text.count(chr(10), 0, span.start) + 1}), so it has no department "
+        "and no figures to publish",
+        "Give the department's own filled-in disclosure: a template has nothing to publish.",
+    )
 
 
 def _info(source: SourceText, registry: Registry, title: re.Match[str], text: TextView) -> DisclosureInfo:

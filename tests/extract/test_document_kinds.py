@@ -57,3 +57,24 @@ def test_an_excerpt_is_published_as_incomplete(name: str) -> None:
     (incomplete,) = [d for d in excerpt.defects if d.kind == "incomplete"]
     assert "does not hold" in incomplete.message or "has no" in incomplete.message
     assert excerpt.info.department == whole.info.department and excerpt.info.year == whole.info.year
+
+
+@pytest.mark.parametrize("cover", ["上海市 XX 局\n2024 年度部门决算", "××区××局2024年部门预算",
+                                   "某某县教育局\n2025年单位预算"])
+def test_a_blank_template_is_refused_naming_its_placeholder(cover: str) -> None:
+    with pytest.raises(SourceError) as raised:
+        parse_disclosure(source(cover + "\n" + BODY))
+    assert "blank disclosure template" in str(raised.value) and "filled-in disclosure" in raised.value.hint
+
+
+@pytest.mark.needs_shared("corpus")
+def test_the_mof_template_pdf_is_refused_with_exit_2() -> None:
+    """The MoF's blank 决算 template prints every heading and table of a disclosure but no department (上海市 XX 局)
+    and no figure: publishing it would invent a department, so `extract` refuses it (exit 2) saying why."""
+    from click.testing import CliRunner
+
+    from kg_publisher.cli import main
+
+    result = CliRunner().invoke(main, ["extract", str(CORPUS / "originals" / "template_final-accounts_mof.pdf")])
+    assert result.exit_code == 2, result.output
+    assert "blank disclosure template" in result.output and "'XX'" in result.output
