@@ -266,7 +266,7 @@ def _find_title(lines: list[_Line], unit_index: int) -> _Line | None:
     """The title line just above a unit line (within two non-empty lines)."""
     seen = 0
     for index in range(unit_index - 1, -1, -1):
-        text = lines[index].text.strip()
+        text = " ".join(lines[index].text.split())
         if not text or text == "\f":
             continue
         if text.endswith("表") and len(text) <= 60 and "…" not in text and "。" not in text:
@@ -578,7 +578,7 @@ def find_tables(source: SourceText) -> list[TextTable]:
     starts: list[tuple[_Line, _Line, str]] = []
     for line in lines:
         match = _UNIT_LINE.search(line.text)
-        if match and len(line.text.strip()) <= 80:
+        if match and len(" ".join(line.text.split())) <= 80:  # blanks padding a layout kept by spaces do not count
             title = _find_title(lines, line.index)
             if title is not None:
                 starts.append((title, line, match.group(1)))
