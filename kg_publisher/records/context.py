@@ -35,7 +35,7 @@ from ..extract.source import SourceText, Span
 from .changes import read_clause, read_reason, to_statement
 from .classification import PrintedCodes
 from .flow import Flowed
-from .lexicon import PHASES, code_of
+from .lexicon import PHASE_OF_KIND, PHASES, code_of
 from .model import AmountFact, ChangeStatement, CountStatement, RatioStatement, Readings, Section
 from .patterns import amount_of, unwrap
 
@@ -56,7 +56,7 @@ class ReadingContext:
     @property
     def phase(self) -> str:
         """The phase of a figure whose words name none: 预算 → approved, 决算 → executed."""
-        return "executed" if self.kind == "final" else "approved"
+        return PHASE_OF_KIND[self.kind]
 
     @cached_property
     def view(self) -> Flowed:

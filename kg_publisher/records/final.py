@@ -29,6 +29,7 @@ from typing import Any
 from ..extract.source import SourceText
 from .changes import compared_year, read_clause, read_reason, to_statement
 from .classification import PrintedCodes
+from .context import ReadingContext
 from .flow import Flowed
 from .lexicon import FUND_SCOPES, PHASES, SANGONG_ITEMS, code_of
 from .model import Amount, AmountFact, Percent, RatioStatement, Readings, Section, TextDefect, UnparsedSpan
@@ -338,11 +339,13 @@ def _bare(label: str) -> str:
     return label
 
 
-def read_final_statements(source: SourceText, sections: tuple[Section, ...],
-                          year: int | None = None) -> Readings:
-    """Read the 决算-specific statements of every narrative section (tables and glossary left out); ``year``
-    (the document's) dates the comparisons of change statements."""
-    reader = _Reader(source, sections, PrintedCodes.read(source, sections), year)
+def read_final_statements(ctx: ReadingContext) -> Readings:
+    """Read the 决算-specific statements of every narrative section (tables and glossary left out) of a final
+    account (nothing of a budget); the document's year dates the comparisons of change statements."""
+    if ctx.kind != "final":
+        return Readings()
+    sections = ctx.sections
+    reader = _Reader(ctx.source, sections, ctx.printed_codes, ctx.year)
     leaves = [section for section in sections
               if not section.code.startswith(("table", "part-2", "glossary"))
               and section.meaning not in ("tables", "glossary", "duties", "composition", "overview")

@@ -19,9 +19,9 @@ import re
 from dataclasses import replace
 
 from ..codelists import CodeList
-from ..extract.source import SourceText
 from .changes import read_clause, read_reason, to_statement
 from .classification import PrintedCodes
+from .context import ReadingContext
 from .flow import Flowed
 from .lexicon import FUND_SCOPES, code_of
 from .model import Amount, AmountFact, Readings, Section, TextDefect, UnparsedSpan
@@ -48,14 +48,12 @@ def section_start(flow: Flowed, section: Section) -> int:
     return next((i for i, offset in enumerate(flow.offsets) if offset >= section.span.start), len(flow.text))
 
 
-def read_classified_items(source: SourceText, sections: tuple[Section, ...], kind: str,
-                          year: int = 0) -> Readings:
+def read_classified_items(ctx: ReadingContext) -> Readings:
     """Every "X（类）Y（款）Z（项）” + amount" of the narrative, with the fund its paragraph names."""
-    codes = PrintedCodes.read(source, sections)
-    phase = "executed" if kind == "final" else "approved"
+    codes, phase, sections, year = ctx.printed_codes, ctx.phase, ctx.sections, ctx.year
     out = Readings()
     seen: set[tuple[str, str, str]] = set()
-    flow = Flowed.of(source, 0, len(source.text))
+    flow = ctx.view
     matches = list(_ITEM.finditer(flow.text))
     listed = {match.group("xiang").strip() for match in matches}
     for position, match in enumerate(matches):

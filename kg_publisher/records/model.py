@@ -337,6 +337,7 @@ class Readings:
     changes: list[ChangeStatement] = field(default_factory=list)
     counts: list[CountStatement] = field(default_factory=list)
     ratios: list[RatioStatement] = field(default_factory=list)
+    none_stated: list[NoneStatement] = field(default_factory=list)
     defects: list[TextDefect] = field(default_factory=list)
     unparsed: list[UnparsedSpan] = field(default_factory=list)
     #: Spans read but kept in no record of their own (an item's amount restated in its paragraph).

@@ -9,12 +9,10 @@ copied template note: it becomes a ``template-residue`` :class:`TextDefect`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
-from ..extract.source import SourceText
-from .flow import Flowed
+from .context import ReadingContext
 from .lexicon import FISCAL_FUNDS
-from .model import NoneStatement, Section, TextDefect
+from .model import NoneStatement, Readings, TextDefect
 from .sections import innermost
 
 #: "无" + what is absent, up to the end of the clause.
@@ -30,12 +28,6 @@ _WHAT = (  # (word, indicator, fund_source), most specific first
 _FUND_WORDS = {code: word for word, code in FISCAL_FUNDS if code != "GENERAL_PUBLIC"}
 
 
-@dataclass
-class NoneFindings:
-    statements: list[NoneStatement] = field(default_factory=list)
-    defects: list[TextDefect] = field(default_factory=list)
-
-
 def _operations(what: str) -> tuple[str, ...]:
     revenue, expenditure = "收入" in what, "支出" in what or "预算" in what or "经费" in what
     if revenue and expenditure:
@@ -43,11 +35,11 @@ def _operations(what: str) -> tuple[str, ...]:
     return ("revenue",) if revenue else ("expenditure",)
 
 
-def read_none_statements(source: SourceText, sections: tuple[Section, ...], kind: str) -> NoneFindings:
+def read_none_statements(ctx: ReadingContext) -> Readings:
     """Every "无…" statement about a fund or a reported indicator; unknown subjects are left alone."""
-    phase = "executed" if kind == "final" else "approved"
-    found = NoneFindings()
-    flow = Flowed.of(source, 0, len(source.text))
+    phase, sections = ctx.phase, ctx.sections
+    found = Readings()
+    flow = ctx.view
     for match in _NONE.finditer(flow.text):
         what = match.group("what")
         known = next(((indicator, fund) for word, indicator, fund in _WHAT if word in what), None)
@@ -58,7 +50,7 @@ def read_none_statements(source: SourceText, sections: tuple[Section, ...], kind
         section = innermost(sections, span.start)
         context = section.code if section else "document"
         for operation in _operations(what):
-            found.statements.append(NoneStatement(f"none-{len(found.statements) + 1}", operation, indicator,
+            found.none_stated.append(NoneStatement(f"none-{len(found.none_stated) + 1}", operation, indicator,
                                                   fund, phase, span, context))
         if section is not None and section.code.startswith("table"):
             title_funds = [code for code, name in _FUND_WORDS.items() if name in section.heading]

@@ -62,10 +62,10 @@ def parse_disclosure(source: SourceText, registry: Registry | None = None) -> Di
     glossary, glossary_unparsed = read_glossary(source, sections)
     # Tables, 决算 statements and prose classification items; a number the prose parser already read wins.
     text_tables = find_tables(source)
-    tables = read_table_facts(source, text_tables, sections, info.kind)
-    items = read_classified_items(source, sections, info.kind, info.year)
-    final = read_final_statements(source, sections, info.year) if info.kind == "final" else Readings()
-    none = read_none_statements(source, sections, info.kind)
+    tables = read_table_facts(ctx, text_tables)
+    items = read_classified_items(ctx)
+    final = read_final_statements(ctx)
+    none = read_none_statements(ctx)
     prose_facts, item_facts = _items_part_of(prose.facts, items)
     facts, replaced = _merge(prose_facts, tables.facts, [*final.facts, *item_facts])
     facts, repeat_defects, repeated = drop_repeats(facts)
@@ -115,7 +115,7 @@ def parse_disclosure(source: SourceText, registry: Registry | None = None) -> Di
         glossary=glossary,
         mentions=read_mentions(source, info.department, sections, registry),
         defects=tuple(sorted(defects, key=lambda d: (d.span.start, d.span.end, d.kind))),
-        none_stated=tuple(none.statements),
+        none_stated=tuple(none.none_stated),
         unparsed=tuple(sorted(unparsed, key=lambda u: (u.span.start, u.span.end))),
         notes={"department_head_word": head_word(info.department)},
     )

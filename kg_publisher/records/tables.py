@@ -22,9 +22,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..extract.source import SourceText, Span
+from ..extract.source import Span
 from ..extract.tables import TableRow, TextTable
 from .classification import PrintedCodes, scheme_of_table
+from .context import ReadingContext
 from .lexicon import BALANCES, EXPENDITURE_TYPES, FUND_SCOPES, PHASE_COLUMNS, REVENUE_KINDS, SANGONG_COLUMNS, code_of
 from .model import Amount, AmountFact, Readings, Section, TextDefect, UnparsedSpan
 
@@ -49,11 +50,11 @@ class _Cell:
 
 
 class _TableReader:
-    def __init__(self, table: TextTable, context: str, kind: str, codes: PrintedCodes) -> None:
+    def __init__(self, table: TextTable, context: str, phase: str, codes: PrintedCodes) -> None:
         self.table = table
         self.context = context
         self.printed = codes
-        self.default_phase = "executed" if kind == "final" else "approved"
+        self.default_phase = phase
         title = table.title
         self.scheme = scheme_of_table(table.span.text)
         self.fund = code_of(title, FUND_SCOPES) or "_T"
@@ -255,13 +256,13 @@ def _context(table: TextTable, sections: tuple[Section, ...], number: int) -> st
     return f"table-{number}"
 
 
-def read_table_facts(source: SourceText, tables: Sequence[TextTable], sections: tuple[Section, ...],
-                     kind: str) -> Readings:
-    """Observations of every certain table cell, and what could not be published."""
-    printed = PrintedCodes.read(source, sections)
+def read_table_facts(ctx: ReadingContext, tables: Sequence[TextTable]) -> Readings:
+    """Observations of every certain table cell of ``tables`` (those printed in the text), and what could not be
+    published."""
+    source = ctx.source
     out = Readings()
     for number, table in enumerate(tables, start=1):
-        part = _TableReader(table, _context(table, sections, number), kind, printed).read()
+        part = _TableReader(table, _context(table, ctx.sections, number), ctx.phase, ctx.printed_codes).read()
         out.facts += part.facts
         out.unparsed += part.unparsed
         out.defects += [TextDefect("stray-characters", row.span, (

@@ -7,6 +7,7 @@ from functools import cache
 
 from kg_publisher.extract.readers import read_source
 from kg_publisher.extract.source import SourceText
+from kg_publisher.records.context import ReadingContext
 from kg_publisher.records.final import read_final_statements
 from kg_publisher.records.model import AmountFact, Disclosure
 from kg_publisher.records.parse import parse_disclosure
@@ -36,7 +37,9 @@ class Document:
         """What the 决算 statement reader alone reads (before parse_disclosure merges it with the prose)."""
         if self.disclosure.info.kind != "final":
             return ()
-        return tuple(read_final_statements(self.source, find_sections(self.source)).facts)
+        info = self.disclosure.info
+        ctx = ReadingContext(self.source, find_sections(self.source), info.year, info.kind)
+        return tuple(read_final_statements(ctx).facts)
 
     @property
     def table_facts(self) -> tuple[AmountFact, ...]:

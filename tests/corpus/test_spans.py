@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kg_publisher.extract.tables import find_tables
+from kg_publisher.records.context import ReadingContext
 from kg_publisher.records.nonestated import read_none_statements
 from kg_publisher.records.sections import find_sections
 
@@ -49,12 +50,13 @@ def test_table_parts_sum_to_their_parents() -> None:
 
 def test_none_statements_and_copied_table_note() -> None:
     doc = document("03_putuo-czj-2025-budget")
-    found = read_none_statements(doc.source, find_sections(doc.source), "budget")
-    assert {(s.fund_source, s.context) for s in found.statements} >= {("GOV_FUND", "table-6")}
+    found = read_none_statements(ReadingContext(doc.source, find_sections(doc.source), 2025, "budget"))
+    assert {(s.fund_source, s.context) for s in found.none_stated} >= {("GOV_FUND", "table-6")}
     assert [d.kind for d in found.defects] == ["template-residue"]
     assert "国有资本经营" in found.defects[0].message
     final = document("07_putuo-czj-2024-final")
-    statements = read_none_statements(final.source, find_sections(final.source), "final").statements
+    statements = read_none_statements(ReadingContext(final.source, find_sections(final.source), 2024,
+                                                     "final")).none_stated
     assert {(s.indicator, s.fund_source, s.phase) for s in statements} >= {
         ("SANGONG", "FISCAL", "executed"), ("TOTAL", "GOV_FUND", "executed"), ("TOTAL", "STATE_CAPITAL", "executed")}
     assert not any(f.amount.value == 0 and f.fund_source in ("GOV_FUND", "STATE_CAPITAL") for f in final.all_facts)

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from kg_publisher.extract.source import SourceText
 from kg_publisher.extract.tables import find_tables
+from kg_publisher.records.context import ReadingContext
 from kg_publisher.records.tables import read_table_facts
 
 #: (类, 款, 项) codes and names of the 2025 支出功能分类 as printed in the corpus.
@@ -68,7 +69,7 @@ def test_table_variants_give_the_same_facts(variant: tuple[list[tuple[str, str, 
     rows, unit, one_cell_per_line, prefix = variant
     text = table_text(rows, unit, one_cell_per_line, prefix)
     source = SourceText("variant.txt", hashlib.sha256(text.encode()).hexdigest(), "text/plain", text)
-    facts = read_table_facts(source, find_tables(source), (), "budget").facts
+    facts = read_table_facts(ReadingContext(source, (), 2024, "budget"), find_tables(source)).facts
     got = {(f.functional, f.expenditure_type, f.amount.value.scaleb(f.amount.unit_multiplier + 2)) for f in facts}
     expected = {("_T" if not code else code.replace(" ", ""), kind, Decimal(value))
                 for code, _, basic, project in rows
