@@ -46,7 +46,7 @@ def start_server(release: Path, port: int, workers: int) -> subprocess.Popen[byt
             urllib.request.urlopen(f"http://127.0.0.1:{port}/robots.txt", timeout=1).close()
             return process
         except OSError:
-            time.sleep(0.2)
+            time.sleep(0.05)
     process.kill()
     raise SystemExit("the server did not start within 60 s")
 

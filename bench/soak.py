@@ -36,6 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.proc import tree_rss
 from bench.queries import render
 from bench.run import free_port, start_server
 from kg_publisher.publish.release import Release
@@ -114,32 +115,6 @@ def error_type(status: int, content_type: str | None, body: bytes) -> str:
         return str(json.loads(body)["error"]["type"])
     except (ValueError, KeyError, TypeError):
         return "?"
-
-
-def process_tree_rss(root: int) -> tuple[int, int]:
-    """(processes, total RSS in bytes) of ``root`` and all its descendants, from /proc."""
-    children: dict[int, list[int]] = defaultdict(list)
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children[int(fields[1])].append(int(entry))
-    total, count, pending = 0, 0, [root]
-    while pending:
-        pid = pending.pop()
-        try:
-            with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as status:
-                rss = next((line for line in status if line.startswith("VmRSS:")), "VmRSS: 0 kB")
-        except OSError:
-            continue
-        total += int(rss.split()[1]) * 1024
-        count += 1
-        pending.extend(children.get(pid, []))
-    return count, total
 
 
 def code_version() -> str:
@@ -302,7 +277,7 @@ def main() -> None:
             with recorder.lock:
                 fresh = recorder.samples[seen:]
                 seen = len(recorder.samples)
-            processes, rss = process_tree_rss(server.pid)
+            processes, rss = tree_rss(server.pid)
             rss_samples.append((recorder.now(), rss))
             load = os.getloadavg()[0]
             print(f"t={recorder.now():5.0f}s {describe(fresh)} | RSS {rss / MB:.0f} MB in {processes} processes"

@@ -10,9 +10,11 @@ release's own store read-only, so both answer from the same files), side by side
 ``bench/queries.py`` is sent to both at ``--concurrency`` clients (one keep-alive connection each), twice:
 ``distinct`` (every request a different text: a counter in a comment, so nothing is answered from a cache) and
 ``repeated`` (the same text every time: what the product's answer cache serves). For each cell it prints
-req/s and p99 of both and the product's req/s as a share of Oxigraph's. Both servers get the same client and
-the same machine, each cell measured on one right after the other; the client's own CPU is part of what both
-are measured with.
+req/s and p99 of both, the CPU time each server's process tree spent per answer (read from /proc: what a
+machine shared with other work changes least) and the product's req/s as a share of Oxigraph's. Both servers get
+the same client and the same machine, each cell measured on one right after the other; the client's own CPU is
+part of what both are measured with. It also prints how long each took from its start to its first answer and
+the resident memory of its processes at rest and at the end.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.proc import tree_cpu_seconds, tree_rss
 from bench.queries import QUERIES, render
 from bench.run import free_port, latency_ms, start_server
 from kg_publisher.publish.release import Release
@@ -59,14 +62,16 @@ def start_oxigraph(store: Path, port: int) -> subprocess.Popen[bytes]:
             connection.close()
             return process
         except OSError:
-            time.sleep(0.2)
+            time.sleep(0.05)
     process.kill()
     raise SystemExit("oxigraph serve-read-only did not start within 60 s")
 
 
 def measure(port: int, path: str, query: str, concurrency: int, requests: int, seconds: float,
-            distinct: bool) -> dict[str, float]:
-    """``requests`` GETs (at most ``seconds`` s) from ``concurrency`` keep-alive clients."""
+            distinct: bool, server: int | None = None) -> dict[str, float]:
+    """``requests`` GETs (at most ``seconds`` s) from ``concurrency`` keep-alive clients; with ``server`` (its
+    pid) also the CPU time its process tree spent per answer, which a machine shared with other work changes much
+    less than req/s."""
     latencies: list[float] = []
     failures = 0
     lock = threading.Lock()
@@ -101,6 +106,7 @@ def measure(port: int, path: str, query: str, concurrency: int, requests: int, s
                     failures += 1
         connection.close()
 
+    cpu_before = tree_cpu_seconds(server) if server is not None else 0.0
     began = time.perf_counter()
     threads = [threading.Thread(target=client) for _ in range(concurrency)]
     for thread in threads:
@@ -108,7 +114,9 @@ def measure(port: int, path: str, query: str, concurrency: int, requests: int, s
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - began
-    return {"ok": len(latencies), "failures": failures, "rps": len(latencies) / wall, **latency_ms(latencies)}
+    cpu = tree_cpu_seconds(server) - cpu_before if server is not None else float("nan")
+    return {"ok": len(latencies), "failures": failures, "rps": len(latencies) / wall,
+            "cpu_ms": cpu * 1000 / len(latencies) if latencies else float("nan"), **latency_ms(latencies)}
 
 
 def load_average() -> str:
@@ -141,8 +149,14 @@ def main(argv: list[str] | None = None) -> int:
     # Both servers run at once (the idle one costs nothing) and each cell is measured on one right after the
     # other, so both see about the same load from the rest of the machine.
     servers = {"product": (free_port(), "/sparql"), "oxigraph": (free_port(), "/query")}
-    processes = [start_server(release.path, servers["product"][0], args.workers),
-                 start_oxigraph(release.store_path, servers["oxigraph"][0])]
+    started = time.perf_counter()
+    processes = {"product": start_server(release.path, servers["product"][0], args.workers)}
+    startup = {"product": time.perf_counter() - started}
+    started = time.perf_counter()
+    processes["oxigraph"] = start_oxigraph(release.store_path, servers["oxigraph"][0])
+    startup["oxigraph"] = time.perf_counter() - started
+    time.sleep(2)  # the product's query processes finish starting in the background
+    at_rest = {name: tree_rss(process.pid) for name, process in processes.items()}
     try:
         for name in names:
             query = render(name, row["organization"], row["year"])
@@ -151,25 +165,32 @@ def main(argv: list[str] | None = None) -> int:
             for mode in ("distinct", "repeated"):
                 for server_name, (port, path) in servers.items():
                     figures.setdefault(f"{name} | {mode}", {})[server_name] = measure(
-                        port, path, query, args.concurrency, args.requests, args.seconds, mode == "distinct")
+                        port, path, query, args.concurrency, args.requests, args.seconds, mode == "distinct",
+                        processes[server_name].pid)
+        after = {name: tree_rss(process.pid) for name, process in processes.items()}
     finally:
-        for process in processes:
+        for process in processes.values():
             process.terminate()
             process.wait(15)
-    print(f"{'query':<20} {'texts':<9} {'product req/s':>13} {'p99 ms':>8} {'oxigraph req/s':>15} {'p99 ms':>8}"
-          f" {'ratio':>6}")
+    for name in servers:
+        print(f"{name:<9} ready {startup[name]:5.2f} s after start; RSS of its {at_rest[name][0]} processes "
+              f"{at_rest[name][1] / 2**20:,.0f} MB at rest, {after[name][1] / 2**20:,.0f} MB at the end")
+    print(f"{'query':<20} {'texts':<9} {'product req/s':>13} {'p99 ms':>8} {'CPU ms':>7} {'oxigraph req/s':>15}"
+          f" {'p99 ms':>8} {'CPU ms':>7} {'ratio':>6}")
     for cell, pair in figures.items():
         name, mode = cell.split(" | ")
         ours, theirs = pair["product"], pair["oxigraph"]
         ratio = ours["rps"] / theirs["rps"] if theirs["rps"] else float("nan")
         failed = "" if not (ours["failures"] or theirs["failures"]) else \
             f"  (failures: product {ours['failures']:.0f}, oxigraph {theirs['failures']:.0f})"
-        print(f"{name:<20} {mode:<9} {ours['rps']:>13.1f} {ours['p99_ms']:>8.1f} {theirs['rps']:>15.1f} "
-              f"{theirs['p99_ms']:>8.1f} {ratio:>5.2f}×{failed}")
+        print(f"{name:<20} {mode:<9} {ours['rps']:>13.1f} {ours['p99_ms']:>8.1f} {ours['cpu_ms']:>7.2f} "
+              f"{theirs['rps']:>15.1f} {theirs['p99_ms']:>8.1f} {theirs['cpu_ms']:>7.2f} {ratio:>5.2f}×{failed}")
     print(f"load average at end {load_average()}")
     if args.json:
         args.json.write_text(json.dumps({"release": release.version, "triples": release.manifest["triples"],
-                                         "concurrency": args.concurrency, "figures": figures}, indent=2))
+                                         "concurrency": args.concurrency, "startup_s": startup,
+                                         "rss_at_rest": {name: rss for name, (_, rss) in at_rest.items()},
+                                         "figures": figures}, indent=2))
     return 0
 
 

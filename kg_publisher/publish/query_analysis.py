@@ -109,6 +109,8 @@ class QueryShape:
     #: same query written out by us from the tokens read (absolute IRIs, no prologue), else None. Its work is
     #: bounded by the IRI's own triples, so it may run where the request is served (:mod:`.lookup`).
     lookup_text: str | None = None
+    #: The query's own top-level ``LIMIT`` (outside every group, so it bounds the answer's rows), else None.
+    limit: int | None = None
 
 
 def expand_escapes(text: str) -> str:
@@ -262,6 +264,7 @@ def analyse(query: str, base_iri: str | None = None) -> QueryShape:
     tokens = reader.tokens
     prefixes, base, body = _prologue_and_dataset(tokens, base_iri, shape)
     shape.uses_service = any(token.word == "SERVICE" for token in tokens)
+    shape.limit = _top_level_limit(tokens[body:])
     _classify_cost(tokens, shape)
     if shape.cost == "cheap" and not shape.is_update and not shape.uses_service and not shape.from_graphs:
         shape.lookup_text = _single_pattern_lookup(tokens[body:], prefixes, base)
@@ -312,6 +315,22 @@ def _prologue_and_dataset(tokens: list[Token], base_iri: str | None,
                 shape.from_graphs.append("")  # FROM without a graph name: the engine refuses it
         i += 1
     return prefixes, base, body
+
+
+def _top_level_limit(tokens: list[Token]) -> int | None:
+    """``n`` of a ``LIMIT n`` outside every bracket (a subquery's LIMIT is inside its group); a trailing VALUES
+    clause is joined before the solution modifiers, so the answer has at most ``n`` rows either way."""
+    depth = 0
+    limit = None
+    for index, token in enumerate(tokens):
+        if token.text in ("{", "(", "["):
+            depth += 1
+        elif token.text in ("}", ")", "]"):
+            depth -= 1
+        elif (depth == 0 and token.word == "LIMIT" and index + 1 < len(tokens)
+              and tokens[index + 1].kind == "number" and tokens[index + 1].text.isdigit()):
+            limit = int(tokens[index + 1].text)
+    return limit
 
 
 def _resolve(iri: str, base: str | None) -> str:

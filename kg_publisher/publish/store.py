@@ -91,9 +91,10 @@ class OxigraphStore:
 
     def query(self, job: QueryJob) -> QueryAnswer:
         shape = check_request(job, self.graph_sizes(), self.settings.max_query_bytes)
+        job = replace(job, engine_text=shape.text, row_limit=shape.limit)
         if shape.lookup_text is not None and not job.default_graphs and not job.named_graphs:
             return answer(self._store.query(shape.lookup_text), job)
-        return self._pool.run(replace(job, engine_text=shape.text), shape.cost)
+        return self._pool.run(job, shape.cost)
 
     def describe(self, iri: str) -> list[ox.Triple]:
         return describe_in(self._store, iri)

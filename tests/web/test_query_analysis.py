@@ -111,3 +111,16 @@ def test_single_pattern_lookups_are_rewritten_from_the_terms_read(query: str, re
     """A lookup runs where the request is served, so it runs as text written by us: no character of the
     client's text (comments, escapes, other clauses) reaches the engine there."""
     assert analyse(query).lookup_text == rewritten
+
+
+@pytest.mark.parametrize(("query", "limit"), [
+    ("SELECT * WHERE { ?s ?p ?o } LIMIT 20", 20),
+    ("select * { ?s ?p ?o } offset 5 limit 7 VALUES ?s { <urn:a> }", 7),
+    ("SELECT * WHERE { { SELECT ?s WHERE { ?s ?p ?o } LIMIT 3 } ?s ?q ?v }", None),  # a subquery's LIMIT
+    ("SELECT * WHERE { ?s ?p ?o } # LIMIT 3\n", None),  # a comment
+    ("SELECT * WHERE { ?s ?p 'LIMIT 3' }", None),
+    ("SELECT * WHERE { ?s ?p ?o } LIMIT 1.5", None),
+    ("SELECT * WHERE { ?s ?p ?o }", None),
+])
+def test_the_top_level_limit_bounds_the_answer(query: str, limit: int | None) -> None:
+    assert analyse(query).limit == limit

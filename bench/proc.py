@@ -1,0 +1,59 @@
+"""A process tree's CPU time and resident memory, read from Linux /proc (the benchmarks' servers are trees: the
+gunicorn arbiter, its workers and their query processes)."""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+
+#: Clock ticks per second of /proc/<pid>/stat's CPU times.
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _stat_fields(pid: int | str) -> list[str] | None:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            return stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
+def descendants(root: int) -> list[int]:
+    """``root`` and every process below it that is alive now."""
+    children: dict[int, list[int]] = defaultdict(list)
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            fields = _stat_fields(entry)
+            if fields is not None:
+                children[int(fields[1])].append(int(entry))
+    found, pending = [], [root]
+    while pending:
+        pid = pending.pop()
+        found.append(pid)
+        pending.extend(children.get(pid, []))
+    return found
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """User + system CPU seconds of the live processes of the tree, their waited-for children included
+    (``cutime``/``cstime``: a query process that was replaced still counts, once its parent reaped it)."""
+    total = 0
+    for pid in descendants(root):
+        fields = _stat_fields(pid)
+        if fields is not None:  # fields[11:15]: utime stime cutime cstime (stat fields 14–17)
+            total += sum(int(value) for value in fields[11:15])
+    return total / TICKS
+
+
+def tree_rss(root: int) -> tuple[int, int]:
+    """(processes, resident bytes) of the tree."""
+    total, count = 0, 0
+    for pid in descendants(root):
+        try:
+            with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as status:
+                rss = next((line for line in status if line.startswith("VmRSS:")), "VmRSS: 0 kB")
+        except OSError:
+            continue
+        total += int(rss.split()[1]) * 1024
+        count += 1
+    return count, total
