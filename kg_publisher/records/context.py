@@ -6,6 +6,12 @@ sections): it reads the text through ``ctx`` and returns every record it read, c
 (:func:`merge_readings`), the way :func:`kg_publisher.rdf.graph.disclosure_graph` calls one ``add_<thing>`` per
 record kind.
 
+What a narrative reader records (:class:`SectionReading`): every figure where it is printed, with the label
+printed next to it (the same figure printed in two sections is two facts, so validation can compare them); a
+year-over-year clause right after a figure (比2021年度增加…) becomes its :class:`ChangeStatement`, with the
+reason printed after it; whether a total's printed parts are meant to be complete (``breakdown_complete``) is
+decided by the words introducing them (see each topic's module).
+
 Keys. A reader names each record by what it is (``revenue-total``, ``sangong-vehicles``); a name asked for
 again within one reading is suffixed ``#2``, ``#3`` … there, which no published key contains. The merge
 settles the keys of the whole document: the first record to ask for a name gets it, a later figure gets

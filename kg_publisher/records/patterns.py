@@ -105,3 +105,14 @@ def line_bounds(text: str, offset: int) -> tuple[int, int]:
     start = text.rfind("\n", 0, offset) + 1
     end = text.find("\n", offset)
     return start, len(text) if end < 0 else end
+
+
+#: Words allowed between a label and its number ("预算支出安排", "预算数为"), as group ``filler``.
+FILLER = r"(?P<filler>(?:(?!增加|减少|增长|下降|持平|比|较)[^\d，。；：:、\n,;（）()]){0,14}?)"
+#: One labelled item of a list ("办公费12.5万元"), as groups ``label``, ``number`` and ``unit``.
+LIST_ITEM = re.compile(rf"(?<![{CJK}）)”])(?P<label>[{CJK}（）()“”\n]{{2,30}}?){AMOUNT.pattern}")
+
+
+def first(pattern: re.Pattern[str], view: TextView, start: int, end: int) -> re.Match[str] | None:
+    """The first match of ``pattern`` in ``view.text[start:end]``."""
+    return pattern.search(view.text, start, end)

@@ -44,15 +44,15 @@ def _squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def _fact(book: SectionReading, key: str, match: re.Match[str], **codes: str | None) -> AmountFact:
-    return book.fact(AmountFact(
+def _fact(reading: SectionReading, key: str, match: re.Match[str], **codes: str | None) -> AmountFact:
+    return reading.fact(AmountFact(
         key=key,
         label=_squeeze(match.group("label")),
         amount=Amount.parse(match.group("number"), _squeeze(match.group("unit"))),
-        span=book.ctx.source.span(match.start("label"), match.end()),
+        span=reading.ctx.source.span(match.start("label"), match.end()),
         operation="expenditure",
-        context=book.section.code,
-        phase=book.phase,
+        context=reading.section.code,
+        phase=reading.phase,
         **codes,  # type: ignore[arg-type]
     ))
 
@@ -70,26 +70,26 @@ def _items(text: str, start: int, end: int) -> list[re.Match[str]]:
     return items
 
 
-def read_performance_projects(book: SectionReading) -> None:
+def read_performance_projects(reading: SectionReading) -> None:
     """The projects listed after a performance section's funds total (其中：A X万元，B Y万元…), read into the
     section's reading (the performance reader's): whether the total's breakdown is complete depends on them."""
-    section = book.section
-    total = next((f for f in book.out.facts if f.indicator == "PERFORMANCE_FUNDS" and f.item == "_T"), None)
+    section = reading.section
+    total = next((f for f in reading.out.facts if f.indicator == "PERFORMANCE_FUNDS" and f.item == "_T"), None)
     if total is None:
         return
-    text = book.ctx.source.text
+    text = reading.ctx.source.text
     intro = _LIST_START.match(text, total.span.end + 1) or _LIST_START.search(text, total.span.end,
                                                                              min(total.span.end + 6, section.span.end))
     if intro is None:
         return
     items = _items(text, intro.end(), section.span.end)
     for number, item in enumerate(items, start=1):
-        _fact(book, f"performance-project-{number}", item, indicator="PERFORMANCE_FUNDS", item=f"line-{number}",
+        _fact(reading, f"performance-project-{number}", item, indicator="PERFORMANCE_FUNDS", item=f"line-{number}",
               part_of=total.key)
-    stated = next((c.value for c in book.out.counts if c.what == "PERF_PROJECTS_SET"
+    stated = next((c.value for c in reading.out.counts if c.what == "PERF_PROJECTS_SET"
                    and section.span.start <= c.span.start < section.span.end), None)
     if items and stated != len(items):
-        book.set_breakdown(total, False)  # 其中 names some of the projects only (or their number is not stated)
+        reading.set_breakdown(total, False)  # 其中 names some of the projects only (or their number is not stated)
 
 
 def read_project_budget_lists(ctx: ReadingContext) -> Readings:
@@ -104,19 +104,19 @@ def read_project_budget_lists(ctx: ReadingContext) -> Readings:
             in_project = False
         if not in_project or not _BUDGET_HEADING.search(section.heading):
             continue
-        book = reading = reading.moved_to(section) if reading else ctx.reading(section)
+        reading = reading.moved_to(section) if reading else ctx.reading(section)
         start, end = section.heading_span.end, section.span.end
         total_match = _TOTAL.search(text, start, end)
         total = None
         if total_match and not text[start:total_match.start()].strip():
-            total = _fact(book, "project-budget-total", total_match, indicator="TOTAL", expenditure_type="PROJECT",
+            total = _fact(reading, "project-budget-total", total_match, indicator="TOTAL", expenditure_type="PROJECT",
                           item="_T")
             intro = _LIST_START.search(text, total_match.end(), end)
             start = intro.end() if intro else total_match.end()
         items = _items(text, start, end)
         for number, item in enumerate(items, start=1):
-            _fact(book, f"project-budget-{number}", item, indicator="TOTAL", expenditure_type="PROJECT",
+            _fact(reading, f"project-budget-{number}", item, indicator="TOTAL", expenditure_type="PROJECT",
                   item=f"line-{number}", part_of=total.key if total else None)
         if total is not None and items and _LIST_START.search(text, total.span.end, items[0].start()):
-            book.set_breakdown(total, False)
+            reading.set_breakdown(total, False)
     return reading.out if reading else Readings()

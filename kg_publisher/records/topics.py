@@ -6,8 +6,9 @@ heading contains (:func:`.sections.meaning_of`). The topics with a figure reader
 (``其他重要事项的情况说明``) becomes a section of its own only for topics marked ``sub_section``. A text is a
 disclosure when at least one of its sections has a topic of this registry (or is a table).
 
-Adding a topic, or a synonym of one, is a row here (plus a reader in :mod:`.figures` for a new topic) and a
-sentence in ``tests/extract/readers/``.
+Adding a synonym of a topic is a keyword here and a sentence in ``tests/extract/readers/``; a new topic is a
+row here and its reader, a function ``read_x(ctx, section) -> Readings`` in a module of its own (as
+:mod:`.sangong`; :mod:`.context` says what a reader is given and how it records).
 
 >>> [topic.name for topic in TOPICS if "名词解释" in topic.keywords]
 ['glossary']
@@ -18,16 +19,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .assets import read_assets
 from .context import ReadingContext
-from .figures import (
-    read_assets,
-    read_budget_summary,
-    read_performance,
-    read_procurement,
-    read_running_cost,
-    read_sangong,
-)
 from .model import Readings, Section
+from .performance import read_performance
+from .procurement import read_procurement
+from .runningcost import read_running_cost
+from .sangong import read_sangong
+from .summary import read_budget_summary
 
 #: A section's reader: what it reads in the section, given the document's context (:mod:`.context`).
 Reader = Callable[[ReadingContext, Section], Readings]

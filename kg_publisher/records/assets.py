@@ -1,0 +1,88 @@
+"""国有资产占用: the date the stock refers to, the total, 流动/固定资产 ("其中": incomplete), the vehicles held
+(count, value, counts by type: records/lexicon.py VEHICLE_TYPES) and the vehicles a budget plans to buy.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from .context import ReadingContext, SectionReading
+from .lexicon import VEHICLE_TYPES, code_of
+from .model import AmountFact, CountStatement, Readings, Section
+from .patterns import AMOUNT, CJK, FILLER, first
+
+_AMOUNT = AMOUNT.pattern
+
+_ASSET_DATE = re.compile(r"截[至止]\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_ASSETS_TOTAL = re.compile(rf"(?P<label>资产总额){FILLER}{_AMOUNT}")
+_ASSET_PARTS = (
+    ("assets-current", "CURRENT_ASSETS", re.compile(rf"(?P<label>流动资产){FILLER}{_AMOUNT}")),
+    ("assets-fixed", "FIXED_ASSETS", re.compile(rf"(?P<label>固定资产){FILLER}{_AMOUNT}")),
+)
+_VEHICLE_VALUE = re.compile(rf"(?P<label>价值|账面价值|原值){_AMOUNT}")
+_VEHICLES = re.compile(r"(?<!购置)车辆\s*(?P<n>\d+)\s*辆")
+#: The vehicles a budget plans to buy ("2024年部门预算安排购置车辆1辆，其中：…").
+_VEHICLES_PLANNED = re.compile(r"(?:预算)?安排购置车辆\s*(?P<n>\d+)\s*辆")
+#: A count of vehicles in the list after the total: its type is the word printed before it (VEHICLE_TYPES).
+_VEHICLE_TYPE = re.compile(rf"(?P<type>[{CJK}]{{2,12}}?)\s*(?P<n>\d+)\s*辆")
+
+
+def read_assets(ctx: ReadingContext, section: Section) -> Readings:
+    """国有资产: the date, total, 流动/固定资产 ("其中": incomplete), vehicles (count and value)."""
+    reading = ctx.reading(section)
+    source, (start, end, _) = reading.view, reading.bounds()
+    dated = first(_ASSET_DATE, source, start, end)
+    as_of = date(int(dated.group(1)), int(dated.group(2)), int(dated.group(3))) if dated else None
+    total_match = first(_ASSETS_TOTAL, source, start, end)
+    total = None
+    if total_match:
+        total = reading.add("assets-total", total_match, operation="_Z", indicator="ASSETS", as_of=as_of)
+        if re.match(r"[，,]?\s*其中", source.text[total_match.end():end]):
+            reading.set_breakdown(total, False)
+    parts: dict[str, AmountFact] = {}
+    for base, item, pattern in _ASSET_PARTS:
+        match = first(pattern, source, total_match.end() if total_match else start, end)
+        if match:
+            parts[base] = reading.add(base, match, operation="_Z", indicator="ASSETS", item=item,
+                                   as_of=as_of, part_of=total.key if total else None)
+    counts: dict[str, CountStatement] = {}
+    held = first(_VEHICLES, source, start, end)
+    if held:
+        counts["vehicles-count"] = reading.count("vehicles-count", "VEHICLES", int(held.group("n")),
+                                              source.span(held.start(), held.end()))
+        _vehicle_types(reading, counts, held.end(), end)
+    planned = first(_VEHICLES_PLANNED, source, start, end)
+    if planned:
+        counts["vehicles-planned-count"] = reading.count("vehicles-planned-count", "VEHICLES_PLANNED",
+                                                      int(planned.group("n")),
+                                                      source.span(planned.start(), planned.end()))
+    if "vehicles-count" in counts:
+        value = first(_VEHICLE_VALUE, source, source.at(counts["vehicles-count"].span.end), end)
+        if value:
+            fixed = parts.get("assets-fixed")
+            reading.add("assets-vehicles", value, operation="_Z", indicator="ASSETS", item="VEHICLE_ASSETS",
+                     as_of=as_of, part_of=fixed.key if fixed else None)
+            if fixed is not None:  # the vehicles are only one part of the fixed assets
+                reading.set_breakdown(fixed, False)
+    return reading.out
+
+
+def _vehicle_types(reading: SectionReading, counts: dict[str, CountStatement], start: int, end: int) -> None:
+    """"共有车辆7辆，其中：部级领导干部用车0辆、…、其他用车7辆；" (or in brackets: "（一般公务用车0辆，其他用车0辆）"):
+    the vehicles by type (VEHICLE_TYPES) up to the clause's end. They are parts of the total only when every count
+    of the list names a known type (a count of the sum check is never a misreading)."""
+    source = reading.view
+    stop = min((i for i in (source.text.find(mark, start, end) for mark in "；;。") if i >= 0), default=end)
+    listed = list(_VEHICLE_TYPE.finditer(source.text, start, stop))
+    typed = [(match, code_of(match.group("type"), VEHICLE_TYPES)) for match in listed]
+    certain = all(code for _, code in typed)
+    total = counts["vehicles-count"]
+    for match, code in typed:
+        if code is None or code in {c.what for c in counts.values()}:
+            continue
+        key = f"vehicles-{code.removeprefix('VEHICLES_').lower().replace('_', '-')}-count"
+        word = next(word for word, notation in VEHICLE_TYPES if notation == code)
+        first = match.start("type") + max(match.group("type").rfind(word), 0)
+        counts[key] = reading.count(key, code, int(match.group("n")), source.span(first, match.end()),
+                                 part_of=total.key if certain else None)
