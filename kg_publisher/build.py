@@ -14,8 +14,10 @@ keyed by the SHA-256 of its bytes and a fingerprint of everything that shapes th
 from __future__ import annotations
 
 import fcntl
+import gc
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
 import tempfile
@@ -43,13 +45,13 @@ from .publish.model import DisclosureInfo
 from .publish.release import Part, Release, assemble_release
 from .publish.versions import kept_releases, prune_releases, publish_version
 from .rdf import disclosure_graph, vocabulary_graph
-from .rdf.codelists import classification_graph, printed_codes
+from .rdf.codelists import classification_graph, printed_codes, shared_classification_graph
 from .rdf.crossyear import cross_year_graph
 from .records.crossyear import YearFigures, compare
 from .records.parse import parse_disclosure
 from .registry import Registry
 from .settings import Settings
-from .validate import ValidationOutcome, add_findings, quality_graph, validate_graph
+from .validate import ValidationOutcome, add_findings, compiled_shapes, quality_graph, validate_graph
 from .vocab import bind_prefixes
 
 #: What the two passes over the documents do (the label of their progress bars): extract, map and validate each
@@ -321,14 +323,10 @@ def _make_entry(path: Path, sha256: str, base_iri: str, out: Path, damage: str =
 
 
 def _classifications(year: int, printed: dict[str, list[Any]]) -> Graph:
-    return _classification_graph(year, json.dumps(printed, sort_keys=True, ensure_ascii=False))
-
-
-@cache
-def _classification_graph(year: int, printed_json: str) -> Graph:
-    """The year's classification schemes, extended by the codes a document prints (equal arguments, one graph)."""
-    printed = {name: [tuple(pair) for pair in pairs] for name, pairs in json.loads(printed_json).items()}
-    return classification_graph(year, printed)
+    """The year's classification schemes, extended by the codes a document prints: one graph, kept for the
+    process, per year and set of codes the printing adds (most documents add none and share the year's graph and
+    its index in the compiled shapes). Shared: never changed."""
+    return shared_classification_graph(year, printed)
 
 
 def _part_id(source_name: str, earlier: dict[str, Any] | None, settings: Settings) -> str:
@@ -451,16 +449,21 @@ def build(
     # reaches here comes from writing.
     with writing(out, unchanged), _exclusive(out):
         _remove_leftovers(out)
-        with _Workers(default_jobs() if jobs is None else jobs) as workers:
+        with _Workers(default_jobs() if jobs is None else jobs, partial(_warm_up, settings.base_iri)) as workers:
             return _build(paths, out, settings, progress, workers)
 
 
 class _Workers:
-    """Runs calls in a pool of worker processes (started on first use, for more than one call) or in this one."""
+    """Runs calls in a pool of worker processes (started on first use, for more than one call) or in this one.
 
-    def __init__(self, jobs: int) -> None:
+    Before the first call, ``warm`` loads what every call reads (the vocabulary, the compiled shapes) in this
+    process, and what it made is frozen out of the garbage collector; the workers are forked from this process
+    where the platform allows it, so they share it instead of each loading and compiling it again."""
+
+    def __init__(self, jobs: int, warm: Callable[[], object] | None = None) -> None:
         self.jobs = jobs
         self.pool: ProcessPoolExecutor | None = None
+        self._warm = warm
 
     def __enter__(self) -> _Workers:
         return self
@@ -473,6 +476,10 @@ class _Workers:
             progress: Callable[[Iterable[Path]], Iterable[Path]] | None, label: str) -> list[Any]:
         """The results of ``calls`` (each named by a document, which ``progress`` is shown, with ``label`` as its
         ``label`` attribute), in their order."""
+        if calls and self._warm is not None:
+            self._warm()
+            gc.freeze()  # what the warm-up made lives as long as the process: no collection need walk it again
+            self._warm = None
         if self.jobs == 1 or len(calls) < 2:
             results = []
             names = _Labelled([path for path, _ in calls], label)
@@ -480,7 +487,9 @@ class _Workers:
                 results.append(calls[index][1]())
             return results
         if self.pool is None:
-            self.pool = ProcessPoolExecutor(max_workers=self.jobs)
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context("fork") if "fork" in methods else None
+            self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context)
         futures = {self.pool.submit(call): index for index, (_, call) in enumerate(calls)}
         by_index: dict[int, Future[Any]] = {index: future for future, index in futures.items()}
         finished = _Finished([path for path, _ in calls], {f: calls[i][0] for f, i in futures.items()}, label)
@@ -510,6 +519,12 @@ class _Finished:
         for future in as_completed(self.futures):
             future.result()  # a failure stops the build at once
             yield self.futures[future]
+
+
+def _warm_up(base_iri: str) -> None:
+    """Load what processing any document reads: the vocabulary and its index, the shapes compiled."""
+    _, _, vocabulary = _worker_context(base_iri)
+    compiled_shapes().prepare([vocabulary])
 
 
 @cache
@@ -639,9 +654,9 @@ def _vocabulary_part(cache_: _Cache, items: list[_Published]) -> Part:
     if part is not None:
         return part
     vocabulary = vocabulary_graph() + Graph()  # a copy: the unions below are made in place
-    for key in keys:
-        year, printed = json.loads(key)
-        vocabulary += _classifications(year, printed)
+    schemes = {id(graph): graph for graph in (_classifications(*json.loads(key)) for key in keys)}
+    for graph in schemes.values():  # each distinct graph once: documents that print only known codes share one
+        vocabulary += graph
     minter = IriMinter(cache_.base_iri)
     return _write_graph_part(folder, "vocabulary", str(minter.vocabulary_graph()), vocabulary)
 

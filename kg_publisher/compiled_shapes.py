@@ -275,6 +275,11 @@ class CompiledShapes:
                                 stringified, _predicates(rdflib_query.algebra))
 
     # ---- validating ---------------------------------------------------------------------------------------
+    def prepare(self, vocabularies: Sequence[Graph]) -> None:
+        """Index ``vocabularies`` now, as :meth:`validate` would on first use (a process about to fork workers)."""
+        for graph in vocabularies:
+            _vocabulary_index(graph)
+
     def validate(self, data: Graph, vocabularies: Sequence[Graph] = ()) -> list[Result]:
         """Validate ``data`` with the descriptions the ``vocabularies`` give of the terms it points to (one hop);
         ``data`` is lent those triples while rdflib evaluates a constraint and is given back as it was."""

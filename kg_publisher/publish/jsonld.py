@@ -107,10 +107,23 @@ def compact_jsonld(quads: Iterable[ox.Quad | ox.Triple]) -> bytes:
             named[compact.node_id(item.graph_name)].append(item.triple)
         else:
             default.append(item.triple if isinstance(item, ox.Quad) else item)
-    graph: list[dict[str, Any]] = _nodes(default, compact)
-    graph += [{"@id": name, "@graph": _nodes(named[name], compact)} for name in sorted(named)]
-    document = {"@context": compact.context(), "@graph": graph}
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    nodes = _nodes(default, compact)
+    graphs = [(name, _nodes(named[name], compact)) for name in sorted(named)]
+    # One node per line, each written by json's C encoder (``indent`` would make json use its pure-Python
+    # encoder, most of the cost of a disclosure's dumps): still a document a person can read line by line.
+    lines = [_dumps(node) for node in nodes]
+    for name, members in graphs:
+        inner = ",\n".join(f"  {_dumps(node)}" for node in members)
+        lines.append(f'{{"@id": {_dumps(name)}, "@graph": [\n{inner}\n ]}}' if members
+                     else f'{{"@id": {_dumps(name)}, "@graph": []}}')
+    body = ",\n".join(f" {line}" for line in lines)
+    text = f'{{"@context": {_dumps(compact.context())},\n"@graph": [\n{body}\n]}}\n' if lines else \
+        f'{{"@context": {_dumps(compact.context())},\n"@graph": []}}\n'
+    return text.encode("utf-8")
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 __all__ = ["compact_jsonld"]

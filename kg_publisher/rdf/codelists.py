@@ -9,13 +9,14 @@ printed can be added with ``printed=`` (see :meth:`kg_publisher.codelists.CodeLi
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 from rdflib.term import Node
 
-from ..codelists import LEVELS, LEVELS_EN, CodeList
+from ..codelists import LEVELS, LEVELS_EN, Code, CodeList
 from ..iris import code, code_scheme
 from ..vocab import BGT, QB, XKOS, bind_prefixes
 
@@ -104,12 +105,40 @@ def add_scheme(graph: Graph, key: str, year: int, codes: CodeList) -> URIRef:
 def classification_graph(year: int, printed: Mapping[str, Iterable[tuple[str, str]]] | None = None) -> Graph:
     """Both classifications of ``year`` as SKOS; ``printed`` maps ``func``/``econ-dept`` to the
     (code, name) pairs a document printed, which are added when we do not hold them."""
+    return _graph_of.__wrapped__(year, _printed_changes(printed))
+
+
+def shared_classification_graph(year: int, printed: Mapping[str, Iterable[tuple[str, str]]] | None = None) -> Graph:
+    """:func:`classification_graph`, one graph per year and set of codes the printed pairs actually add or
+    rename (most documents print only codes we hold: they share the year's graph). The graph is shared:
+    callers must not change it."""
+    return _graph_of(year, _printed_changes(printed))
+
+
+#: (scheme key, the codes a document's printed pairs add or change), the part of ``printed`` a graph depends on.
+_Changes = tuple[tuple[str, tuple[Code, ...]], ...]
+
+
+def _printed_changes(printed: Mapping[str, Iterable[tuple[str, str]]] | None) -> _Changes:
+    changes = []
+    for key, (csv_name, *_) in CLASSIFICATIONS.items():
+        if printed and printed.get(key):
+            held = CodeList.load(csv_name)
+            extended = held.extend_with_printed(printed[key])
+            changes.append((key, tuple(c for c in extended.codes.values() if held.codes.get(c.code) != c)))
+    return tuple(changes)
+
+
+@lru_cache(maxsize=64)
+def _graph_of(year: int, changes: _Changes) -> Graph:
     graph = Graph()
     bind_prefixes(graph)
+    added = dict(changes)
     for key, (csv_name, *_) in CLASSIFICATIONS.items():
         codes = CodeList.load(csv_name)
-        if printed and printed.get(key):
-            codes = codes.extend_with_printed(printed[key])
+        if added.get(key):
+            codes = CodeList(codes.scheme, sorted({**codes.codes, **{c.code: c for c in added[key]}}.values(),
+                                                  key=lambda c: c.code))
         add_scheme(graph, key, year, codes)
     return graph
 
