@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import time
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from flask import Flask, Response, g, request
+from werkzeug.http import http_date
 
 if TYPE_CHECKING:
     from . import Services
@@ -25,12 +27,25 @@ MAX_AGE = 300
 URL_QUERY_SAFE = "/:@!$&'()*+,;=~?%"
 
 
+#: A query string of only characters ``quote(…, safe=URL_QUERY_SAFE)`` keeps (what clients send: it is
+#: percent-encoded already) is logged as it is; quoting a long SPARQL query character by character cost more than
+#: the rest of answering it from the cache.
+_KEPT_AS_SENT = re.compile(r"[A-Za-z0-9_.~/:@!$&'()*+,;=?%-]*")
+
+
 def logged_target() -> str:
     """The request's path and query as sent on the wire (percent-encoded): a decoded ``%0A`` in a path must not
     start a forged line in the log."""
     target = quote(request.path, safe="/:@!$&'()*+,;=~")
     query = request.query_string.decode("latin-1")
-    return f"{target}?{quote(query, safe=URL_QUERY_SAFE)}" if query else target
+    if not query:
+        return target
+    return f"{target}?{query if _KEPT_AS_SENT.fullmatch(query) else quote(query, safe=URL_QUERY_SAFE)}"
+
+
+#: Request headers that make a GET conditional (or partial): only then is werkzeug's make_conditional needed.
+_CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE",
+                "HTTP_RANGE")
 
 
 def install(app: Flask, services: Services) -> None:
@@ -61,7 +76,11 @@ def install(app: Flask, services: Services) -> None:
             if last_modified is not None and response.last_modified is None:
                 response.last_modified = last_modified
             response.headers.setdefault("Cache-Control", f"public, max-age={MAX_AGE}")
-            response.make_conditional(request)
+            environ = request.environ
+            if any(name in environ for name in _CONDITIONAL):
+                response.make_conditional(request)
+            elif "Date" not in response.headers:  # what make_conditional adds to an unconditional GET
+                response.headers["Date"] = http_date()
         started = g.get("started")
         elapsed = (time.perf_counter() - started) * 1000 if started is not None else 0.0
         log.info('%s "%s %s" %s %s %.1fms', request.remote_addr, request.method, logged_target(),

@@ -10,6 +10,7 @@ from flask import request
 from ..errors import NotFound
 from ..vocab import PREFIXES
 
+_ROOT_KEY = "kg_publisher.root"
 _NAMESPACES = sorted(((str(ns), prefix) for prefix, ns in PREFIXES.items()), key=lambda item: -len(item[0]))
 
 
@@ -21,7 +22,13 @@ class IriMapper:
     def root(self) -> str:
         """Where this server is reached: the ``public_url`` setting, else the request's own host (which Flask's
         ``TRUSTED_HOSTS``, set from ``allowed_hosts``, has checked before the request reached a view)."""
-        return self.public_url or request.host_url
+        if self.public_url:
+            return self.public_url
+        environ = request.environ  # worked out once per request: pages and headers ask for it many times
+        root = environ.get(_ROOT_KEY)
+        if root is None:
+            root = environ[_ROOT_KEY] = request.host_url
+        return str(root)
 
     def iri(self, path: str) -> str:
         """The IRI a request path stands for (``id/org/x`` → ``{base}id/org/x``); 404 when the decoded path

@@ -13,8 +13,11 @@ from pathlib import Path
 from urllib.parse import unquote_to_bytes, urlsplit
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
+
+from kg_publisher.web.http import logged_target
 
 from .test_gunicorn import serving
 
@@ -227,3 +230,13 @@ def test_a_decoded_line_break_in_a_path_does_not_forge_a_log_line(client: FlaskC
     lines = [r.getMessage() for r in caplog.records if r.name == "kg_publisher.web.access"]
     assert lines and all("\n" not in line and "\r" not in line for line in lines)
     assert any("/id/a%0D%0A127.0.0.1%20%22GET%20/admin%22%20200?x=%0A" in line for line in lines), lines
+
+
+@pytest.mark.parametrize(("sent", "logged"), [
+    ("query=SELECT%20*%20%7B%3Fs%20%3Fp%20%3Fo%7D&x=1", "query=SELECT%20*%20%7B%3Fs%20%3Fp%20%3Fo%7D&x=1"),
+    ('q="a b"\r\nX: 1', "q=%22a%20b%22%0D%0AX:%201"),  # raw characters a client should have encoded
+    ("q=\u4e2d", "q=%C3%A4%C2%B8%C2%AD"),  # bytes past ASCII (read as latin-1 by WSGI), each encoded
+])
+def test_query_strings_are_logged_as_sent_or_encoded(app: Flask, sent: str, logged: str) -> None:
+    with app.test_request_context("/sparql", environ_overrides={"QUERY_STRING": sent.encode().decode("latin-1")}):
+        assert logged_target() == f"/sparql?{logged}"
