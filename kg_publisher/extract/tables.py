@@ -658,9 +658,10 @@ def _read_table(source: SourceText, lines: list[_Line], title: _Line, unit_line:
                 break
             # A continuation page repeats the header (row-wise text) or goes straight on with data.
             skip = upcoming.index
-            while skip < stop and lines[skip].text.strip() and not _is_data_start(
-                    lines[skip], _next_content(lines, skip + 1, stop)):
-                if not all(_is_header_fragment(chunk) for chunk in lines[skip].text.split()):
+            while skip < stop and not _is_data_start(lines[skip], _next_content(lines, skip + 1, stop)):
+                # blank lines pad a layout kept by blanks, between the header's lines too
+                if lines[skip].text.strip() and not all(_is_header_fragment(chunk)
+                                                        for chunk in lines[skip].text.split()):
                     break
                 skip += 1
             if skip < stop and not _is_data_start(lines[skip], _next_content(lines, skip + 1, stop)):
