@@ -1,0 +1,101 @@
+"""Issue 8 §5, findings a reader can trust: what the product reports against a source never depends on how the
+source was laid out, unread text is a note (sh:Info) once per section, and the department's own short names are
+not "another body".
+
+The first test is metamorphic, like test_layout_invariance.py: every corpus text re-laid-out as another PDF would
+lay it out (re-wrapped at a width, NBSPs, a blank before some units, full-width digits) must give the same
+warnings and violations, on the same records: an arithmetic or count finding raised on one layout only would be
+the product's misreading, not the source's fault.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections import Counter
+
+import pytest
+from rdflib import URIRef
+from rdflib.namespace import SH
+
+from kg_publisher.extract.source import SourceText
+from kg_publisher.iris import IriMinter
+from kg_publisher.rdf import disclosure_graph
+from kg_publisher.records.model import Disclosure
+from kg_publisher.records.parse import parse_disclosure
+from kg_publisher.registry import Registry
+from kg_publisher.validate import validate_graph
+
+from .test_layout_invariance import ALL, _source, relayout
+
+BGTS = "https://w3id.org/cn-budget-kg/shapes#"
+#: Two of test_layout_invariance's layouts: a narrow one, and a wider one with full-width digits.
+LAYOUTS = ((7, False), (33, True))
+
+
+def findings(d: Disclosure) -> Counter[tuple[str, str, str]]:
+    """(shape or constraint, severity, focus node) of every result of the build's validation of ``d``."""
+    org = Registry.load().resolve(d.info.department)
+    data = disclosure_graph(d, IriMinter("https://w3id.org/cn-budget-kg/"), org, "test")
+    results = validate_graph(data, engine="compiled").results
+    rows: Counter[tuple[str, str, str]] = Counter()
+    for result in results.subjects(SH.resultSeverity, None):
+        constraint = results.value(result, SH.sourceConstraint)
+        shape = constraint if isinstance(constraint, URIRef) else results.value(result, SH.sourceShape)
+        severity = str(results.value(result, SH.resultSeverity)).rsplit("#")[-1]
+        rows[(str(shape).removeprefix(BGTS), severity, str(results.value(result, SH.focusNode)))] += 1
+    return rows
+
+
+def _variant(source: SourceText, width: int, full_width: bool) -> SourceText:
+    text = relayout(source, width, full_width, random.Random(f"{source.name}-{width}"))
+    return SourceText(source.name, hashlib.sha256(text.encode()).hexdigest(), "text/plain", text)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_no_finding_comes_from_the_layout(name: str) -> None:
+    """No warning or violation is raised on a re-laid-out text that the text as printed does not give: the
+    product never reports its own misreading of a layout as a fault of the source. (Some faults found as printed
+    are not found on every layout — a doubled phrase or a name broken over a line —: printed, not asserted.)"""
+    source = _source(name)
+    expected = Counter({row: n for row, n in findings(parse_disclosure(source)).items() if row[1] != "Info"})
+    for width, full_width in LAYOUTS:
+        got = Counter({row: n for row, n in findings(parse_disclosure(_variant(source, width, full_width))).items()
+                       if row[1] != "Info"})
+        assert not got - expected, f"{name}, width {width}: raised only on this layout: {sorted(got - expected)}"
+        lost = Counter(shape for shape, _, _ in (expected - got).elements())
+        print(f"{name}, width {width}: {sum(expected.values())} findings as printed, not found on this layout:",
+              dict(lost) or "none")
+
+
+@pytest.mark.parametrize("name", ["01_chongqing-jiaowei-2018-budget", "03_putuo-czj-2025-budget"])
+def test_unread_text_is_one_note_per_section(name: str) -> None:
+    """Text that could not be read is our limit, not the source's fault: one sh:Info per section holding any,
+    however many passages it has (the records keep each passage)."""
+    d = parse_disclosure(_source(name))
+    sections = {item.context for item in d.unparsed}
+    notes = [row for row in findings(d).elements() if row[0] == "UnparsedTextShape"]
+    assert len(d.unparsed) >= len(sections) >= 1
+    if name.startswith("03_"):
+        assert len(d.unparsed) > len(sections)  # several passages in one section: still one note there
+    assert len(notes) == len(sections) and {severity for _, severity, _ in notes} == {"Info"}
+
+
+def test_the_departments_short_names_are_not_another_body() -> None:
+    """03 (上海市普陀区财政局) calling itself 普陀区财政局 names itself; 上海市财政局 is another body."""
+    source = _source("03_putuo-czj-2025-budget")
+    full = "上海市普陀区财政局"
+    first = source.text.index(full)
+    second = source.text.index(full, first + 1)
+    third = source.text.index(full, second + 1)
+    text = (source.text[:second] + "普陀区财政局" + source.text[second + len(full):third] + "上海市财政局"
+            + source.text[third + len(full):])
+    variant = SourceText(source.name, hashlib.sha256(text.encode()).hexdigest(), "text/plain", text)
+    d = parse_disclosure(variant)
+    assert {"普陀区财政局", "上海市财政局", full} <= {mention.name for mention in d.mentions}
+    other = [row for row in findings(d) if row[0] == "MentionNameShape"]
+    assert len(other) == 1  # 上海市财政局 only
+    mention = next(m for m in d.mentions if m.name == "上海市财政局")
+    number = d.mentions.index(mention) + 1
+    assert other[0][2].endswith(f"/mention/{number}")
+    assert not [row for row in findings(parse_disclosure(source)) if row[0] == "MentionNameShape"]
