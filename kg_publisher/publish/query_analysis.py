@@ -105,9 +105,10 @@ class QueryShape:
     cost: str = "cheap"
     #: Why the cost is not ``cheap`` (shown in logs and overload messages).
     cost_reason: str = ""
-    #: For a single triple pattern with a bound subject or object (``SELECT ?p ?o WHERE { <iri> ?p ?o }``): the
-    #: same query written out by us from the tokens read (absolute IRIs, no prologue), else None. Its work is
-    #: bounded by the IRI's own triples, so it may run where the request is served (:mod:`.lookup`).
+    #: For a single triple pattern with a bound subject or object (``SELECT ?p ?o WHERE { <iri> ?p ?o }``) and for
+    #: ``DESCRIBE <iri>``: the same query written out by us from the tokens read (absolute IRIs, no prologue),
+    #: else None. Its work is bounded by the IRI's own triples (and, for DESCRIBE, the blank nodes they reach), so
+    #: it may run where the request is served (:class:`~.store.OxigraphStore`).
     lookup_text: str | None = None
     #: The query's own top-level ``LIMIT`` (outside every group, so it bounds the answer's rows), else None.
     limit: int | None = None
@@ -267,7 +268,8 @@ def analyse(query: str, base_iri: str | None = None) -> QueryShape:
     shape.limit = _top_level_limit(tokens[body:])
     _classify_cost(tokens, shape)
     if shape.cost == "cheap" and not shape.is_update and not shape.uses_service and not shape.from_graphs:
-        shape.lookup_text = _single_pattern_lookup(tokens[body:], prefixes, base)
+        shape.lookup_text = (_single_pattern_lookup(tokens[body:], prefixes, base)
+                             or _describe_lookup(tokens[body:], prefixes, base))
     return shape
 
 
@@ -386,6 +388,15 @@ def _single_pattern_lookup(tokens: list[Token], prefixes: dict[str, str], base: 
     pattern = " ".join(terms)
     modifiers = "".join(f" {word} {tail[word]}" for word in ("LIMIT", "OFFSET") if word in tail)
     return f"SELECT {modifier}{' '.join(projection)} WHERE {{ {pattern} }}{modifiers}"
+
+
+def _describe_lookup(tokens: list[Token], prefixes: dict[str, str], base: str | None) -> str | None:
+    """``DESCRIBE <absolute IRI>`` for exactly ``DESCRIBE iri`` (an IRI or a prefixed name, nothing after it),
+    rebuilt from the term read; None for any other query (several resources, variables, a WHERE clause)."""
+    if len(tokens) != 2 or tokens[0].word != "DESCRIBE":
+        return None
+    term = _lookup_term(tokens[1], prefixes, base, position=0)
+    return f"DESCRIBE {term}" if term is not None and term.startswith("<") else None
 
 
 def _lookup_term(token: Token, prefixes: dict[str, str], base: str | None, position: int) -> str | None:

@@ -3,9 +3,10 @@
 A remote SPARQL store implements the same :class:`Store` protocol (:mod:`.remote`). Resource lookups (a
 resource's triples, the triples pointing at it, labels) are cheap index lookups and run in the calling process;
 so does a SPARQL query that is one triple pattern with a bound subject or object (``SELECT ?p ?o WHERE { <iri>
-?p ?o }``, the commonest query of linked-data clients): its work is bounded by that IRI's triples and the row
-cap, and it runs as the text :func:`~.query_analysis.analyse` wrote out from the terms it read, so no client
-text reaches the engine in this process, which has a network. Every other query runs in a
+?p ?o }``, the commonest query of linked-data clients) or ``DESCRIBE <iri>``: its work is bounded by that IRI's
+triples (and the blank nodes they reach) and the row cap, and it runs as the text
+:func:`~.query_analysis.analyse` wrote out from the terms it read, so no client text reaches the engine in this
+process, which has a network. Every other query runs in a
 :class:`~kg_publisher.publish.workers.QueryPool` so it can be stopped at the time limit: a lookup that waited
 there behind aggregates was the soak's slow request.
 """

@@ -106,6 +106,14 @@ def test_tokens_cover_every_terminal_kind() -> None:
     ("SELECT ?p ?o WHERE { u:x ?p ?o }", None),  # undeclared prefix: the engine's syntax error answers it
     ("SELECT ?p ?o WHERE { <urn:x> <urn:p>/<urn:q> ?o }", None),
     ("ASK { <urn:x> ?p ?o }", None),
+    # DESCRIBE of one IRI, nothing else.
+    ("PREFIX e: <urn:e:> DESCRIBE e:a # a comment", "DESCRIBE <urn:e:a>"),
+    ("BASE <http://localhost/id/> describe <org/a>", "DESCRIBE <http://localhost/id/org/a>"),
+    ("DESCRIBE <urn:a> <urn:b>", None),
+    ("DESCRIBE ?x WHERE { ?x ?p ?o }", None),
+    ("DESCRIBE *", None),
+    ("DESCRIBE <urn:a> FROM <urn:g>", None),
+    ("DESCRIBE <urn:a> #\rSERVICE <http://127.0.0.1:9/> { }", None),
 ])
 def test_single_pattern_lookups_are_rewritten_from_the_terms_read(query: str, rewritten: str | None) -> None:
     """A lookup runs where the request is served, so it runs as text written by us: no character of the
