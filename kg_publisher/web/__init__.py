@@ -7,7 +7,7 @@ settings to each blueprint; ``kg-publisher serve`` reloads its workers when a bu
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import Flask
 
@@ -19,6 +19,7 @@ from ..publish.store import OxigraphStore, Store
 from ..publish.versions import loaded_release
 from ..settings import Settings, load_settings
 from .links import IriMapper
+from .pagecache import PageCache
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: per-app caches are keyed by it
@@ -28,6 +29,8 @@ class Services:
     settings: Settings
     store: Store
     links: IriMapper
+    #: Rendered pages of this process (HTML pages, the sitemap), per URL, language and root.
+    pages: PageCache = field(default_factory=PageCache)
 
     @property
     def release(self) -> Release | None:

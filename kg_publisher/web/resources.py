@@ -10,11 +10,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
-from threading import Lock
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from cachetools import LRUCache
 from flask import Blueprint, Response, render_template, request
 
 from ..errors import BadParameter, NotFound, SearchError
@@ -48,10 +46,6 @@ QB_DATASET = ox.NamedNode("http://purl.org/linked-data/cube#DataSet")
 ONTOLOGY = str(BGT).removesuffix("#")
 #: Enough links to hold a data set's whole quality report (hundreds of findings) besides its figures.
 FINDINGS_LIMIT = 5000
-#: Characters of rendered pages each server process keeps. A page depends only on the release (fixed for the
-#: process), its URL, the reader's language and the root URL, so it is rendered once rather than per request: a
-#: data set's page costs ~150 ms of CPU to render (hundreds of figures), a cached one nothing.
-PAGE_CACHE_CHARS = 32 << 20
 
 
 @dataclass(frozen=True)
@@ -233,19 +227,9 @@ def blueprint(services: Services) -> Blueprint:
             triples = list(dict.fromkeys([*triples, *versions[iri]]))
         return triples
 
-    pages: LRUCache[tuple[str, str, str], str] = LRUCache(maxsize=PAGE_CACHE_CHARS, getsizeof=len)
-    pages_lock = Lock()
-
     def cached_page(iri: str, doc_path: str) -> str:
-        key = (links.root(), request.full_path, current_language())
-        with pages_lock:
-            page = pages.get(key)
-        if page is None:
-            page = reference_page(doc_path) if iri == ONTOLOGY else html_page(iri, describe(iri), doc_path)
-            if len(page) <= PAGE_CACHE_CHARS:
-                with pages_lock:
-                    pages[key] = page
-        return page
+        return services.pages.page(links.root(), lambda: reference_page(doc_path) if iri == ONTOLOGY
+                                   else html_page(iri, describe(iri), doc_path))
 
     def answer(iri: str, media_type: str, doc_path: str, negotiated: bool) -> Response:
         if media_type == HTML:

@@ -88,9 +88,11 @@ def catalogue_response(services: Services, media_type: str, negotiated: bool, pa
         manifest = services.release.manifest if services.release is not None else {"datasets": [], "dumps": []}
         pages = manifest_pages(manifest["datasets"], size)
         page = requested_page(pages)
-        response = Response(render_template("catalog.html", manifest=manifest, services=services,
-                                            datasets=manifest["datasets"][(page - 1) * size: page * size],
-                                            page=page, pages=pages, alternates=alternates(path)), mimetype=HTML)
+        html = services.pages.page(services.links.root(), lambda: render_template(
+            "catalog.html", manifest=manifest, services=services,
+            datasets=manifest["datasets"][(page - 1) * size: page * size], page=page, pages=pages,
+            alternates=alternates(path)))
+        response = Response(html, mimetype=HTML)
     else:
         syntax = rdf_syntax(media_type)
         assert syntax is not None
@@ -112,10 +114,10 @@ def home(services: Services) -> Response:
     manifest = services.release.manifest if services.release is not None else {"datasets": [], "dumps": []}
     size = services.settings.catalog_page_size  # the home page lists as much as one catalogue page, no more
     graphs = sorted(services.store.graph_sizes().items())
-    response = Response(render_template("home.html", manifest=manifest, services=services,
-                                        datasets=manifest["datasets"][:size], graphs=graphs[:size],
-                                        graph_count=len(graphs), alternates=alternates("/catalog")),
-                        mimetype=HTML)
+    html = services.pages.page(services.links.root(), lambda: render_template(
+        "home.html", manifest=manifest, services=services, datasets=manifest["datasets"][:size],
+        graphs=graphs[:size], graph_count=len(graphs), alternates=alternates("/catalog")))
+    response = Response(html, mimetype=HTML)
     response.headers["Vary"] = "Accept"
     response.headers["Link"] = document_links("/catalog", services.settings.licence)
     return response
@@ -163,12 +165,16 @@ def blueprint(services: Services) -> Blueprint:
                             f'"http://www.sitemaps.org/schemas/sitemap/0.9">{body}</sitemapindex>\n',
                             mimetype="application/xml")
         page = requested_page(pages)
-        urls = [root, f"{root}catalog", f"{root}sparql"] if page == 1 else []
-        chosen = datasets[(page - 1) * size: page * size]
-        urls += [services.links.href(iri) for iri in sitemap_iris(chosen, services.store, SITEMAP_LIMIT - len(urls))]
-        body = "".join(f"<url><loc>{escape(url)}</loc></url>" for url in urls)
-        xml = ('<?xml version="1.0" encoding="UTF-8"?>\n'
-               f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{body}</urlset>\n')
-        return Response(xml, mimetype="application/xml")
+
+        def render() -> str:
+            urls = [root, f"{root}catalog", f"{root}sparql"] if page == 1 else []
+            chosen = datasets[(page - 1) * size: page * size]
+            urls += [services.links.href(iri)
+                     for iri in sitemap_iris(chosen, services.store, SITEMAP_LIMIT - len(urls))]
+            body = "".join(f"<url><loc>{escape(url)}</loc></url>" for url in urls)
+            return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                    f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{body}</urlset>\n')
+
+        return Response(services.pages.page(root, render), mimetype="application/xml")
 
     return bp
