@@ -77,15 +77,28 @@ _MODIFIERS = frozenset({"GROUP", "ORDER", "HAVING"})
 _AGGREGATES = frozenset({"COUNT", "SUM", "MIN", "MAX", "AVG", "SAMPLE", "GROUP_CONCAT"})
 
 
-@dataclass(frozen=True)
 class Token:
-    kind: str
-    text: str
-    start: int
+    """One terminal: its kind (the group name of ``_TOKEN``, or ``iri``/``punct``/``junk``), its text, where it
+    starts, and for bare words the word upper-cased (``word``, else ""). A plain class with slots: a query has
+    hundreds of tokens, and a frozen dataclass's constructor cost more than matching them."""
 
-    @property
-    def word(self) -> str:
-        return self.text.upper() if self.kind == "word" else ""
+    __slots__ = ("kind", "start", "text", "word")
+
+    def __init__(self, kind: str, text: str, start: int) -> None:
+        self.kind = kind
+        self.text = text
+        self.start = start
+        self.word = text.upper() if kind == "word" else ""
+
+    def __repr__(self) -> str:
+        return f"Token({self.kind!r}, {self.text!r}, {self.start})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Token) and (self.kind, self.text, self.start) == (other.kind, other.text,
+                                                                                   other.start)
+
+    def __hash__(self) -> int:
+        return hash((self.kind, self.text, self.start))
 
 
 @dataclass
@@ -335,7 +348,17 @@ def _top_level_limit(tokens: list[Token]) -> int | None:
     return limit
 
 
+#: An IRI with a scheme: absolute, used as written (RFC 3986 §5.2.2 but for dot segments, which
+#: :func:`_lookup_term` leaves to the engine). ``urljoin`` would also drop an empty fragment or query of an
+#: absolute IRI whose scheme is the base's (``PREFIX bgt: <https://…/def#>`` against an https base became
+#: ``…/def``), and cost more than reading the rest of the query.
+_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+_DOT_SEGMENT = re.compile(r"/\.\.?(?:/|$|[?#])")
+
+
 def _resolve(iri: str, base: str | None) -> str:
+    if _ABSOLUTE.match(iri):
+        return iri
     return urljoin(base, iri) if base else iri
 
 
@@ -415,8 +438,8 @@ def _lookup_term(token: Token, prefixes: dict[str, str], base: str | None, posit
         iri = _RDF_TYPE
     else:
         return None
-    if not _SAFE_IRI.fullmatch(iri) or ":" not in iri:
-        return None
+    if not _SAFE_IRI.fullmatch(iri) or ":" not in iri or _DOT_SEGMENT.search(iri):
+        return None  # dot segments: the engine resolves them, the query process runs the text as sent
     return f"<{iri}>"
 
 

@@ -132,3 +132,14 @@ def test_single_pattern_lookups_are_rewritten_from_the_terms_read(query: str, re
 ])
 def test_the_top_level_limit_bounds_the_answer(query: str, limit: int | None) -> None:
     assert analyse(query).limit == limit
+
+
+@pytest.mark.parametrize("base", ["https://data.example.org/kg/sparql", "http://localhost/sparql", None])
+def test_absolute_iris_are_kept_as_written_whatever_the_base(base: str | None) -> None:
+    """A namespace ending in ``#`` stays one against a base of the same scheme (urljoin dropped the empty fragment:
+    ``bgt:x`` became ``…/defx``), and an IRI with dot segments is left to the engine."""
+    query = "PREFIX bgt: <https://w3id.org/cn-budget-kg/def#> SELECT ?p ?o WHERE { bgt:amountInYuan ?p ?o }"
+    assert analyse(query, base).lookup_text == \
+        "SELECT ?p ?o WHERE { <https://w3id.org/cn-budget-kg/def#amountInYuan> ?p ?o }"
+    assert analyse("SELECT * FROM <https://a.example/g?> WHERE {}", base).from_graphs == ["https://a.example/g?"]
+    assert analyse("SELECT ?p ?o WHERE { <https://a.example/x/../y> ?p ?o }", base).lookup_text is None
