@@ -45,44 +45,56 @@ def read_assets(ctx: ReadingContext, section: Section) -> Readings:
         match = first(pattern, source, total_match.end() if total_match else start, end)
         if match:
             parts[base] = reading.add(base, match, operation="_Z", indicator="ASSETS", item=item,
-                                   as_of=as_of, part_of=total.key if total else None)
+                                      as_of=as_of, part_of=total.key if total else None)
     counts: dict[str, CountStatement] = {}
     held = first(_VEHICLES, source, start, end)
     if held:
-        counts["vehicles-count"] = reading.count("vehicles-count", "VEHICLES", int(held.group("n")),
-                                              source.span(held.start(), held.end()))
-        _vehicle_types(reading, counts, held.end(), end)
+        count = reading.count("vehicles-count", "VEHICLES", held)
+        if count is not None:
+            counts["vehicles-count"] = count
+        _vehicle_types(reading, count, held.end(), end)
     planned = first(_VEHICLES_PLANNED, source, start, end)
-    if planned:
-        counts["vehicles-planned-count"] = reading.count("vehicles-planned-count", "VEHICLES_PLANNED",
-                                                      int(planned.group("n")),
-                                                      source.span(planned.start(), planned.end()))
+    if planned and (count := reading.count("vehicles-planned-count", "VEHICLES_PLANNED", planned)):
+        counts["vehicles-planned-count"] = count
     if "vehicles-count" in counts:
         value = first(_VEHICLE_VALUE, source, source.at(counts["vehicles-count"].span.end), end)
         if value:
             fixed = parts.get("assets-fixed")
             reading.add("assets-vehicles", value, operation="_Z", indicator="ASSETS", item="VEHICLE_ASSETS",
-                     as_of=as_of, part_of=fixed.key if fixed else None)
+                        as_of=as_of, part_of=fixed.key if fixed else None)
             if fixed is not None:  # the vehicles are only one part of the fixed assets
                 reading.set_breakdown(fixed, False)
-    return reading.out
+    return reading.done()
 
 
-def _vehicle_types(reading: SectionReading, counts: dict[str, CountStatement], start: int, end: int) -> None:
+def _vehicle_types(reading: SectionReading, total: CountStatement | None, start: int, end: int) -> None:
     """"共有车辆7辆，其中：部级领导干部用车0辆、…、其他用车7辆；" (or in brackets: "（一般公务用车0辆，其他用车0辆）"):
-    the vehicles by type (VEHICLE_TYPES) up to the clause's end. They are parts of the total only when every count
-    of the list names a known type (a count of the sum check is never a misreading)."""
+    the vehicles by type (VEHICLE_TYPES) up to the clause's end. They are parts of the total only when the whole
+    list was read with certainty: every count of it names a known type and stands unbroken, nothing but
+    separators stands between them, and no vehicles are counted after them (an item not read — a page's footer
+    inside it — would make the sum check our misreading)."""
     source = reading.view
-    stop = min((i for i in (source.text.find(mark, start, end) for mark in "；;。") if i >= 0), default=end)
-    listed = list(_VEHICLE_TYPE.finditer(source.text, start, stop))
+    text = source.text
+    stop = min((i for i in (text.find(mark, start, end) for mark in "；;。") if i >= 0), default=end)
+    listed = list(_VEHICLE_TYPE.finditer(text, start, stop))
     typed = [(match, code_of(match.group("type"), VEHICLE_TYPES)) for match in listed]
-    certain = all(code for _, code in typed)
-    total = counts["vehicles-count"]
+    bounds = [start, *(offset for match in listed for offset in match.span())]
+    between = "".join(text[a:b] for a, b in zip(bounds[:-1:2], bounds[1::2], strict=True))
+    whole = not _LIST_SEPARATORS.sub("", between) and "辆" not in text[bounds[-1]:stop]
+    if listed and not whole:
+        reading.unread(source.span(start, stop), "a list of vehicles by type not read whole: not summed")
+    certain = (total is not None and whole and all(code for _, code in typed)
+               and all(reading.unbroken(match, "n") for match in listed))
+    seen = {"VEHICLES"}
     for match, code in typed:
-        if code is None or code in {c.what for c in counts.values()}:
+        if code is None or code in seen:
             continue
+        seen.add(code)
         key = f"vehicles-{code.removeprefix('VEHICLES_').lower().replace('_', '-')}-count"
         word = next(word for word, notation in VEHICLE_TYPES if notation == code)
-        first = match.start("type") + max(match.group("type").rfind(word), 0)
-        counts[key] = reading.count(key, code, int(match.group("n")), source.span(first, match.end()),
-                                 part_of=total.key if certain else None)
+        reading.count(key, code, match, start=match.start("type") + max(match.group("type").rfind(word), 0),
+                      part_of=total.key if total is not None and certain else None)
+
+
+#: What may stand between the items of a list.
+_LIST_SEPARATORS = re.compile(r"[，,、；;：:（）()\s]|其中")

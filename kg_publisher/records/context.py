@@ -42,7 +42,7 @@ from .changes import read_clause, read_reason, to_statement
 from .classification import PrintedCodes
 from .flow import Flowed
 from .lexicon import PHASE_OF_KIND, PHASES, code_of
-from .model import AmountFact, ChangeStatement, CountStatement, RatioStatement, Readings, Section
+from .model import AmountFact, ChangeStatement, CountStatement, RatioStatement, Readings, Section, UnparsedSpan
 from .patterns import amount_of, unwrap
 
 __all__ = ["ReadingContext", "SectionReading", "merge_readings", "phase_of"]
@@ -95,6 +95,8 @@ class SectionReading:
     out: Readings = field(default_factory=Readings)
     #: The names this reading has given (:meth:`key`).
     names: set[str] = field(default_factory=set)
+    #: Keys of the figures whose number was not read with certainty (:meth:`done` leaves them out).
+    unsure: set[str] = field(default_factory=set)
 
     @property
     def view(self) -> Flowed:
@@ -122,7 +124,21 @@ class SectionReading:
 
     def moved_to(self, section: Section) -> SectionReading:
         """The same reading going on in another section (a reader of what spans sections)."""
-        return SectionReading(self.ctx, section, self.out, self.names)
+        return SectionReading(self.ctx, section, self.out, self.names, self.unsure)
+
+    def done(self) -> Readings:
+        """What the reader returns: what it read, without the figures whose number it could not read with
+        certainty (see :meth:`add`). Their claims and ratios go with them, their parts are part of nothing, and
+        the total they are part of is no longer meant to be complete: no sum is checked over a misreading."""
+        out, unsure = self.out, self.unsure
+        if not unsure:
+            return out
+        wholes = {f.part_of for f in out.facts if f.key in unsure}
+        facts = [replace(f, part_of=None if f.part_of in unsure else f.part_of,
+                         breakdown_complete=f.breakdown_complete and f.key not in wholes)
+                 for f in out.facts if f.key not in unsure]
+        return replace(out, facts=facts, changes=[c for c in out.changes if c.about not in unsure],
+                       ratios=[r for r in out.ratios if not {r.numerator, r.denominator} & unsure])
 
     def in_section(self, name: str) -> AmountFact | None:
         """The first figure of this reading asked for as ``name``."""
@@ -147,6 +163,10 @@ class SectionReading:
             **dimensions,  # type: ignore[arg-type]
         )
         self.out.facts.append(fact)
+        if not self.unbroken(match, "number"):
+            self.unsure.add(fact.key)
+            self.unread(fact.span, "an amount broken over a line or page (a page number may have run into it): "
+                                   "not read")
         if with_change:
             self.change_after(fact, match.end(), self.bounds()[1])
         return fact
@@ -171,10 +191,26 @@ class SectionReading:
         facts[index] = replace(facts[index], breakdown_complete=complete)
         return facts[index]
 
-    def count(self, name: str, what: str, value: int, span: Span, part_of: str | None = None) -> CountStatement:
-        statement = CountStatement(self.key(name), what, value, span, part_of)
+    def count(self, name: str, what: str, match: re.Match[str], *, start: int | None = None,
+              part_of: str | None = None) -> CountStatement | None:
+        """Record the count matched by ``match`` (its number as group ``n``; its span from ``start``, default the
+        match start, to the match end), or None: a count whose digits a line or page break runs through is not
+        read with certainty (a page number may have run into it), so it is unread text, never a count."""
+        span = self.view.span(match.start() if start is None else start, match.end())
+        if not self.unbroken(match, "n"):
+            self.unread(span, "a count broken over a line or page (a page number may have run into it): not read")
+            return None
+        statement = CountStatement(self.key(name), what, int(match.group("n")), span, part_of)
         self.out.counts.append(statement)
         return statement
+
+    def unbroken(self, match: re.Match[str], group: str) -> bool:
+        """Whether the characters of ``group`` stand together in the source: no line or page break among them."""
+        return not any(char in "\n\r\f" for char in self.view.span(*match.span(group)).text)
+
+    def unread(self, span: Span, reason: str) -> None:
+        """What this reader recognised but could not read with certainty (reported once per section)."""
+        self.out.unparsed.append(UnparsedSpan(span, reason, self.section.code))
 
     def ratio(self, ratio: RatioStatement) -> None:
         self.out.ratios.append(replace(ratio, key=self.key(ratio.key)))

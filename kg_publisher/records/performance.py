@@ -34,8 +34,7 @@ def read_performance(ctx: ReadingContext, section: Section) -> Readings:
     required = first(_PERF_REQUIRED, source, start, end)
     required_count = None
     if required:
-        required_count = reading.count("perf-projects-required", "PERF_PROJECTS_REQUIRED", int(required.group("n")),
-                                    source.span(required.start(), required.end()))
+        required_count = reading.count("perf-projects-required", "PERF_PROJECTS_REQUIRED", required)
     stages = list(_PERF_STAGE.finditer(source.text, required.end() if required else start, end))
     set_count = None
     seen: set[str] = set()
@@ -45,7 +44,7 @@ def read_performance(ctx: ReadingContext, section: Section) -> Readings:
             continue
         seen.add(what)
         key = "perf-" + what.removeprefix("PERF_").lower().replace("_", "-")
-        count = reading.count(key, what, int(stage.group("n")), source.span(stage.start(), stage.end()))
+        count = reading.count(key, what, stage)
         if what == "PERF_PROJECTS_SET":
             set_count = count
             continue
@@ -68,10 +67,10 @@ def read_performance(ctx: ReadingContext, section: Section) -> Readings:
             span=source.span(coverage.start("label"), coverage.end()),
         ))
     read_performance_projects(reading)
-    return reading.out
+    return reading.done()
 
 
-def _perf_ratings(reading: SectionReading, evaluated: CountStatement, start: int, end: int) -> None:
+def _perf_ratings(reading: SectionReading, evaluated: CountStatement | None, start: int, end: int) -> None:
     """"（其中，绩效评级为“优”的项目4个；…“不合格”的项目0个。": the self-evaluated projects by rating, parts of
     their count only when every rating is printed (else a missing one would make the sum check wrong)."""
     found = {}
@@ -79,7 +78,8 @@ def _perf_ratings(reading: SectionReading, evaluated: CountStatement, start: int
         code = code_of(match.group("rating"), PERFORMANCE_RATINGS)
         if code is not None and code not in found:
             found[code] = match
-    whole = len(found) == len(PERFORMANCE_RATINGS)
+    whole = (evaluated is not None and len(found) == len(PERFORMANCE_RATINGS)
+             and all(reading.unbroken(match, "n") for match in found.values()))
     for code, match in found.items():
-        reading.count("perf-" + code.removeprefix("PERF_").lower().replace("_", "-"), code, int(match.group("n")),
-                   reading.view.span(match.start(), match.end()), part_of=evaluated.key if whole else None)
+        reading.count("perf-" + code.removeprefix("PERF_").lower().replace("_", "-"), code, match,
+                      part_of=evaluated.key if evaluated is not None and whole else None)

@@ -124,4 +124,4 @@ def read_procurement(ctx: ReadingContext, section: Section) -> Readings:
         if total is not None and labels and intro.group("other") and not (
                 len(labels) == 3 and all(any(kind in label for label in labels) for kind in _PROCUREMENT_KINDS)):
             reading.set_breakdown(total, False)
-    return reading.out
+    return reading.done()

@@ -119,4 +119,4 @@ def read_project_budget_lists(ctx: ReadingContext) -> Readings:
                   item=f"line-{number}", part_of=total.key if total else None)
         if total is not None and items and _LIST_START.search(text, total.span.end, items[0].start()):
             reading.set_breakdown(total, False)
-    return reading.out if reading else Readings()
+    return reading.done() if reading else Readings()

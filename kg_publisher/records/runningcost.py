@@ -23,11 +23,11 @@ def read_running_cost(ctx: ReadingContext, section: Section) -> Readings:
     source, (start, end, _) = reading.view, reading.bounds()
     match = first(_RUNNING_COST_TOTAL, source, start, end)
     if match is None:
-        return reading.out
+        return reading.done()
     total = reading.add("running-cost-total", match, operation="expenditure", indicator="ORG_RUNNING_COST")
     intro = re.compile(r"(?P<main>主要)?(?:包括|用于)[:：]|其中[:：，,]").search(source.text, match.end(), end)
     if intro is None:
-        return reading.out
+        return reading.done()
     reading.set_breakdown(total, not (intro.group("main") or intro.group(0).startswith("其中")))
     economic = CodeList.load("econ-dept")
     stop = re.compile(r"。").search(source.text, intro.end(), end)
@@ -39,4 +39,4 @@ def read_running_cost(ctx: ReadingContext, section: Section) -> Readings:
         else:
             reading.add(f"running-cost-line-{number}", item, operation="expenditure",
                      indicator="ORG_RUNNING_COST", item=f"line-{number}", part_of=total.key)
-    return reading.out
+    return reading.done()

@@ -75,7 +75,7 @@ def read_sangong(ctx: ReadingContext, section: Section) -> Readings:
                                            f"the item label is cut short: {fact.label!r} (公务用车运行维护费)"))
     if total_match:
         _unlabelled_amounts(reading, total_match.end(), totals.get(reading.phase))
-    return reading.out
+    return reading.done()
 
 
 def _yuan(amount: Amount) -> Decimal:

@@ -99,7 +99,7 @@ def read_budget_summary(ctx: ReadingContext, section: Section) -> Readings:
         if match:
             reading.add(base, match, operation="expenditure", indicator=indicator)
     _summary_changes(reading)
-    return reading.out
+    return reading.done()
 
 
 def _expenditure_fund_lines(reading: SectionReading, start: int, end: int,

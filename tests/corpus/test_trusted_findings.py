@@ -99,3 +99,41 @@ def test_the_departments_short_names_are_not_another_body() -> None:
     number = d.mentions.index(mention) + 1
     assert other[0][2].endswith(f"/mention/{number}")
     assert not [row for row in findings(parse_disclosure(source)) if row[0] == "MentionNameShape"]
+
+
+@pytest.mark.parametrize(("printed", "damaged"), [
+    ("其他用车7辆", "其他用车7\f- 23 -\n辆"),  # a page's footer inside an item of the list: the item cannot be read
+    ("其他用车7辆", "其他用车\f23\n7辆"),  # the page number runs into a count of the list (237)
+    ("共有车辆7辆", "共有车辆\f23\n7辆"),  # … into the total
+])
+def test_a_count_not_read_with_certainty_is_checked_against_nothing(printed: str, damaged: str) -> None:
+    """12 prints 共有车辆7辆，其中：部级领导干部用车0辆、…、其他用车7辆. A count whose digits a page break runs through,
+    or a list with an item that could not be read, is not summed ("7 ≠ 0", "237 ≠ 7" would be our misreading):
+    the damaged place is unread text instead."""
+    source = _source("12_putuo-wanli-2024-budget")
+    assert printed in source.text
+    text = source.text.replace(printed, damaged, 1)
+    d = parse_disclosure(SourceText(source.name, hashlib.sha256(text.encode()).hexdigest(), "text/plain", text))
+    assert not [row for row in findings(d) if row[0] == "CountPartsShape"]
+    held = [count for count in d.counts if count.what.startswith("VEHICLES") and count.what != "VEHICLES_PLANNED"]
+    assert held and {count.value for count in held} <= {0, 7}
+    damage = text.index(damaged)
+    assert any(u.span.start <= damage + damaged.index("\f") < u.span.end for u in d.unparsed), d.unparsed
+
+
+def test_an_amount_not_read_with_certainty_is_summed_with_nothing() -> None:
+    """12's 公务用车购置及运行费46.56万元 … 其中：公务用车购置费25万元 … 公务用车运行费21.56万元, with a page number run
+    into 25 (1225): the purchase is not published, the vehicles line is not said to be its parts' sum, and no
+    sum is reported as broken."""
+    source = _source("12_putuo-wanli-2024-budget")
+    printed, damaged = "公务用车购置费25万元", "公务用车购置费\f12\n25万元"
+    text = source.text.replace(printed, damaged, 1)
+    d = parse_disclosure(SourceText(source.name, hashlib.sha256(text.encode()).hexdigest(), "text/plain", text))
+    assert not [row for row in findings(d) if row[0].startswith("Parts") and row[1] != "Info"]
+    as_printed = parse_disclosure(source)
+    assert as_printed.fact("sangong-vehicle-purchase").amount.value == 25
+    assert "sangong-vehicle-purchase" not in {fact.key for fact in d.facts}
+    assert not d.fact("sangong-vehicles").breakdown_complete and as_printed.fact("sangong-vehicles").breakdown_complete
+    assert d.fact("sangong-vehicle-operation").part_of == "sangong-vehicles"
+    damage = text.index(damaged) + damaged.index("\f")
+    assert any(u.span.start <= damage < u.span.end for u in d.unparsed)
