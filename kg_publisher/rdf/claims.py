@@ -11,7 +11,6 @@ from ..records.lexicon import DIRECTION_OF_WORD
 from ..records.model import ChangeStatement, CountStatement, RatioStatement
 from ..vocab import BGT, SDMX_ATTR, YEAR
 from .context import MappingContext, canonical_decimal, zh
-from .observations import in_yuan
 from .provenance import derive
 
 
@@ -25,7 +24,7 @@ def add_change(ctx: MappingContext, change: ChangeStatement) -> None:
         g.add((claim, BGT.comparedWithYear, YEAR[str(change.compared_year)]))
     if change.change is not None:
         g.add((claim, BGT.reportedChange, canonical_decimal(change.change.value)))
-        g.add((claim, BGT.reportedChangeInYuan, canonical_decimal(in_yuan(change.change))))
+        g.add((claim, BGT.reportedChangeInYuan, canonical_decimal(change.change.yuan)))
         g.add((claim, BGT.reportedChangeDecimals, Literal(change.change.decimals)))
         g.add((claim, SDMX_ATTR.unitMult, Literal(change.change.unit_multiplier)))
         g.add((claim, BGT.printedValue, Literal(change.change.printed)))
@@ -44,7 +43,7 @@ def add_change(ctx: MappingContext, change: ChangeStatement) -> None:
     if change.reason:
         g.add((claim, BGT.reason, zh(change.reason)))
     if change.base is not None:
-        g.add((claim, BGT.comparedWithAmountInYuan, canonical_decimal(in_yuan(change.base))))
+        g.add((claim, BGT.comparedWithAmountInYuan, canonical_decimal(change.base.yuan)))
         g.add((claim, BGT.comparedWithAmountDecimals, Literal(change.base.decimals)))
         derive(ctx, claim, change.base_span or change.span)
     derive(ctx, claim, change.span)

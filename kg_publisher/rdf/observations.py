@@ -5,14 +5,12 @@ a figure printed in several places is one figure, its later printings marked ``b
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 from ..iris import IriMinter, code, code_scheme, short_hash
 from ..records.lexicon import english_name
-from ..records.model import Amount, AmountFact, NoneStatement
+from ..records.model import AmountFact, NoneStatement
 from ..records.repeats import first_printings
 from ..vocab import BGT, CNY, OBEU_ATTR, OBEU_DIM, OBEU_MEASURE, OBEU_PHASE, QB, SDMX_ATTR, YEAR
 from .context import MappingContext, canonical_decimal, en, zh
@@ -72,11 +70,6 @@ def line_item(ctx: MappingContext, notation: str, label: str) -> URIRef:
     return concept
 
 
-def in_yuan(amount: Amount) -> Decimal:
-    """The amount in 元, exactly (819.82 万元 → 8198200)."""
-    return amount.value.scaleb(amount.unit_multiplier)
-
-
 def add_observation(ctx: MappingContext, fact: AmountFact, totals: set[str], first_printing: str | None) -> None:
     g, obs = ctx.graph, ctx.obs(fact.key)
     g.add((obs, RDF.type, QB.Observation))
@@ -85,7 +78,7 @@ def add_observation(ctx: MappingContext, fact: AmountFact, totals: set[str], fir
                    expenditure_type=fact.expenditure_type, economic=fact.economic, functional=fact.functional,
                    item=fact.item, phase=fact.phase, context=fact.context, label=fact.label)
     g.add((obs, OBEU_MEASURE.amount, canonical_decimal(fact.amount.value)))
-    g.add((obs, BGT.amountInYuan, canonical_decimal(in_yuan(fact.amount))))
+    g.add((obs, BGT.amountInYuan, canonical_decimal(fact.amount.yuan)))
     g.add((obs, OBEU_ATTR.currency, CNY))
     g.add((obs, SDMX_ATTR.unitMult, Literal(fact.amount.unit_multiplier)))
     g.add((obs, SDMX_ATTR.decimals, Literal(fact.amount.decimals)))

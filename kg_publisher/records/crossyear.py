@@ -127,9 +127,9 @@ def compare(current: YearFigures, prior: YearFigures) -> list[CrossYearCheck]:
         if statement.compared_year != prior.year or earlier is None:
             continue
         amount, change = statement.figure.amount, statement.change
-        implied = implied_prior(_yuan(amount), abs(_yuan(change)) if change else Decimal(0), statement.direction)
+        implied = implied_prior(amount.yuan, abs(change.yuan) if change else Decimal(0), statement.direction)
         tolerance = _half_unit(amount) + (_half_unit(change) if change else 0) + _half_unit(earlier.amount)
-        prior_yuan = _yuan(earlier.amount)
+        prior_yuan = earlier.amount.yuan
         checks.append(CrossYearCheck(statement.claim, statement.figure.key, implied, earlier.key,
                                      f"{earlier.amount.printed}{earlier.amount.unit}",
                                      abs(implied - prior_yuan) <= tolerance, prior_yuan, tolerance, statement.said))
@@ -158,10 +158,6 @@ def _figure_json(figure: Figure) -> list[Any]:
 def _figure_of(row: list[Any]) -> Figure:
     key, codes, printed, unit = row
     return Figure(str(key), tuple(str(c) for c in codes), Amount.parse(str(printed), str(unit)))
-
-
-def _yuan(amount: Amount) -> Decimal:
-    return amount.value.scaleb(amount.unit_multiplier)
 
 
 def _half_unit(amount: Amount) -> Decimal:

@@ -119,7 +119,7 @@ class _Reader:
         identity = (tuple(sorted((k, v) for k, v in fields.items() if k != "part_of")), context)
         if identity in self.seen:
             first = self.seen[identity]
-            if first.amount.value.scaleb(first.amount.unit_multiplier) != amount.value.scaleb(amount.unit_multiplier):
+            if first.amount.yuan != amount.yuan:
                 self.out.defects.append(TextDefect(
                     "inconsistent-repeat", span,
                     f"{label} is printed as {first.amount.printed}{first.amount.unit} and as "
@@ -314,7 +314,7 @@ class _Reader:
         about = [fact for fact in self.out.facts if fact.context == section.code
                  and _bare(fact.label) == _bare(subject) and fact.phase == "executed"]
         # the same figure printed twice in a section (总体情况 and 具体情况) is still one subject
-        if len({(f.amount.value.scaleb(f.amount.unit_multiplier), f.fund_source, f.functional, f.item,
+        if len({(f.amount.yuan, f.fund_source, f.functional, f.item,
                  f.expenditure_type, f.indicator) for f in about}) != 1:
             return
         # read on the flowed text: a direction word may be broken over two lines ("减\n少")

@@ -113,6 +113,15 @@ class Amount:
         """Power of ten of the unit in yuan (万元 → 4)."""
         return {"元": 0, "万元": 4, "亿元": 8}[self.unit]
 
+    @property
+    def yuan(self) -> Decimal:
+        """The amount in 元, exactly: what two amounts printed in different units compare by.
+
+        >>> Amount.parse("819.82", "万元").yuan == Amount.parse("8,198,200.00", "元").yuan == 8198200
+        True
+        """
+        return self.value.scaleb(self.unit_multiplier)
+
 
 @dataclass(frozen=True)
 class Percent:

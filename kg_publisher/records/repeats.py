@@ -60,8 +60,7 @@ def drop_repeats(facts: Iterable[AmountFact]) -> tuple[list[AmountFact], list[Te
             kept.append(fact)
             continue
         dropped[fact.key] = earlier.key
-        if earlier.amount.value * 10 ** earlier.amount.unit_multiplier != \
-                fact.amount.value * 10 ** fact.amount.unit_multiplier:
+        if earlier.amount.yuan != fact.amount.yuan:
             defects.append(TextDefect(
                 "inconsistent-repeat", fact.span,
                 f"the same figure is printed as {earlier.amount.printed}{earlier.amount.unit} "

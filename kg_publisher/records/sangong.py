@@ -8,11 +8,10 @@ introduces them. A total printed as a phase pair (年初预算 …，支出决�
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 from .context import ReadingContext, SectionReading, phase_of
 from .lexicon import SANGONG_WHOLE
-from .model import Amount, AmountFact, Readings, Section, TextDefect
+from .model import AmountFact, Readings, Section, TextDefect
 from .patterns import AMOUNT, FILLER, amount_of, first, unwrap
 
 _AMOUNT = AMOUNT.pattern
@@ -78,10 +77,6 @@ def read_sangong(ctx: ReadingContext, section: Section) -> Readings:
     return reading.done()
 
 
-def _yuan(amount: Amount) -> Decimal:
-    return amount.value.scaleb(amount.unit_multiplier)
-
-
 def _unlabelled_amounts(reading: SectionReading, start: int, total: AmountFact | None) -> None:
     """Amounts of a parts list whose clause names nothing: the item label was lost from the text.
 
@@ -118,7 +113,7 @@ def _by_elimination(reading: SectionReading, unlabelled: list[re.Match[str]],
     missing = [(code, name) for code, codes, name in SANGONG_WHOLE if not any(f.item in codes for f in parts)]
     match = unlabelled[0]
     amount = amount_of(match)
-    if len(missing) != 1 or sum((_yuan(f.amount) for f in parts), _yuan(amount)) != _yuan(total.amount):
+    if len(missing) != 1 or sum((f.amount.yuan for f in parts), amount.yuan) != total.amount.yuan:
         return None
     code, name = missing[0]
     return reading.fact(AmountFact(
