@@ -224,9 +224,28 @@ def search(path: Path, text: str, per_kind: int = _PER_KIND) -> dict[str, list[H
     return {kind: hits for kind, hits in out.items() if hits}
 
 
-def entries_of_kind(path: Path, kind: str) -> list[Hit]:
-    """Every entry of one kind, by title (the glossary and department indexes)."""
+@dataclass(frozen=True)
+class EntriesPage:
+    """A slice of the entries of one kind in title order, and what the whole list holds."""
+
+    hits: list[Hit]
+    #: Entries and distinct titles of the kind in the whole index.
+    total: int
+    titles: int
+    #: Entries of each title on this page in the whole index (a title's entries may run over several pages).
+    per_title: dict[str, int]
+
+
+def entries_page(path: Path, kind: str, offset: int, limit: int) -> EntriesPage:
+    """Entries ``offset`` to ``offset + limit`` of one kind, by title (the glossary's pages): one page is read,
+    never the whole list, which grows with the number of disclosures."""
     with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
         rows = db.execute("SELECT kind, iri, title, english, text, context FROM entries WHERE kind = ? "
-                          "ORDER BY title, context, iri", (kind,)).fetchall()
-    return [Hit(*row) for row in rows]
+                          "ORDER BY title, context, iri LIMIT ? OFFSET ?", (kind, limit, offset)).fetchall()
+        total, titles = db.execute("SELECT COUNT(*), COUNT(DISTINCT title) FROM entries WHERE kind = ?",
+                                   (kind,)).fetchone()
+        shown = sorted({row[2] for row in rows})
+        marks = ", ".join("?" * len(shown))
+        per_title = dict(db.execute(f"SELECT title, COUNT(*) FROM entries WHERE kind = ? AND title IN ({marks}) "
+                                    "GROUP BY title", (kind, *shown)).fetchall()) if shown else {}
+    return EntriesPage([Hit(*row) for row in rows], int(total), int(titles), per_title)

@@ -57,13 +57,12 @@ def _catalogue_pages(services: Services) -> CataloguePages:
     return CataloguePages(_catalogue_triples(services))
 
 
-def requested_page(pages: int) -> int:
-    """The ``page`` query parameter (default 1), checked against the number of pages."""
-    number = page_number(request.args.get("page"), "page",
-                         "Give page=1, 2, … (the catalogue's pages are linked by hydra:next).")
+def requested_page(pages: int, what: str = "The catalogue",
+                   start: str = "Start at /catalog and follow hydra:next.") -> int:
+    """The ``page`` query parameter (default 1), checked against the number of pages of ``what``."""
+    number = page_number(request.args.get("page"), "page", f"Give page=1, 2, … ({start})")
     if number > pages:
-        raise NotFound(f"The catalogue has {pages} page{'s' if pages > 1 else ''}, not {number}",
-                       "Start at /catalog and follow hydra:next.")
+        raise NotFound(f"{what} has {pages} page{'s' if pages > 1 else ''}, not {number}", start)
     return number
 
 

@@ -15,6 +15,8 @@ from flask.testing import FlaskClient
 from kg_publisher.errors import SearchError
 from kg_publisher.publish.release import Release, write_release
 from kg_publisher.publish.search import SEARCH_DB, Entry, search, search_index, write_search_index
+from kg_publisher.web import create_app
+from kg_publisher.web import search as web_search
 
 from .conftest import fixture_disclosure, fixture_vocabulary, make_settings
 
@@ -154,3 +156,41 @@ def test_the_home_page_leads_to_the_indexes_in_the_readers_language(app: Flask) 
         assert soup.select_one("main form.search-big input[name=q]") is not None
         kinds = [tr.select("td")[2].get_text() for tr in soup.select("table.datasets tbody tr")]
         assert len(kinds) == 4 and kind in kinds
+
+
+def _paged_app(release_dir: Path, monkeypatch: pytest.MonkeyPatch, glossary: int, departments: int) -> Flask:
+    monkeypatch.setattr(web_search, "GLOSSARY_PER_PAGE", glossary)
+    monkeypatch.setattr(web_search, "DEPARTMENTS_PER_PAGE", departments)
+    return create_app(make_settings(build_dir=str(release_dir)))
+
+
+def test_the_glossary_and_the_department_list_come_in_pages(release_dir: Path, client: FlaskClient,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both grow with the number of disclosures, so each page holds a bounded share: every definition and
+    every department on exactly one page, in the order of the one-page list, pages chained by next links."""
+    whole = BeautifulSoup(client.get("/glossary").get_data(as_text=True), "html.parser")
+    definitions = [dd.get_text() for dd in whole.select("dl.glossary dd")]
+    departments = [a["href"] for a in BeautifulSoup(client.get("/departments").get_data(as_text=True),
+                                                    "html.parser").select("table.departments tr td:first-child a")]
+    assert len(definitions) > 10 and len(departments) > 2
+    app = _paged_app(release_dir, monkeypatch, glossary=7, departments=2)
+    paged = app.test_client()
+    for path, select, whole_list, size in (("/glossary", "dl.glossary dd", definitions, 7),
+                                           ("/departments", "table.departments tr td:first-child a",
+                                            departments, 2)):
+        seen: list[object] = []
+        url: str | None = path
+        while url is not None:
+            soup = BeautifulSoup(paged.get(url).get_data(as_text=True), "html.parser")
+            found = [node.get_text() if path == "/glossary" else node["href"] for node in soup.select(select)]
+            assert 0 < len(found) <= size, url
+            seen += found
+            following = soup.select_one("nav.pager a[rel=next]")
+            url = path + str(following["href"]) if following is not None else None
+        assert seen == whole_list, path
+        pages = -(-len(whole_list) // size)
+        assert paged.get(f"{path}?page={pages + 1}").status_code == 404
+        for bad in ("0", "x", "-1", "1.5"):
+            refused = paged.get(f"{path}?page={bad}")
+            assert refused.status_code == 400 and "page" in refused.get_data(as_text=True), (path, bad)
+    app.extensions["kg_publisher"].store.close()
