@@ -3,7 +3,8 @@
 The reader is chosen by file suffix:
 
 ``.txt``
-    UTF-8 (a BOM is dropped).
+    UTF-8 (a BOM is dropped); numbers an extractor drew onto a line of their own below their words are put
+    back where certain (:mod:`kg_publisher.extract.displaced`).
 ``.pdf``
     pdfplumber, ``page.extract_text()`` with default options, except that characters on one baseline
     stay on one line whatever their fonts (:mod:`kg_publisher.extract.pdflines`); ruled tables are
@@ -33,6 +34,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from ..errors import SourceError
+from .displaced import restore_displaced_digits
 from .pdflines import GridRows, read_page
 from .source import Grid, SourceText
 
@@ -65,7 +67,7 @@ def _decode_utf8(path: Path, data: bytes) -> str:
 
 
 def read_plain_text(path: Path, data: bytes) -> Reading:
-    return _decode_utf8(path, data), (), ()
+    return restore_displaced_digits(_decode_utf8(path, data)), (), ()
 
 
 # -- PDF ----------------------------------------------------------------------------------------

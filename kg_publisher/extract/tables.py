@@ -691,6 +691,7 @@ def _read_table(source: SourceText, lines: list[_Line], title: _Line, unit_line:
         kinds_by_line.setdefault(line_index, set()).add(kind)
     # Row-wise text puts a label and its numbers on one line; one-cell-per-line text never does.
     row_wise = any({"text", "number"} <= line_kinds for line_kinds in kinds_by_line.values())
+    broken = _broken_lines(chunks, kinds) if code_table and row_wise else frozenset()
     drafts = _drafts(chunks, kinds, row_wise)
     if code_table and row_wise:
         drafts = _attach_labels_above(drafts)
@@ -715,6 +716,9 @@ def _read_table(source: SourceText, lines: list[_Line], title: _Line, unit_line:
                    "the row has neither a code nor a label" if not code and not label.strip() else
                    "a row of a coded table without code or total label" if code_table and not code
                    and not any(word in _key(label) for word in _TOTAL_WORDS) else None)
+        if missing is None and broken:
+            # one such line and the others' order cannot be trusted either (a code level, an amount moved)
+            missing = "a line of the table prints a label before a code: the layout broke its rows apart"
         if _numbers_printed(draft) and missing:
             span = source.span(draft.start(), draft.end())
             unaligned.append(UnalignedRow(span, code, label, _numbers_printed(draft), missing))
@@ -804,6 +808,27 @@ def _place_by_funded_rows(source: SourceText, sides: tuple[TableSide, ...], rows
     spans = {(row.span.start, row.span.end) for row in placed.values()}
     return ([placed.get(index, row) for index, row in enumerate(rows)],
             [row for row in unaligned if (row.span.start, row.span.end) not in spans])
+
+
+def _broken_lines(chunks: list[tuple[int, tuple[int, int, str]]], kinds: list[str]) -> frozenset[int]:
+    """Start offsets of the printed numbers on the lines of a row-wise code table that begin with a label and hold
+    a code further on ("财政事务 201 1,503.52 06 603.14 2,106.66"), or a code level after a label piece: the
+    templates print a row's codes before its label, so such a line is pieces of several rows, in no certain
+    order (an extractor that groups characters by their tops, cells drawn at different heights)."""
+    by_line: dict[int, list[tuple[tuple[int, int, str], str]]] = {}
+    for (line_index, chunk), kind in zip(chunks, kinds, strict=True):
+        by_line.setdefault(line_index, []).append((chunk, kind))
+    broken: set[int] = set()
+    for on_line in by_line.values():
+        (first, first_kind), rest = on_line[0], on_line[1:]
+        label_first = (first_kind == "text" and not _ENUM.match(first[2])
+                       and not any(word in _key(first[2]) for word in _TOTAL_WORDS))
+        # a code level printed after a label piece ("301 费 09 160.75 302") is another row's code
+        stray_level = any(kind == "text" and _CODE_PART.match(chunk[2]) and previous == "text"
+                          for (chunk, kind), (_, previous) in zip(rest, on_line, strict=False))
+        if (label_first and any(kind == "code-head" for _, kind in rest)) or stray_level:
+            broken |= {chunk[0] for chunk, kind in on_line if kind == "number"}
+    return frozenset(broken)
 
 
 def _attach_labels_above(drafts: list[_RowDraft]) -> list[_RowDraft]:

@@ -35,6 +35,16 @@ _COVER_TITLE = re.compile(
     r"(?=$|预算主管部门|主管部门|预算单位|部门名称|单位名称|编制单位|目\s*录|\d{4}年\d{1,2}月"
     r"|[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分)"
 )
+#: The same title when the year, printed in another font, was drawn onto a line of its own below the words
+#: (上海市普陀区财政局 / 年度部门决算 / 2024: extractors that group characters into lines by their tops do this).
+_YEAR_APART = re.compile(
+    r"(?P<department>[^\s\d，。：:；;、“”（）]{2,40}?)"
+    r"年度?(?:区级|市级|县级|省级)?(?:部门|单位)?"
+    r"(?P<kind>预算|决算)(?P<rest>(?:编制说明|公开说明|情况说明|公开表|公开|说明|报告)?)"
+    r"(?P<year>(?:19|20)\d{2})"
+    r"(?=$|预算主管部门|主管部门|预算单位|部门名称|单位名称|编制单位|目\s*录|\d{4}年\d{1,2}月"
+    r"|[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分)"
+)
 #: How much of the text's start is searched for a broken cover title, and for the department's label.
 _COVER = 300
 _LABELS = 800
@@ -75,7 +85,7 @@ def read_info(source: SourceText, registry: Registry) -> DisclosureInfo:
     _refuse_template(source)
     title = _TITLE.search(source.text)
     cover = Flowed.of(source, 0, min(len(source.text), _COVER)) if title is None else None
-    if cover is not None and (broken := _COVER_TITLE.search(cover.text)):
+    if cover is not None and (broken := _COVER_TITLE.search(cover.text) or _YEAR_APART.search(cover.text)):
         return _info(source, registry, broken, cover)
     if title is None:
         raise SourceError(
@@ -105,7 +115,8 @@ def _refuse_template(source: SourceText) -> None:
 
 def _info(source: SourceText, registry: Registry, title: re.Match[str], text: TextView) -> DisclosureInfo:
     """The info of a title matched in ``text`` (the source, or its flowed cover)."""
-    title_span = text.span(title.start("department"), title.end("rest") if title.group("rest") else title.end("kind"))
+    title_span = text.span(title.start("department"), max(title.end(group) for group in ("kind", "rest", "year")
+                                                          if title.group(group)))
     department_span = text.span(title.start("department"), title.end("department"))
     label = _DEPARTMENT_LABEL.search(source.text, 0, _LABELS)  # on the cover, not a 预算单位： of the body
     if label is not None:
