@@ -481,12 +481,26 @@ class Release:
         path = self.path / "sources" / f"{sha256}.txt"
         return path.read_text(encoding="utf-8") if path.is_file() else None
 
-    def catalog_triples(self) -> list[ox.Triple]:
-        """The catalogue graph as written at build time (literals exactly as published)."""
+    def catalog_triples(self, containing: tuple[str, ...] = ()) -> list[ox.Triple]:
+        """The catalogue graph as written at build time (literals exactly as published); with ``containing``, only
+        the triples whose N-Triples line contains one of those strings (a superset the caller narrows down): the
+        file grows by ~55 KB a disclosure, and parsing it whole cost a server's start-up 0.23 s at 100."""
         path = self.path / CATALOG_NT
         if not path.is_file():
             return []
-        return [quad.triple for quad in ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES)]
+        if not containing:
+            return [quad.triple for quad in ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES)]
+        data = path.read_bytes()
+        lines: set[tuple[int, int]] = set()  # (start, end) of each line holding a needle, found by C searches
+        for needle in (text.encode("utf-8") for text in containing):
+            at = data.find(needle)
+            while at != -1:
+                end = data.find(b"\n", at)
+                end = len(data) if end == -1 else end + 1
+                lines.add((data.rfind(b"\n", 0, at) + 1, end))
+                at = data.find(needle, end)
+        chosen = b"".join(data[start:end] for start, end in sorted(lines))
+        return [quad.triple for quad in ox.parse(chosen, format=ox.RdfFormat.N_TRIPLES)]
 
     def dataset(self, key: str) -> dict[str, Any] | None:
         return next((row for row in self.manifest["datasets"] if row["key"] == key), None)

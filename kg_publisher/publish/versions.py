@@ -126,7 +126,7 @@ def version_statements(release: Release) -> dict[str, list[ox.Triple]]:
     prefix = IriMinter(str(release.manifest["base_iri"])).release("0" * 16).rsplit("/", 1)[0] + "/"
     version_predicates = {str(DCTERMS.hasVersion), str(DCAT3.hasVersion), str(DCAT3.hasCurrentVersion)}
     found: dict[str, list[ox.Triple]] = {}
-    for triple in release.catalog_triples():
+    for triple in release.catalog_triples(containing=(prefix, *version_predicates)):
         subject = triple.subject
         if isinstance(subject, ox.NamedNode) and (subject.value.startswith(prefix)
                                                   or triple.predicate.value in version_predicates):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from flask import Flask
@@ -23,6 +24,7 @@ from kg_publisher.build import build
 from kg_publisher.cli import main
 from kg_publisher.publish.diff import ReleaseDiff, diff_releases
 from kg_publisher.publish.release import Release
+from kg_publisher.publish.versions import version_statements
 from kg_publisher.vocab import ADMS, BGT, DCAT3
 from kg_publisher.web import create_app
 
@@ -253,3 +255,21 @@ def test_the_catalogue_with_versions_diffs_and_series_passes_dcat_ap_3(history: 
     assert any(str(o).endswith("/diff.ttl") for o in catalogue.objects(None, DCAT.downloadURL))
     count, text = dcat_ap_violations(catalogue, dcat_ap_shapes)
     assert count == 0, text
+
+
+def test_version_statements_are_read_from_the_lines_that_hold_them(history: History) -> None:
+    """The pages' version statements come from the catalogue lines naming a version IRI or a version predicate,
+    not a parse of the whole catalogue (which grows with every disclosure): the same triples either way."""
+    release = history.releases[-1]
+    prefix = f"{BASE}id/release/"
+    predicates = {str(DCTERMS.hasVersion), str(DCAT3.hasVersion), str(DCAT3.hasCurrentVersion)}
+    expected: dict[str, list[object]] = {}
+    for triple in release.catalog_triples():
+        if isinstance(triple.subject, ox.NamedNode) and (triple.subject.value.startswith(prefix)
+                                                         or triple.predicate.value in predicates):
+            expected.setdefault(triple.subject.value, []).append(triple)
+    found = version_statements(release)
+    assert {iri: sorted(map(str, triples)) for iri, triples in found.items()} == \
+        {iri: sorted(map(str, triples)) for iri, triples in expected.items()}
+    assert len(found) >= 3  # the kept releases, their whole dataset
+    assert release.catalog_triples(containing=("no such text",)) == []
