@@ -257,7 +257,10 @@ class _Cache:
                     if part.name not in keep:
                         shutil.rmtree(part, ignore_errors=True)
             elif not entry.name.endswith(f"-{self.fingerprint}") or entry.name.startswith("."):
-                shutil.rmtree(entry, ignore_errors=True)
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.rmtree(entry, ignore_errors=True)
+                else:
+                    entry.unlink(missing_ok=True)
         for entry, parts in used.items():
             for folder in entry.glob("part-*"):
                 if folder.name.removeprefix("part-") not in parts:
@@ -449,7 +452,8 @@ def build(
     # reaches here comes from writing.
     with writing(out, unchanged), _exclusive(out):
         _remove_leftovers(out)
-        with _Workers(default_jobs() if jobs is None else jobs, partial(_warm_up, settings.base_iri)) as workers:
+        warm = partial(_warm_up, _Cache(out, settings.base_iri))
+        with _Workers(default_jobs() if jobs is None else jobs, warm) as workers:
             return _build(paths, out, settings, progress, workers)
 
 
@@ -521,10 +525,23 @@ class _Finished:
             yield self.futures[future]
 
 
-def _warm_up(base_iri: str) -> None:
-    """Load what processing any document reads: the vocabulary and its index, the shapes compiled."""
-    _, _, vocabulary = _worker_context(base_iri)
-    compiled_shapes().prepare([vocabulary])
+def _warm_up(cache_: _Cache) -> None:
+    """Load what processing any document reads: the vocabulary and its index, the shapes compiled (with what the
+    cache says their SPARQL constraints match, known from an earlier build with the same fingerprint)."""
+    _, _, vocabulary = _worker_context(cache_.base_iri)
+    path = cache_.dir / f"compiled-shapes-{cache_.fingerprint}"
+    try:
+        known = json.loads(path.read_bytes())
+        if not isinstance(known, dict):
+            known = None
+    except (OSError, ValueError):
+        known = None
+    compiled = compiled_shapes(predicates=known)
+    compiled.prepare([vocabulary])
+    found = compiled.predicates_by_query()
+    if found != known:
+        cache_.dir.mkdir(parents=True, exist_ok=True)
+        write_bytes_atomic(path, json.dumps(found, ensure_ascii=False, sort_keys=True).encode("utf-8"))
 
 
 @cache

@@ -72,8 +72,8 @@ class SparqlConstraint:
     oxigraph_text: str
     #: The query as written (``$this`` bound by substitution, one focus node at a time), for pyoxigraph.
     substitution_text: str
-    #: Same text for rdflib, parsed once; evaluated with ``this`` bound like pyshacl does.
-    rdflib_query: Query
+    #: The prefixes the shape declares (what rdflib parses the query with).
+    prefixes: dict[str, str]
     #: True when binding ``?value`` in advance keeps the query's other rows unchanged: it is matched, not
     #: computed (no ``AS ?value``), and every GROUP BY groups by it.
     narrows_to_value: bool
@@ -83,6 +83,15 @@ class SparqlConstraint:
     stringified: dict[str, list[str] | None]
     #: The predicates the query matches (None: some triple pattern has a variable as predicate).
     predicates: frozenset[str] | None = None
+    _query: Query | None = field(default=None, repr=False)
+
+    @property
+    def rdflib_query(self) -> Query:
+        """The text for rdflib, parsed on first use (few constraints ever need it: rdflib's parser costs more than
+        the rest of compiling the shapes); evaluated with ``this`` bound like pyshacl does."""
+        if self._query is None:
+            self._query = prepareQuery(self.select, initNs=self.prefixes)
+        return self._query
 
 
 @dataclass
@@ -126,8 +135,11 @@ class Result:
 class CompiledShapes:
     """A shapes graph read into :class:`Shape` objects; :meth:`validate` checks one data graph."""
 
-    def __init__(self, shapes: Graph) -> None:
+    def __init__(self, shapes: Graph, predicates: Mapping[str, list[str] | None] | None = None) -> None:
+        """``predicates`` gives, by query text, what :meth:`predicates_by_query` gave for the same shapes before
+        (then those queries are not parsed by rdflib now)."""
         self.graph = shapes
+        self._known = dict(predicates or {})
         self._shapes: dict[Node, Shape] = {}
         roots = set(shapes.subjects(RDF.type, SH.NodeShape)) | set(shapes.subjects(RDF.type, SH.PropertyShape))
         for predicate in (SH.targetClass, SH.targetNode, SH.targetObjectsOf, SH.targetSubjectsOf):
@@ -264,15 +276,26 @@ class CompiledShapes:
         body = _anti_joins(text)
         values = _anti_joins(text[:where.end()] + " VALUES ?this { @FOCUS@ } " + text[where.end():])
         oxigraph_text, substitution_text = prologue + values, prologue + body
-        rdflib_query = prepareQuery(select, initNs=prefixes)
         messages = [m for m in g.objects(node, SH.message) if isinstance(m, Literal)]
         stringified = {name: _expand(_object_predicates(select, name), prefixes) for name in _stringified(select)}
         groupings = re.findall(r"GROUP\s+BY\s+((?:[?$]\w+\s*)+)", select, re.I)
         narrows = (re.search(r"\bAS\s+[?$]value\b", select, re.I) is None
                    and len(groupings) == len(re.findall(r"GROUP\s+BY", select, re.I))
                    and all(re.search(r"[?$]value\b", grouping) for grouping in groupings))
-        return SparqlConstraint(node, select, messages, oxigraph_text, substitution_text, rdflib_query, narrows,
-                                stringified, _predicates(rdflib_query.algebra))
+        constraint = SparqlConstraint(node, select, messages, oxigraph_text, substitution_text, prefixes, narrows,
+                                      stringified)
+        if select in self._known:
+            known = self._known[select]
+            constraint.predicates = None if known is None else frozenset(known)
+        else:
+            constraint.predicates = _predicates(constraint.rdflib_query.algebra)
+        return constraint
+
+    def predicates_by_query(self) -> dict[str, list[str] | None]:
+        """What each SPARQL constraint matches, by query text (JSON-ready): given back to a later
+        :class:`CompiledShapes` of the same shapes, it spares rdflib's parse of every query."""
+        return {c.select: None if c.predicates is None else sorted(c.predicates)
+                for shape in self._shapes.values() for c in shape.sparql}
 
     # ---- validating ---------------------------------------------------------------------------------------
     def prepare(self, vocabularies: Sequence[Graph]) -> None:

@@ -183,14 +183,16 @@ ENGINES = ("pyshacl", "compiled")
 _COMPILED: dict[int, tuple[Graph, CompiledShapes]] = {}
 
 
-def compiled_shapes(shapes: Graph | None = None) -> CompiledShapes:
+def compiled_shapes(shapes: Graph | None = None,
+                    predicates: Mapping[str, list[str] | None] | None = None) -> CompiledShapes:
     """A shapes graph (default: shapes/*.ttl) compiled once per process (keyed by the graph object). The compiled
-    engine only reads the graph."""
+    engine only reads the graph. ``predicates``: what :meth:`CompiledShapes.predicates_by_query` gave for these
+    shapes before (the build keeps it in its cache), which spares parsing every SPARQL constraint now."""
     shapes = _shapes(shapes_dir().resolve()) if shapes is None else shapes
     entry = _COMPILED.get(id(shapes))
     if entry is None or entry[0] is not shapes:
         try:
-            entry = (shapes, CompiledShapes(shapes))
+            entry = (shapes, CompiledShapes(shapes, predicates))
         except Exception as exc:  # rdflib's query parser and our reader raise several types
             raise ShapesError(f"SHACL shapes cannot be compiled: {exc}",
                               "Fix the shape, or validate with the reference engine (pyshacl).") from None

@@ -151,9 +151,37 @@ def _findings(store: ox.Store) -> dict[tuple[str, ...], list[_Finding]]:
     return by_key
 
 
+def _changed_parts(old: Release, new: Release) -> list[str] | None:
+    """The keys of the disclosures whose part differs between the releases (came, went or changed), when both
+    manifests list their parts; None when one does not (a release written before they did)."""
+    before, after = old.manifest.get("parts"), new.manifest.get("parts")
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return None
+    return sorted(key for key in before.keys() | after.keys() if before.get(key) != after.get(key))
+
+
+def _parts_store(release: Release, keys: Iterable[str]) -> ox.Store:
+    """A store in memory holding, in its default graph, the disclosures ``keys`` of ``release`` (their dumps)."""
+    store = ox.Store()
+    for key in keys:
+        path = release.path / "dumps" / f"{key}.nq"
+        if path.is_file():
+            store.extend(ox.Quad(q.subject, q.predicate, q.object, _DEFAULT)
+                         for q in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS))
+    return store
+
+
 def diff_releases(old: Release, new: Release) -> ReleaseDiff:
-    """Every figure and finding added, removed or changed from release ``old`` to release ``new``."""
-    old_store, new_store = _open(old), _open(new)
+    """Every figure and finding added, removed or changed from release ``old`` to release ``new``.
+
+    A figure or finding is stated in its disclosure's graphs only, so when both releases list their parts only
+    the disclosures whose part differs are read (a one-document release compares one document, whatever the
+    size of the release); otherwise both stores are read whole."""
+    changed = _changed_parts(old, new)
+    if changed is not None:
+        old_store, new_store = _parts_store(old, changed), _parts_store(new, changed)
+    else:
+        old_store, new_store = _open(old), _open(new)
     try:
         before, after = _figures(old_store), _figures(new_store)
         findings_before, findings_after = _findings(old_store), _findings(new_store)

@@ -34,6 +34,7 @@ from .catalog import DatasetEntry, DumpFile, GraphStats, dataset_catalog_graph
 from .formats import DUMP_SYNTAXES, JSONLD, NQUADS, NTRIPLES, TABLE_SYNTAXES, TRIG, TURTLE, RdfSyntax, written
 from .jsonld import compact_jsonld
 from .model import DisclosureInfo
+from .search import graph_entries
 from .serialize import serialize_triples
 from .spreadsheet import TableFile, write_tables
 
@@ -45,6 +46,8 @@ RECORDS = "records.json"
 REPORT = "report.ttl"
 #: A disclosure's description in the catalogue (N-Triples lines, sorted).
 CATALOG_PART = "catalog.nt"
+#: What the release's search index takes from the part (:func:`~.search.graph_entries`, JSON).
+SEARCH_PART = "search.json"
 _PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _TITLE, _DESCRIPTION = "http://purl.org/dc/terms/title", "http://purl.org/dc/terms/description"
@@ -102,6 +105,13 @@ def _serialised(syntax: RdfSyntax, quads: list[ox.Quad]) -> bytes:
     return written(ox.serialize(triples, format=syntax.oxigraph, prefixes=_PREFIXES if syntax is TURTLE else None))
 
 
+def _write_search(folder: Path, quads: list[ox.Quad]) -> None:
+    store = ox.Store()  # in memory: the part's graphs merged, as in a release's default graph
+    store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads)
+    found = graph_entries(store)
+    (folder / SEARCH_PART).write_text(json.dumps(found, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+
+
 def _write(folder: Path, name: str, data: bytes, zipped: bool = True) -> dict[str, Any]:
     """Write ``name`` (and its gzip twin, same bytes on every build: mtime 0); its sizes and checksums."""
     (folder / name).write_bytes(data)
@@ -136,6 +146,7 @@ def write_graph_part(folder: Path, name: str, graph_name: str, ntriples: bytes) 
         "stats": _stats(quads),
     }
     _write_terms(folder, quads)
+    _write_search(folder, quads)
     (folder / PART_JSON).write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
     return summary
 
@@ -179,6 +190,7 @@ def write_disclosure_part(folder: Path, info: DisclosureInfo, facts: bytes, qual
     (folder / CATALOG_PART).write_bytes(b"".join(
         line + b"\n" for line in sorted(set(ntriples_lines(catalog.serialize(format="nt", encoding="utf-8"))))))
     _write_terms(folder, quads)
+    _write_search(folder, quads)
     (folder / PART_JSON).write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
     return summary
 

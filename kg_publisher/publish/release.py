@@ -46,6 +46,7 @@ from ..settings import Settings
 from .catalog import WHOLE_KEY, DatasetEntry, DumpFile, GraphStats, catalog_graph, vocabularies
 from .document import (
     CATALOG_PART,
+    SEARCH_PART,
     SOURCE_TEXT,
     TERM_FILES,
     dataset_entry,
@@ -57,7 +58,7 @@ from .document import (
 )
 from .formats import DUMP_SYNTAXES, NQUADS, WHOLE_DUMP_SYNTAXES, written
 from .model import PublishedDisclosure
-from .search import index_release
+from .search import SEARCH_DB, index_parts, index_release
 from .serialize import used_prefixes
 
 MANIFEST = "manifest.json"
@@ -306,7 +307,12 @@ def assemble_release(release_dir: Path, disclosures: list[Part], graphs: list[Pa
     if previous is None or not update_store(store_dir, previous, disclosures, graphs, catalog_nq):
         shutil.rmtree(store_dir, ignore_errors=True)
         load_store(store_dir, kg_path, (part.file("nt") for part in parts), catalog_nt)
-    index_release(release_dir, dataset_rows)  # search.sqlite: the search box and the indexes read it
+    # search.sqlite (the search box and the indexes read it), from what each part holds for it
+    if all((part.folder / SEARCH_PART).is_file() for part in parts):
+        index_parts(release_dir / SEARCH_DB, dataset_rows,
+                    (json.loads((part.folder / SEARCH_PART).read_bytes()) for part in parts))
+    else:  # parts written before they held it
+        index_release(release_dir, dataset_rows)
 
     manifest: dict[str, Any] = {
         "version": version,

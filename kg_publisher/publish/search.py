@@ -80,11 +80,51 @@ class Entry:
 
 def release_entries(store: ox.Store, datasets: list[dict[str, Any]]) -> Iterator[Entry]:
     """Everything a reader may look for in a release: its ``store`` and the manifest's ``datasets`` rows."""
-    titles = {row["dataset"]: row["title"] for row in datasets}
-    aliases: dict[str, list[str]] = {}
+    found = graph_entries(store, [row["dataset"] for row in datasets])
+    return _entries(datasets, [found])
+
+
+def graph_entries(store: ox.Store, datasets: Iterable[str] | None = None) -> dict[str, Any]:
+    """What the search index takes from the quads of ``store`` (read in its default graph, where a release's store
+    merges its graphs), as JSON: organisations' other names, the English titles of ``datasets`` (default: of every
+    dataset the store titles), glossary terms, codes, figures. A release's index is the same from its whole store
+    or from these read part by part (:func:`index_parts`): each of those things is stated in one part's graphs."""
+    aliases: dict[str, set[str]] = {}
     for solution in _select(store, _ALT_LABELS):
-        aliases.setdefault(solution["org"].value, []).append(solution["alt"].value)
-    english = _english_titles(store, [row["dataset"] for row in datasets])
+        aliases.setdefault(solution["org"].value, set()).add(solution["alt"].value)
+    wanted = None if datasets is None else list(datasets)
+    if wanted is None:
+        wanted = sorted({q.subject.value for q in store.quads_for_pattern(None, ox.NamedNode(_P["dct"] + "title"), None)
+                         if isinstance(q.subject, ox.NamedNode)})
+    terms = []
+    for solution in _select(store, _TERMS):
+        definition, name = solution.get("definition"), solution.get("english")
+        terms.append([solution["term"].value, solution["label"].value, name.value if name is not None else "",
+                      definition.value if definition is not None else "", solution["dataset"].value])
+    codes = []
+    for solution in _select(store, _CODES):
+        zh, en = solution.get("zhLabel"), solution.get("enLabel")
+        codes.append([solution["code"].value, solution["notation"].value, zh.value if zh is not None else None,
+                      en.value if en is not None else None, solution["scheme"].value])
+    figures = [[s["obs"].value, s["label"].value, s["dataset"].value] for s in _select(store, _FIGURES)]
+    return {"aliases": {org: sorted(names) for org, names in sorted(aliases.items())},
+            "english": _english_titles(store, wanted), "terms": sorted(terms), "codes": sorted(codes, key=str),
+            "figures": sorted(figures)}
+
+
+def _entries(datasets: list[dict[str, Any]], founds: Iterable[dict[str, Any]]) -> Iterator[Entry]:
+    """The entries of a release from its ``datasets`` rows and what :func:`graph_entries` found in its quads."""
+    titles = {row["dataset"]: row["title"] for row in datasets}
+    aliases: dict[str, set[str]] = {}
+    english: dict[str, str] = {}
+    terms, codes, figures = [], [], []
+    for found in founds:
+        for org, names in found["aliases"].items():
+            aliases.setdefault(org, set()).update(names)
+        english.update(found["english"])
+        terms += found["terms"]
+        codes += found["codes"]
+        figures += found["figures"]
     by_org: dict[str, list[dict[str, Any]]] = {}
     for row in datasets:
         by_org.setdefault(row["organization"], []).append(row)
@@ -93,33 +133,26 @@ def release_entries(store: ox.Store, datasets: list[dict[str, Any]]) -> Iterator
     for org, rows in by_org.items():
         first = rows[0]
         # what a department is searched by: its names, region, and its disclosures' titles in both languages
-        searched = [*aliases.get(org, []), first.get("region") or "", org.rsplit("/", 1)[-1],
+        searched = [*sorted(aliases.get(org, ())), first.get("region") or "", org.rsplit("/", 1)[-1],
                     *(r["title"] for r in rows), *sorted({english.get(r["dataset"], "") for r in rows})]
         yield Entry("department", org, first["department"], "", " ".join(searched), first.get("region") or "")
-    for solution in _select(store, _TERMS):
-        definition = solution.get("definition")
-        dataset = solution["dataset"].value
-        name = solution.get("english")
-        yield Entry("term", solution["term"].value, solution["label"].value, name.value if name is not None else "",
-                    definition.value if definition is not None else "", titles.get(dataset, dataset))
-    for solution in _select(store, _CODES):
-        notation = solution["notation"].value
-        zh, en = solution.get("zhLabel"), solution.get("enLabel")
-        yield Entry("code", solution["code"].value, f"{notation} {zh.value if zh is not None else ''}".strip(),
-                    en.value if en is not None else "", notation, solution["scheme"].value.rsplit("/", 1)[-1])
-    for solution in _select(store, _FIGURES):
-        dataset = solution["dataset"].value
+    for term, label, name, definition, dataset in terms:
+        yield Entry("term", term, label, name, definition, titles.get(dataset, dataset))
+    for concept, notation, zh, en, scheme in codes:
+        yield Entry("code", concept, f"{notation} {zh or ''}".strip(), en or "", notation, scheme.rsplit("/", 1)[-1])
+    for obs, label, dataset in figures:
         if dataset in titles:
-            yield Entry("figure", solution["obs"].value, solution["label"].value, "", "", titles[dataset])
+            yield Entry("figure", obs, label, "", "", titles[dataset])
 
 
 def _english_titles(store: ox.Store, datasets: list[str]) -> dict[str, str]:
-    out = {}
+    """A dataset's English title (the first in code point order when it has several)."""
+    out: dict[str, str] = {}
     for dataset in datasets:
         for quad in store.quads_for_pattern(ox.NamedNode(dataset), ox.NamedNode(_P["dct"] + "title"), None):
             literal = quad.object
             if isinstance(literal, ox.Literal) and (literal.language or "").startswith("en"):
-                out[dataset] = literal.value
+                out[dataset] = min(out.get(dataset, literal.value), literal.value)
     return out
 
 
@@ -153,6 +186,12 @@ def index_release(release_dir: Path, datasets: list[dict[str, Any]], target: Pat
         return write_search_index(target or Path(release_dir) / SEARCH_DB, release_entries(store, datasets))
     finally:
         del store
+
+
+def index_parts(path: Path, datasets: list[dict[str, Any]], founds: Iterable[dict[str, Any]]) -> int:
+    """Write the index of a release to ``path`` from its ``datasets`` rows and what :func:`graph_entries` found in
+    each of its parts (the same index as :func:`index_release` makes from the release's store)."""
+    return write_search_index(path, _entries(datasets, founds))
 
 
 def search_index(release_dir: Path, version: str, datasets: list[dict[str, Any]]) -> Path:

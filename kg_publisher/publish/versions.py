@@ -39,6 +39,7 @@ from .catalog import WHOLE_KEY, file_distribution
 from .diff import diff_graph, diff_releases
 from .formats import TURTLE, rdf_syntax, written
 from .release import CATALOG_NT, MANIFEST, Release
+from .serialize import used_prefixes
 
 #: A release version: the first 16 hex digits of the SHA-256 of its ``kg.nq`` (the name of its folder).
 VERSION = re.compile(r"^[0-9a-f]{16}$")
@@ -273,15 +274,18 @@ def version_graph(settings: Settings, releases: list[ReleaseSummary]) -> Graph:
 
 
 def _add_to_catalogue(release_dir: Path, extra: Graph) -> None:
-    """Add ``extra`` to the catalogue files (Turtle and N-Triples) as they were written, literals unchanged."""
-    turtle = Graph().parse(release_dir / CATALOG_TTL, format="turtle")  # keeps the file's prefixes
-    turtle.bind("adms", ADMS)
-    turtle += extra
-    _write(release_dir / CATALOG_TTL, turtle.serialize(format="turtle", encoding="utf-8"))
+    """Add ``extra`` to the catalogue files (Turtle and N-Triples) as they were written, literals unchanged: both
+    written again from ``catalog.nt`` and ``extra`` by pyoxigraph (the catalogue grows with the number of
+    disclosures; reading its Turtle back with rdflib cost more than the rest of a one-document release)."""
     triples = {quad.triple for quad in ox.parse(path=str(release_dir / CATALOG_NT), format=ox.RdfFormat.N_TRIPLES)}
     triples |= {quad.triple for quad in ox.parse(extra.serialize(format="nt", encoding="utf-8"),
                                                   format=ox.RdfFormat.N_TRIPLES)}
-    _write(release_dir / CATALOG_NT, written(ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.N_TRIPLES)))
+    ordered = sorted(triples, key=str)
+    prefixes = used_prefixes(ordered)
+    if any(t.predicate.value.startswith(str(ADMS)) for t in ordered):
+        prefixes["adms"] = str(ADMS)
+    _write(release_dir / CATALOG_NT, written(ox.serialize(ordered, format=ox.RdfFormat.N_TRIPLES)))
+    _write(release_dir / CATALOG_TTL, written(ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=prefixes)))
 
 
 def _write(path: Path, data: bytes) -> None:

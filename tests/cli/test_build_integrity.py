@@ -56,8 +56,10 @@ def cold_build(tmp_path_factory: pytest.TempPathFactory, seed_path: Path) -> Pat
 
 
 def entry_dir(build_dir: Path) -> Path:
-    """The one document's entry (``cache/graphs/`` holds the parts of the vocabulary and shapes graphs)."""
-    (entry,) = (p for p in (build_dir / "cache").iterdir() if not p.name.startswith(".") and p.name != "graphs")
+    """The one document's entry (``cache/graphs/`` holds the parts of the vocabulary and shapes graphs; the file
+    ``compiled-shapes-*`` what the compiled shapes' SPARQL constraints match)."""
+    (entry,) = (p for p in (build_dir / "cache").iterdir()
+                if p.is_dir() and not p.name.startswith(".") and p.name != "graphs")
     return entry
 
 

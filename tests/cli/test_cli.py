@@ -167,8 +167,9 @@ def test_old_releases_are_pruned_and_the_current_one_kept(seed_path: Path, tmp_p
     assert len(releases) == keep + 1
     assert (tmp_path / "current").resolve() in [p.resolve() for p in releases]
     # cache entries of other settings (other base IRIs) can never be hit again: only the last one stays, and the
-    # last parts of the whole graphs (vocabulary, shapes)
-    assert len([p for p in (tmp_path / "cache").iterdir() if p.name != "graphs"]) == 1
+    # last parts of the whole graphs (vocabulary, shapes), and what the last compiled shapes' constraints match
+    assert len([p for p in (tmp_path / "cache").iterdir() if p.is_dir() and p.name != "graphs"]) == 1
+    assert len([p for p in (tmp_path / "cache").iterdir() if p.name.startswith("compiled-shapes-")]) == 1
     assert sorted(p.name.split("-")[0] for p in (tmp_path / "cache" / "graphs").iterdir()) == ["shapes", "vocabulary"]
 
 

@@ -89,3 +89,22 @@ def test_vocabulary_given_apart_or_united_and_graph_in_any_store_give_the_same_r
     assert apart.warnings > 0
     assert comparable_results(apart) == comparable_results(united) == comparable_results(in_dataset)
     assert apart.rows == united.rows == in_dataset.rows
+
+
+def test_shapes_compiled_with_what_an_earlier_compilation_found_give_the_same_results(tmp_path: Path) -> None:
+    """The build keeps what each SPARQL constraint matches in its cache and compiles the shapes with it (no rdflib
+    parse of every query); the constraints whose messages rdflib computes are parsed when first needed."""
+    from bench.generate import generate
+    from kg_publisher.compiled_shapes import CompiledShapes
+    from kg_publisher.validate import compiled_shapes
+
+    parsed = compiled_shapes()
+    known = parsed.predicates_by_query()
+    assert known and any(value is not None for value in known.values())
+    reused = CompiledShapes(parsed.graph, known)
+    assert reused.predicates_by_query() == known
+    for path in [DISCLOSURES[0], *generate(2, tmp_path, seed=5, error_share=1.0)]:
+        data, vocabularies = document_graphs(path)
+        first, second = parsed.validate(data, vocabularies), reused.validate(data, vocabularies)
+        assert first and [(r.focus, r.shape.node, r.component, r.value, r.messages) for r in first] == \
+            [(r.focus, r.shape.node, r.component, r.value, r.messages) for r in second]

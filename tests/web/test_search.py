@@ -194,3 +194,28 @@ def test_the_glossary_and_the_department_list_come_in_pages(release_dir: Path, c
             refused = paged.get(f"{path}?page={bad}")
             assert refused.status_code == 400 and "page" in refused.get_data(as_text=True), (path, bad)
     app.extensions["kg_publisher"].store.close()
+
+
+def test_the_index_the_build_writes_from_parts_is_the_one_the_store_gives(release_dir: Path, release: Release,
+                                                                         tmp_path: Path) -> None:
+    """The build indexes what each part found in its own quads (so a release does not query its whole store for
+    its index); the store of the release, read whole, gives the same entries."""
+    import json
+
+    from kg_publisher.publish.document import SEARCH_PART
+    from kg_publisher.publish.search import index_parts, index_release
+
+    # the parts of the build's last release (the cache keeps those only): its disclosures', vocabulary's, shapes'
+    cache = release_dir.parent.parent / "cache"  # release_dir is DIR/releases/<version>
+    parts = sorted(cache.glob(f"*/part-*/{SEARCH_PART}")) + sorted((cache / "graphs").glob(f"*/{SEARCH_PART}"))
+    assert len(parts) == len(release.manifest["datasets"]) + 2
+    index_parts(tmp_path / "parts.sqlite", release.manifest["datasets"], (json.loads(p.read_bytes()) for p in parts))
+    index_release(release.path, release.manifest["datasets"], tmp_path / "store.sqlite")
+    rows = []
+    for name in ("parts.sqlite", "store.sqlite"):
+        with closing(sqlite3.connect(f"file:{tmp_path / name}?mode=ro", uri=True)) as db:
+            query = "SELECT kind, iri, title, english, text, context FROM entries ORDER BY id"
+            rows.append(db.execute(query).fetchall())
+    kinds = {row[0] for row in rows[0]}
+    assert kinds == {"department", "dataset", "term", "code", "figure"}
+    assert rows[0] == rows[1]
