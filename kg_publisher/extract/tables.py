@@ -582,13 +582,14 @@ def find_tables(source: SourceText) -> list[TextTable]:
             title = _find_title(lines, line.index)
             if title is not None:
                 starts.append((title, line, match.group(1)))
-    # Imported here: the grid reader builds on this module's vocabulary and row types.
+    # Imported here: the grid reader and the column sums build on this module's vocabulary and row types.
+    from .columnsums import place_by_column_sums
     from .gridtables import read_grid_rows
 
     tables = []
     for number, (title, unit_line, unit) in enumerate(starts):
         stop = starts[number + 1][0].index if number + 1 < len(starts) else len(lines)
-        table = _read_table(source, lines, title, unit_line, unit, stop)
+        table = place_by_column_sums(source, _read_table(source, lines, title, unit_line, unit, stop))
         if source.grids:
             stop_offset = lines[stop].start if stop < len(lines) else len(source.text)
             table = read_grid_rows(source, table, stop_offset) or table
