@@ -206,7 +206,7 @@ class SectionReading:
 
     def unbroken(self, match: re.Match[str], group: str) -> bool:
         """Whether the characters of ``group`` stand together in the source: no line or page break among them."""
-        return not any(char in "\n\r\f" for char in self.view.span(*match.span(group)).text)
+        return not self.view.broken(*match.span(group))
 
     def unread(self, span: Span, reason: str) -> None:
         """What this reader recognised but could not read with certainty (reported once per section)."""
@@ -265,6 +265,7 @@ def merge_readings(readings: Iterable[Readings]) -> Readings:
                           for c in reading.counts]
         merged.ratios += [replace(r, key=keys.give(asked_name(r.key)), numerator=names.get(r.numerator, r.numerator),
                                   denominator=names.get(r.denominator, r.denominator)) for r in reading.ratios]
+        merged.none_stated += reading.none_stated
         merged.defects += reading.defects
         merged.unparsed += reading.unparsed
         merged.read += reading.read

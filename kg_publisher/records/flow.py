@@ -97,3 +97,8 @@ class Flowed:
     def span(self, start: int, end: int) -> Span:
         """The source span from flowed ``start`` to flowed ``end`` (exclusive)."""
         return self.source.span(self.offsets[start], self.offsets[end - 1] + 1)
+
+    def broken(self, start: int, end: int) -> bool:
+        """Whether a line or page break of the source stands inside the flowed stretch ``[start, end)``: digits
+        joined across one were not printed together (a page number may have run into a number)."""
+        return any(char in _BREAKS for char in self.span(start, end).text)

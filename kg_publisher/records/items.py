@@ -63,6 +63,10 @@ def read_classified_items(ctx: ReadingContext) -> Readings:
             continue
         names = [match.group(name).strip() for name in ("lei", "kuan", "xiang")]
         code = codes.code_of("functional", names)
+        if flow.broken(*match.span("number")):  # not read with certainty: never compared with its table row
+            out.unparsed.append(UnparsedSpan(span, "an amount broken over a line or page (a page number may have run "
+                                             "into it): not read", section.code))
+            continue
         if code is None:
             out.unparsed.append(UnparsedSpan(span, f"no table of this document prints the item {'/'.join(names)}",
                                              section.code))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import random
 from collections import Counter
+from decimal import Decimal
 
 import pytest
 from rdflib import URIRef
@@ -135,5 +136,28 @@ def test_an_amount_not_read_with_certainty_is_summed_with_nothing() -> None:
     assert "sangong-vehicle-purchase" not in {fact.key for fact in d.facts}
     assert not d.fact("sangong-vehicles").breakdown_complete and as_printed.fact("sangong-vehicles").breakdown_complete
     assert d.fact("sangong-vehicle-operation").part_of == "sangong-vehicles"
+    damage = text.index(damaged) + damaged.index("\f")
+    assert any(u.span.start <= damage < u.span.end for u in d.unparsed)
+
+
+def test_an_item_not_read_with_certainty_is_compared_with_nothing() -> None:
+    """03's “一般公共服务支出（类）财政事务（款）一般行政管理事务（项）”10.00万元 with a page number run into its first
+    printing (1210.00): that printing is unread text, not a prose figure that disagrees with its table row."""
+    source = _source("03_putuo-czj-2025-budget")
+    printed = "一般行政管理事务（项）”10.00万元"
+    damaged = "一般行政管理事务（项）”\f12\n10.00万元"
+    text = source.text.replace(printed, damaged, 1)
+    d = parse_disclosure(SourceText(source.name, hashlib.sha256(text.encode()).hexdigest(), "text/plain", text))
+    as_printed = parse_disclosure(source)
+    items = [f for f in as_printed.facts if f.label == "一般行政管理事务（项）" and f.key.startswith("item-")]
+    assert [f.amount.value for f in items] == [Decimal("10.00")]
+    # the whole 编制说明 is printed twice: its second printing is read, the broken one is not
+    assert [f.amount.value for f in d.facts if f.label == "一般行政管理事务（项）" and f.key.startswith("item-")] == [
+        Decimal("10.00")]
+    # the same figures are reported (the line's items exceed it either way: with one item unread, as more than it
+    # rather than as not its sum)
+    def faulted(disclosure: Disclosure) -> set[str]:
+        return {node for _, severity, node in findings(disclosure) if severity == "Warning" and "/obs/" in node}
+    assert faulted(d) == faulted(as_printed)
     damage = text.index(damaged) + damaged.index("\f")
     assert any(u.span.start <= damage < u.span.end for u in d.unparsed)
