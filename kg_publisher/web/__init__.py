@@ -89,12 +89,15 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
     http.install(app, services)  # after Compress: its hooks then run before compression
     register_error_handlers(app)
     language.install(app)
-    app.register_blueprint(sparql.blueprint(services))
+    answers = sparql.SparqlAnswers(services)
+    app.register_blueprint(sparql.blueprint(services, answers))
     app.register_blueprint(downloads.blueprint(services))
     app.register_blueprint(releases.blueprint(services))
     app.register_blueprint(site.blueprint(services))
     app.register_blueprint(search.blueprint(services))
     app.register_blueprint(resources.blueprint(services))  # last: its catch-all route serves minted IRIs
+    # GET /sparql?query=… answered before Flask's machinery (same answer and headers; web/sparql.py)
+    app.wsgi_app = sparql.DirectAnswers(app.wsgi_app, app, services, answers)  # type: ignore[method-assign]
     return app
 
 

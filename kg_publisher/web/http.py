@@ -36,16 +36,33 @@ _KEPT_AS_SENT = re.compile(r"[A-Za-z0-9_.~/:@!$&'()*+,;=?%-]*")
 def logged_target() -> str:
     """The request's path and query as sent on the wire (percent-encoded): a decoded ``%0A`` in a path must not
     start a forged line in the log."""
-    target = quote(request.path, safe="/:@!$&'()*+,;=~")
-    query = request.query_string.decode("latin-1")
+    return target_as_sent(request.path, request.query_string)
+
+
+def target_as_sent(path: str, query_string: bytes) -> str:
+    """:func:`logged_target` of a decoded path and the raw query string."""
+    target = quote(path, safe="/:@!$&'()*+,;=~")
+    query = query_string.decode("latin-1")
     if not query:
         return target
     return f"{target}?{query if _KEPT_AS_SENT.fullmatch(query) else quote(query, safe=URL_QUERY_SAFE)}"
 
 
+def data_etag(version: str, root: str, full_path: str, mimetype: str, encoding: str = "") -> str:
+    """The ETag of an answer made from the data (not a file): the release version and a hash of what else decides
+    the bytes. The root is part of the key: without public_url, absolute URLs in the body follow the Host."""
+    key = f"{root}|{full_path}|{mimetype}|{encoding}"
+    return f"{version}-{hashlib.sha1(key.encode()).hexdigest()[:16]}"
+
+
+def log_access(remote: str | None, method: str, target: str, status: int, length: str, started: float | None) -> None:
+    elapsed = (time.perf_counter() - started) * 1000 if started is not None else 0.0
+    log.info('%s "%s %s" %s %s %.1fms', remote, method, target, status, length, elapsed)
+
+
 #: Request headers that make a GET conditional (or partial): only then is werkzeug's make_conditional needed.
-_CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE",
-                "HTTP_RANGE")
+CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE",
+                       "HTTP_RANGE")
 
 
 def install(app: Flask, services: Services) -> None:
@@ -69,20 +86,16 @@ def install(app: Flask, services: Services) -> None:
         elif request.method in ("GET", "HEAD") and response.status_code == 200 \
                 and "no-store" not in (response.headers.get("Cache-Control") or ""):
             if response.get_etag()[0] is None:
-                # The root is part of the key: without public_url, absolute URLs in the body follow the Host.
-                key = (f"{services.links.root()}|{request.full_path}|{response.mimetype}|"
-                       f"{response.headers.get('Content-Encoding', '')}")
-                response.set_etag(f"{version}-{hashlib.sha1(key.encode()).hexdigest()[:16]}")
+                response.set_etag(data_etag(version, services.links.root(), request.full_path,
+                                            str(response.mimetype), response.headers.get("Content-Encoding", "")))
             if last_modified is not None and response.last_modified is None:
                 response.last_modified = last_modified
             response.headers.setdefault("Cache-Control", f"public, max-age={MAX_AGE}")
             environ = request.environ
-            if any(name in environ for name in _CONDITIONAL):
+            if any(name in environ for name in CONDITIONAL_HEADERS):
                 response.make_conditional(request)
             elif "Date" not in response.headers:  # what make_conditional adds to an unconditional GET
                 response.headers["Date"] = http_date()
-        started = g.get("started")
-        elapsed = (time.perf_counter() - started) * 1000 if started is not None else 0.0
-        log.info('%s "%s %s" %s %s %.1fms', request.remote_addr, request.method, logged_target(),
-                 response.status_code, response.headers.get("Content-Length", "-"), elapsed)
+        log_access(request.remote_addr, request.method, logged_target(), response.status_code,
+                   response.headers.get("Content-Length", "-"), g.get("started"))
         return response

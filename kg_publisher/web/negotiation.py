@@ -94,11 +94,11 @@ def _graph_names(html: bool) -> str:
 def query_types(fmt: str | None) -> tuple[str | None, str | None]:
     """(results media type, graph media type) for a SPARQL answer; None where the client accepts none of ours.
     Worked out once per (format, Accept header) and remembered: clients send the same few headers."""
-    return _query_types(fmt, request.headers.get("Accept"))
+    return query_types_for(fmt, request.headers.get("Accept"))
 
 
 @lru_cache(maxsize=512)
-def _query_types(fmt: str | None, accept_header: str | None) -> tuple[str | None, str | None]:
+def query_types_for(fmt: str | None, accept_header: str | None) -> tuple[str | None, str | None]:
     accept = parse_accept_header(accept_header, MIMEAccept)
     if fmt:
         results = results_syntax(fmt)
