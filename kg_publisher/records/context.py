@@ -45,7 +45,7 @@ from .lexicon import PHASE_OF_KIND, PHASES, code_of
 from .model import AmountFact, ChangeStatement, CountStatement, RatioStatement, Readings, Section, UnparsedSpan
 from .patterns import amount_of, unwrap
 
-__all__ = ["ReadingContext", "SectionReading", "merge_readings", "phase_of"]
+__all__ = ["ReadingContext", "SectionReading", "merge_readings", "phase_of", "without_unsure"]
 
 
 @dataclass(frozen=True)
@@ -130,15 +130,8 @@ class SectionReading:
         """What the reader returns: what it read, without the figures whose number it could not read with
         certainty (see :meth:`add`). Their claims and ratios go with them, their parts are part of nothing, and
         the total they are part of is no longer meant to be complete: no sum is checked over a misreading."""
-        out, unsure = self.out, self.unsure
-        if not unsure:
-            return out
-        wholes = {f.part_of for f in out.facts if f.key in unsure}
-        facts = [replace(f, part_of=None if f.part_of in unsure else f.part_of,
-                         breakdown_complete=f.breakdown_complete and f.key not in wholes)
-                 for f in out.facts if f.key not in unsure]
-        return replace(out, facts=facts, changes=[c for c in out.changes if c.about not in unsure],
-                       ratios=[r for r in out.ratios if not {r.numerator, r.denominator} & unsure])
+        return without_unsure(self.out, self.unsure)
+
 
     def in_section(self, name: str) -> AmountFact | None:
         """The first figure of this reading asked for as ``name``."""
@@ -275,3 +268,16 @@ def merge_readings(readings: Iterable[Readings]) -> Readings:
 def _renamed_change(change: ChangeStatement, names: dict[str, str], keys: _Keys) -> ChangeStatement:
     about = names.get(change.about, change.about)
     return replace(change, key=keys.give(f"{about}-change"), about=about)
+
+
+def without_unsure(out: Readings, unsure: set[str]) -> Readings:
+    """``out`` without the figures keyed in ``unsure`` (numbers not read with certainty), their claims and
+    ratios; their parts are part of nothing, the totals they are part of no longer meant to be complete."""
+    if not unsure:
+        return out
+    wholes = {f.part_of for f in out.facts if f.key in unsure}
+    facts = [replace(f, part_of=None if f.part_of in unsure else f.part_of,
+                     breakdown_complete=f.breakdown_complete and f.key not in wholes)
+             for f in out.facts if f.key not in unsure]
+    return replace(out, facts=facts, changes=[c for c in out.changes if c.about not in unsure],
+                   ratios=[r for r in out.ratios if not {r.numerator, r.denominator} & unsure])

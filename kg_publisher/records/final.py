@@ -29,7 +29,7 @@ from typing import Any
 from ..extract.source import SourceText
 from .changes import compared_year, read_clause, read_reason, to_statement
 from .classification import PrintedCodes
-from .context import ReadingContext
+from .context import ReadingContext, without_unsure
 from .flow import Flowed
 from .lexicon import FUND_SCOPES, PHASES, SANGONG_ITEMS, code_of
 from .model import Amount, AmountFact, Percent, RatioStatement, Readings, Section, TextDefect, UnparsedSpan
@@ -102,6 +102,8 @@ class _Reader:
         self.out = Readings()
         #: (codes, context) → fact already published, so a figure repeated in one section is kept once.
         self.seen: dict[tuple[object, ...], AmountFact] = {}
+        #: Keys of the figures whose number a line or page break runs through (left out at the end).
+        self.unsure: set[str] = set()
 
     # -- publishing ------------------------------------------------------------------------
     def context(self, offset: int) -> str:
@@ -131,6 +133,10 @@ class _Reader:
                           context=context, **fields)  # type: ignore[arg-type]
         self.seen[identity] = fact
         self.out.facts.append(fact)
+        if flow.broken(*match.span("number")):
+            self.unsure.add(fact.key)
+            self.unparsed(flow, match, "an amount broken over a line or page (a page number may have run into it): "
+                                       "not read")
         return fact
 
     def ratio(self, flow: Flowed, match: re.Match[str], what: str, numerator: AmountFact,
@@ -353,4 +359,4 @@ def read_final_statements(ctx: ReadingContext) -> Readings:
                           and section.span.start <= other.span.start < section.span.end for other in sections)]
     for section in leaves:
         reader.read(section)
-    return reader.out
+    return without_unsure(reader.out, reader.unsure)

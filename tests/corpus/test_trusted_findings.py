@@ -161,3 +161,22 @@ def test_an_item_not_read_with_certainty_is_compared_with_nothing() -> None:
     assert faulted(d) == faulted(as_printed)
     damage = text.index(damaged) + damaged.index("\f")
     assert any(u.span.start <= damage < u.span.end for u in d.unparsed)
+
+
+def test_a_final_account_figure_not_read_with_certainty_is_summed_with_nothing() -> None:
+    """07 (a 决算): "年初预算为10.00 万元，支出决算为10.00万元" with a page number run into the 决算 (1210.00):
+    the figure is unread text, and no sum over it is reported."""
+    source = _source("07_putuo-czj-2024-final")
+    printed = "年初预算为10.00 万元，支出决算为10.00万元"
+    damaged = "年初预算为10.00 万元，支出决算为\f12\n10.00万元"
+    text = source.text.replace(printed, damaged, 1)
+    d = parse_disclosure(SourceText(source.name, hashlib.sha256(text.encode()).hexdigest(), "text/plain", text))
+    as_printed = parse_disclosure(source)
+    assert not {f.amount.value for f in d.facts} - {f.amount.value for f in as_printed.facts}  # no 1210.00
+
+    def summed(disclosure: Disclosure) -> set[str]:
+        return {node for shape, severity, node in findings(disclosure) if shape.startswith("Parts")
+                and severity == "Warning"}
+    assert summed(d) <= summed(as_printed)
+    damage = text.index(damaged) + damaged.index("\f") + 1  # the page number run into the figure
+    assert any(u.span.start <= damage < u.span.end for u in d.unparsed)
