@@ -18,9 +18,29 @@ from typing import Any
 import pyoxigraph as ox
 
 from ..errors import DatasetNotAvailable, QueryError, QueryTooLarge, RemoteAccessForbidden, UpdateForbidden
-from ..vocab import PREFIXES
 from .formats import RDFXML, RESULTS_JSON, RESULTS_XML, rdf_syntax, results_syntax, written, xml_safe, xml_safe_triples
 from .query_analysis import QueryShape, analyse
+
+#: Our prefixes as strings, for Turtle answers; None until first needed (see :func:`turtle_prefixes`).
+_TURTLE_PREFIXES: dict[str, str] | None = None
+
+
+def turtle_prefixes() -> dict[str, str]:
+    """Prefix → namespace of our vocabulary table (:data:`kg_publisher.vocab.PREFIXES`), for Turtle answers. A query
+    process is handed them when it starts (:mod:`.workers`: :func:`use_turtle_prefixes`), so it never imports
+    rdflib, which would cost each of them ~20 MB and half a second of start-up."""
+    global _TURTLE_PREFIXES
+    if _TURTLE_PREFIXES is None:
+        from ..vocab import PREFIXES
+
+        _TURTLE_PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+    return _TURTLE_PREFIXES
+
+
+def use_turtle_prefixes(prefixes: dict[str, str]) -> None:
+    global _TURTLE_PREFIXES
+    _TURTLE_PREFIXES = dict(prefixes)
+
 
 #: Where the row cap is documented; named in result bodies that were cut (SPARQL JSON/XML ``link``).
 TRUNCATION_NOTE = "urn:kg-publisher:result-truncated"
@@ -240,7 +260,7 @@ def answer(result: ox.QueryBoolean | ox.QuerySolutions | Iterator[ox.Triple], jo
     graph_syntax = rdf_syntax(job.graph_media_type) if job.graph_media_type else None
     if graph_syntax is None:
         return QueryAnswer("graph", b"", None, len(triples), truncated)
-    prefixes = {p: str(ns) for p, ns in PREFIXES.items()} if graph_syntax.name == "ttl" else None
+    prefixes = turtle_prefixes() if graph_syntax.name == "ttl" else None
     if graph_syntax is RDFXML:
         triples = xml_safe_triples(triples)
     body = written(ox.serialize(triples, format=graph_syntax.oxigraph, prefixes=prefixes))

@@ -39,6 +39,7 @@ import atexit
 import ctypes
 import ctypes.util
 import hashlib
+import json
 import logging
 import os
 import signal
@@ -63,7 +64,7 @@ from ..errors import (
     UpdateForbidden,
 )
 from .admission import SharedSlots, Slot, default_slot_count
-from .sparql import QueryAnswer, QueryJob, execute, looks_like_update
+from .sparql import QueryAnswer, QueryJob, execute, looks_like_update, turtle_prefixes, use_turtle_prefixes
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +108,8 @@ def isolate_from_network() -> str:
     raise OSError("; ".join(errors))
 
 
-def _worker_main(conn_in: Connection, conn: Connection, store_path: str) -> None:
+def _worker_main(conn_in: Connection, conn: Connection, store_path: str, prefixes: str) -> None:
+    use_turtle_prefixes(json.loads(prefixes))  # from the server, so this process never imports rdflib
     try:
         how = isolate_from_network()
     except OSError as exc:
@@ -153,7 +155,8 @@ class _Worker:
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", __name__, str(to_child_r), str(from_child_w), store_path],
+            [sys.executable, "-m", __name__, str(to_child_r), str(from_child_w), store_path,
+             json.dumps(turtle_prefixes())],
             pass_fds=(to_child_r, from_child_w), stdin=subprocess.DEVNULL, close_fds=True,
             env={**os.environ, "RUST_BACKTRACE": "0"},
         )
@@ -442,4 +445,4 @@ def _close_ref(ref: weakref.ref[QueryPool]) -> None:
 
 if __name__ == "__main__":
     _worker_main(Connection(int(sys.argv[1]), writable=False), Connection(int(sys.argv[2]), readable=False),
-                 sys.argv[3])
+                 sys.argv[3], sys.argv[4])

@@ -31,3 +31,15 @@ def test_core_imports_without_flask() -> None:
     )
     completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert completed.returncode == 0, completed.stderr
+
+
+def test_query_processes_import_neither_rdflib_nor_flask() -> None:
+    """A query process (``python -m kg_publisher.publish.workers``) needs pyoxigraph and the query checks only;
+    rdflib alone would add ~20 MB and half a second of start-up to each of the server's query processes (they
+    are handed our Turtle prefixes by the server instead)."""
+    script = ("import sys\n"
+              "import kg_publisher.publish.workers\n"
+              "loaded = sorted(n for n in sys.modules if n.split('.')[0] in ('rdflib', 'flask', 'pyshacl'))\n"
+              "assert not loaded, loaded\n")
+    completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert completed.returncode == 0, completed.stderr
