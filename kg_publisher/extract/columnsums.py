@@ -11,7 +11,10 @@ column by column, and amounts are never negative. So
   in its other sub-rows (201's 项目支出 6,093,114.80 is all in 2010601 … so 2010602's amount is 基本支出 —
   or, in 03's table, the 合计's 项目支出 is all 201's, so 208's single amount is 基本支出);
 
-and a row left with as many columns as unplaced numbers gets them in column order. Nothing is assumed
+and a row left with as many columns as unplaced numbers gets them in column order. Where the table's 合计
+row itself leaves cells empty, another table of the document may say which: a summary table's row named
+as the column (二、事业收入 for the column 事业收入) that prints no amount, while no row so named prints one,
+is an empty column (:func:`empty_columns`; 收入支出决算总表 → 收入决算表). Nothing is assumed
 beyond that: a table with a negative amount, a printed zero among the unplaced numbers, or a row whose
 numbers could then go nowhere is left as it was, and so is the whole table when, once placed, a row's
 sub-rows do not add up to it (within the rounding of the printed decimals).
@@ -24,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from .source import SourceText, Span
-from .tables import TOTAL_COLUMNS, PrintedNumber, TableCell, TableRow, TextTable, UnalignedRow, _key
+from .tables import _ENUM, TOTAL_COLUMNS, PrintedNumber, TableCell, TableRow, TextTable, UnalignedRow, _key
 
 _TOTAL_LABELS = ("合计", "总计")
 
@@ -51,8 +54,22 @@ class _Row:
         return set(self.placed) | (self.candidates if self.open else set())
 
 
-def place_by_column_sums(source: SourceText, table: TextTable) -> TextTable:
-    """``table`` with the unplaced numbers its sums place with certainty (see the module docstring)."""
+def empty_columns(table: TextTable, others: list[TextTable]) -> frozenset[str]:
+    """The columns of ``table`` that rows of ``others`` named as the column leave empty (and none fills)."""
+    named: dict[str, set[bool]] = {}
+    wanted = {_key(column): column for side in table.sides for column in side.columns}
+    for other in others:
+        printed = {(row.span.start, row.span.end) for row in other.unaligned}
+        for row in other.rows:
+            column = wanted.get(_key(_ENUM.sub("", row.label)))
+            if column is not None and not row.code:
+                named.setdefault(column, set()).add(bool(row.cells) or (row.span.start, row.span.end) in printed)
+    return frozenset(column for column, filled in named.items() if filled == {False})
+
+
+def place_by_column_sums(source: SourceText, table: TextTable, empty: frozenset[str] = frozenset()) -> TextTable:
+    """``table`` with the unplaced numbers its sums place with certainty (see the module docstring); ``empty``:
+    columns known to be empty in the table's 合计 row (:func:`empty_columns`)."""
     if len(table.sides) != 1 or not table.unaligned:
         return table
     side = table.sides[0]
@@ -77,7 +94,7 @@ def place_by_column_sums(source: SourceText, table: TextTable) -> TextTable:
             if any(number.value <= 0 for number, _ in numbers):
                 return table
             state.open = numbers
-            state.candidates = set(parts) - set(state.placed)
+            state.candidates = set(parts) - set(state.placed) - (set(empty) if state.code == "" else set())
             if sum((n.value for n, _ in numbers), sum(state.placed.values(), Decimal(0))) != total.value:
                 continue
         rows.append(state)

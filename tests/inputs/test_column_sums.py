@@ -62,3 +62,17 @@ def test_nothing_is_placed_when_the_sums_do_not_decide(change: tuple[str, str], 
     found = table(PRINTED.replace(*change))
     assert found.row(code="2010602") is not None
     assert set(cells(found, "2010602")) == {"合计"}, why
+
+
+def test_a_summary_table_says_which_columns_are_empty(final_07: SourceText, budget_03: SourceText) -> None:
+    """07's 收入决算表 (one cell per line) prints 合计 2,946.25 2,940.05 6.20 under seven columns; its 收入支出决算总表
+    prints 上级补助收入, 事业收入, 经营收入 and 附属单位上缴收入 without an amount: the two numbers are 财政拨款收入 and
+    其他收入, and the sums place every row below. Same for 03's 收入预算总表 (二、事业收入 … 四、其他收入 empty)."""
+    income = next(t for t in find_tables(final_07) if t.title == "收入决算表")
+    assert income.unaligned == ()
+    assert cells(income, "2010607") == {"本年收入合计": Decimal("135.25"), "财政拨款收入": Decimal("135.25")}
+    assert cells(income, "2010602") == {"本年收入合计": Decimal("16.19"), "财政拨款收入": Decimal("10.00"),
+                                        "其他收入": Decimal("6.19")}
+    revenue = next(t for t in find_tables(budget_03) if t.title == "2025年部门收入预算总表")
+    assert revenue.unaligned == ()
+    assert cells(revenue, "2010601") == {"合计": Decimal("16231840.80"), "财政拨款收入": Decimal("16231840.80")}
