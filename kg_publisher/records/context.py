@@ -12,6 +12,12 @@ year-over-year clause right after a figure (比2021年度增加…) becomes its 
 reason printed after it; whether a total's printed parts are meant to be complete (``breakdown_complete``) is
 decided by the words introducing them (see each topic's module).
 
+Certainty. A number whose digits a line or page break of the source runs through (``Flowed.broken``: a page
+number run into it, two cells run together) is not read: the figure or count becomes unread text, its claims
+and ratios go with it, its parts are part of nothing and the total it is part of is no longer said to be their
+sum (:meth:`SectionReading.done`, :func:`without_unsure`), so no arithmetic or count finding is ever raised over
+a number the product was not sure of.
+
 Keys. A reader names each record by what it is (``revenue-total``, ``sangong-vehicles``); a name asked for
 again within one reading is suffixed ``#2``, ``#3`` … there, which no published key contains. The merge
 settles the keys of the whole document: the first record to ask for a name gets it, a later figure gets
