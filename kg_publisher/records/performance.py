@@ -53,7 +53,7 @@ def read_performance(ctx: ReadingContext, section: Section) -> Readings:
         item = code_of(stage.group("stage"), PERFORMANCE_FUNDS_ITEMS) or "_T"
         if funds:
             reading.add(f"performance-funds-{item.removeprefix('PERF_').lower().replace('_', '-')}", funds,
-                     operation="expenditure", indicator="PERFORMANCE_FUNDS", item=item)
+                        operation="expenditure", indicator="PERFORMANCE_FUNDS", item=item)
         if what == "PERF_PROJECTS_SELF_EVALUATED":
             _perf_ratings(reading, count, stage.end(), stop)
     funds = first(_PERF_FUNDS, source, start, end)

@@ -82,9 +82,9 @@ def _sme_amounts(reading: SectionReading, start: int, end: int) -> list[AmountFa
             continue
         whole = read.get(SME_PART_OF.get(item, ""))
         read[item] = reading.add(f"procurement-{item.lower().replace('_', '-')}", match,
-                              operation="expenditure", indicator="PROCUREMENT", item=item, phase=reading.phase,
-                              part_of=whole.key if whole else None, with_change=False,
-                              label=unwrap(text[label_from:label_to]), start=label_from)
+                                 operation="expenditure", indicator="PROCUREMENT", item=item, phase=reading.phase,
+                                 part_of=whole.key if whole else None, with_change=False,
+                                 label=unwrap(text[label_from:label_to]), start=label_from)
         if whole is not None:
             reading.set_breakdown(whole, False)
     return [next(f for f in reading.out.facts if f.key == fact.key) for fact in read.values()]
@@ -119,7 +119,7 @@ def read_procurement(ctx: ReadingContext, section: Section) -> Readings:
             base = "purchased-services-line" if indicator == "PURCHASED_SERVICES" else "procurement-line"
             number = numbers[indicator]
             labels.append(reading.add(f"{base}-{number}", item, operation="expenditure", indicator=indicator,
-                                   item=f"line-{number}", part_of=total.key if total else None).label)
+                                      item=f"line-{number}", part_of=total.key if total else None).label)
         # "其中" names some parts only, unless they are the three kinds every purchase is one of
         if total is not None and labels and intro.group("other") and not (
                 len(labels) == 3 and all(any(kind in label for label in labels) for kind in _PROCUREMENT_KINDS)):

@@ -35,8 +35,8 @@ def read_running_cost(ctx: ReadingContext, section: Section) -> Readings:
         code = economic.by_name(unwrap(item.group("label")))
         if code is not None:
             reading.add(f"running-cost-{code.code}", item, operation="expenditure",
-                     indicator="ORG_RUNNING_COST", economic=code.code, part_of=total.key)
+                        indicator="ORG_RUNNING_COST", economic=code.code, part_of=total.key)
         else:
             reading.add(f"running-cost-line-{number}", item, operation="expenditure",
-                     indicator="ORG_RUNNING_COST", item=f"line-{number}", part_of=total.key)
+                        indicator="ORG_RUNNING_COST", item=f"line-{number}", part_of=total.key)
     return reading.done()

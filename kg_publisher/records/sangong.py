@@ -53,8 +53,8 @@ def read_sangong(ctx: ReadingContext, section: Section) -> Readings:
         pair = _EXECUTED_PAIR.match(source.text, total_match.end(), end)
         if pair and total.phase != "executed":
             executed = reading.add("sangong-total-executed", pair, operation="expenditure",
-                                indicator="SANGONG", phase="executed",
-                                label=total.label + unwrap(pair.group("label")))
+                                   indicator="SANGONG", phase="executed",
+                                   label=total.label + unwrap(pair.group("label")))
             totals["executed"] = executed
     vehicles: dict[str, AmountFact] = {}
     for base, item, pattern in _SANGONG_PARTS:
@@ -66,12 +66,12 @@ def read_sangong(ctx: ReadingContext, section: Section) -> Readings:
         if base in ("sangong-vehicle-purchase", "sangong-vehicle-operation") and phase in vehicles:
             parent = vehicles[phase]
         fact = reading.add(base, match, operation="expenditure", indicator="SANGONG", item=item,
-                        part_of=parent.key if parent else None)
+                           part_of=parent.key if parent else None)
         if base == "sangong-vehicles":
             vehicles[fact.phase] = fact
         if item == "VEHICLE_OPERATION" and not fact.label.startswith("公务"):
             reading.out.defects.append(TextDefect("missing-label", fact.span,
-                                           f"the item label is cut short: {fact.label!r} (公务用车运行维护费)"))
+                                              f"the item label is cut short: {fact.label!r} (公务用车运行维护费)"))
     if total_match:
         _unlabelled_amounts(reading, total_match.end(), totals.get(reading.phase))
     return reading.done()

@@ -77,10 +77,10 @@ def read_budget_summary(ctx: ReadingContext, section: Section) -> Readings:
                 continue
             number += 1
             reading.add(f"revenue-{number:02d}", line, operation="revenue", indicator="TOTAL",
-                     fund_source=code, part_of=total.key)
+                        fund_source=code, part_of=total.key)
     if expenditure:
         total = reading.add("expenditure-total", expenditure, operation="expenditure", indicator="TOTAL",
-                         expenditure_type="_T")
+                            expenditure_type="_T")
         by_type = False
         for base, pattern, kind in (("expenditure-basic", _BASIC, "BASIC"),
                                     ("expenditure-project", _PROJECT, "PROJECT")):
@@ -88,7 +88,7 @@ def read_budget_summary(ctx: ReadingContext, section: Section) -> Readings:
             if match:
                 by_type = True
                 reading.add(base, match, operation="expenditure", indicator="TOTAL", expenditure_type=kind,
-                         part_of=total.key)
+                            part_of=total.key)
         _expenditure_fund_lines(reading, expenditure.end(), end, None if by_type else total)
     if reading.phase == "approved":  # a 决算's fund statements are read by .final
         _fund_figures(reading, revenue_total=revenue is not None, expenditure_total=expenditure is not None)
@@ -114,8 +114,8 @@ def _expenditure_fund_lines(reading: SectionReading, start: int, end: int,
         code = fund_source(line.group("label")) or "_T"
         parent = total if code == "FISCAL" else fiscal or total
         fact = reading.add(f"expenditure-{_FUND_SLUGS.get(code, 'fiscal')}", line, operation="expenditure",
-                        indicator="TOTAL", fund_source=code, expenditure_type="_T",
-                        part_of=parent.key if parent else None)
+                           indicator="TOTAL", fund_source=code, expenditure_type="_T",
+                           part_of=parent.key if parent else None)
         if code == "FISCAL":
             fiscal = fact
 
@@ -136,7 +136,7 @@ def _fund_figures(reading: SectionReading, *, revenue_total: bool, expenditure_t
         side = "revenue" if revenue else "expenditure"
         dimensions: dict[str, Any] = {"expenditure_type": "_T"} if not revenue else {}  # Any: forwarded as **
         fact = reading.add(f"{side}-{_FUND_SLUGS[code]}", match, operation=side, indicator="TOTAL",
-                        fund_source=code, **dimensions)
+                           fund_source=code, **dimensions)
         if revenue:
             continue
         stop = found[position + 1].start() if position + 1 < len(found) else end
@@ -148,7 +148,7 @@ def _fund_figures(reading: SectionReading, *, revenue_total: bool, expenditure_t
             part = first(pattern, source, lead.end(), stop)
             if part:
                 reading.add(base, part, operation="expenditure", indicator="TOTAL", fund_source=code,
-                         expenditure_type=kind, part_of=fact.key)
+                            expenditure_type=kind, part_of=fact.key)
 
 
 _SUMMARY_CHANGE = re.compile(r"(?:(?<=[，,；;。：:])|^)(?P<what>收入|支出)(?=增加|减少|增长|下降|持平)", re.MULTILINE)
