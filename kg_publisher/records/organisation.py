@@ -136,12 +136,13 @@ def _inline_units(source: SourceText, sections: tuple[Section, ...]) -> tuple[In
 
 
 def read_unit_count(source: SourceText, sections: tuple[Section, ...]) -> CountStatement | None:
-    """The stated number of internal units (设4个内设机构), first where it is printed."""
+    """The stated number of internal units (设4个内设机构), first where it is printed with certainty (a count whose
+    digits a line or page break runs through — a page number run into it — is no count: see records/context.py)."""
     preferred = [s for s in sections if s.meaning == "units"] + [s for s in sections if s.meaning != "units"]
     flow = Flowed.whole(source)  # read across line breaks ("设4个内\n设机构")
     for section in preferred:
         match = _UNIT_COUNT.search(flow.text, flow.at(section.span.start), flow.at(section.span.end))
-        if match:
+        if match and not flow.broken(*match.span("n")):
             return CountStatement("internal-units-count", "INTERNAL_UNITS", int(match.group("n")),
                                   flow.span(match.start(), match.end()))
     return None

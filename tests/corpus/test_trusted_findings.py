@@ -180,3 +180,15 @@ def test_a_final_account_figure_not_read_with_certainty_is_summed_with_nothing()
     assert summed(d) <= summed(as_printed)
     damage = text.index(damaged) + damaged.index("\f") + 1  # the page number run into the figure
     assert any(u.span.start <= damage < u.span.end for u in d.unparsed)
+
+
+def test_a_unit_count_not_read_with_certainty_is_compared_with_nothing() -> None:
+    """00 (the seed) prints 设4个内设机构 and lists four units; with a page number run into the count (34) the
+    count is not read, rather than reported as "34 stated, 4 listed"."""
+    source = _source("00_panjin-xinglongtai-zwfwzx-2022-budget")
+    text = source.text.replace("设4个内设机构", "设\f3\n4个内设机构")
+    d = parse_disclosure(SourceText(source.name, hashlib.sha256(text.encode()).hexdigest(), "text/plain", text))
+    assert len(d.units) == 4 and not [c for c in d.counts if c.what == "INTERNAL_UNITS"]
+    assert not [row for row in findings(d) if row[0] == "InternalUnitCountShape"]
+    as_printed = parse_disclosure(source)
+    assert [c.value for c in as_printed.counts if c.what == "INTERNAL_UNITS"] == [4]
