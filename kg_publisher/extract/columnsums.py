@@ -54,17 +54,26 @@ class _Row:
         return set(self.placed) | (self.candidates if self.open else set())
 
 
-def empty_columns(table: TextTable, others: list[TextTable]) -> frozenset[str]:
-    """The columns of ``table`` that rows of ``others`` named as the column leave empty (and none fills)."""
-    named: dict[str, set[bool]] = {}
-    wanted = {_key(column): column for side in table.sides for column in side.columns}
-    for other in others:
-        printed = {(row.span.start, row.span.end) for row in other.unaligned}
-        for row in other.rows:
-            column = wanted.get(_key(_ENUM.sub("", row.label)))
-            if column is not None and not row.code:
-                named.setdefault(column, set()).add(bool(row.cells) or (row.span.start, row.span.end) in printed)
-    return frozenset(column for column, filled in named.items() if filled == {False})
+def row_names(table: TextTable) -> dict[str, bool]:
+    """The table's uncoded rows by label key (enumerator dropped) → whether any row so named prints an amount."""
+    printed = {(row.span.start, row.span.end) for row in table.unaligned}
+    names: dict[str, bool] = {}
+    for row in table.rows:
+        if not row.code:
+            key = _key(_ENUM.sub("", row.label))
+            names[key] = names.get(key, False) or bool(row.cells) or (row.span.start, row.span.end) in printed
+    return names
+
+
+def empty_columns(table: TextTable, others: list[dict[str, bool]]) -> frozenset[str]:
+    """The columns of ``table`` that rows of other tables (their :func:`row_names`) named as the column leave
+    empty, while none so named prints an amount."""
+    empty = set()
+    for column in (column for side in table.sides for column in side.columns):
+        filled = {names[_key(column)] for names in others if _key(column) in names}
+        if filled == {False}:
+            empty.add(column)
+    return frozenset(empty)
 
 
 def place_by_column_sums(source: SourceText, table: TextTable, empty: frozenset[str] = frozenset()) -> TextTable:

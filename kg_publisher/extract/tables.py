@@ -583,15 +583,17 @@ def find_tables(source: SourceText) -> list[TextTable]:
             if title is not None:
                 starts.append((title, line, match.group(1)))
     # Imported here: the grid reader and the column sums build on this module's vocabulary and row types.
-    from .columnsums import empty_columns, place_by_column_sums
+    from .columnsums import empty_columns, place_by_column_sums, row_names
     from .gridtables import read_grid_rows
 
     stops = [starts[number + 1][0].index if number + 1 < len(starts) else len(lines) for number in range(len(starts))]
     read = [_read_table(source, lines, title, unit_line, unit, stop)
             for (title, unit_line, unit), stop in zip(starts, stops, strict=True)]
+    names = [row_names(table) for table in read] if any(table.unaligned for table in read) else []
     tables = []
     for number, table in enumerate(read):
-        table = place_by_column_sums(source, table, empty_columns(table, read[:number] + read[number + 1:]))
+        if table.unaligned:
+            table = place_by_column_sums(source, table, empty_columns(table, names[:number] + names[number + 1:]))
         if source.grids:
             stop_offset = lines[stops[number]].start if stops[number] < len(lines) else len(source.text)
             table = read_grid_rows(source, table, stop_offset) or table
