@@ -1,7 +1,8 @@
 """Year-over-year statements ("比2021年度增加/减少0万元/与上年持平，增长/下降0%") kept as claims.
 
 A statement is read from its comparison word (比, 较, 与, 同) to the end of its clause (。；（ or
-主要原因). Direction words are kept as printed and split by what they stand next to: words in
+主要原因). A clause whose amount or percentage a line or page break of the source runs through is not read
+(records/context.py: certainty). Direction words are kept as printed and split by what they stand next to: words in
 front of the amount and in the ``/`` alternatives after it belong to the amount; words in the
 comma-separated part holding the percentage belong to the percentage. Two words for one number
 ("增加/减少") are kept both: the template was not filled in, and validation says so.
@@ -25,6 +26,8 @@ _REASON = re.compile(r"[ \t]*[，,。]?[ \t]*(?:[^\d，。；\n]{0,8}?的)?(?:�
 #: A reason ends with its sentence, or where the text goes on to what the money is used for.
 _REASON_END = re.compile(r"[。；;（(]|\n\s*\n|[，,]\s*主要用于")
 _SEGMENT_BREAK = re.compile(r"[，,、]")
+#: Line and page breaks of the source: digits joined across one were not printed together.
+_BREAKS = frozenset("\n\r\f")
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,8 @@ def read_clause(source: TextView, start: int, limit: int, year: int, *,
     words = list(DIRECTION.finditer(text, start, end))
     if amount is None and percent is None and not words:
         return None
+    if any(_BREAKS.intersection(source.span(*match.span("number")).text) for match in (amount, percent) if match):
+        return None  # a number a line or page break runs through (a page number run into it): not read with certainty
     amount_words: list[str] = []
     percent_words: list[str] = []
     for word in words:

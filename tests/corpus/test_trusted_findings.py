@@ -22,6 +22,7 @@ from rdflib.namespace import SH
 from kg_publisher.extract.source import SourceText
 from kg_publisher.iris import IriMinter
 from kg_publisher.rdf import disclosure_graph
+from kg_publisher.records.crossyear import compare_years
 from kg_publisher.records.model import Disclosure
 from kg_publisher.records.parse import parse_disclosure
 from kg_publisher.registry import Registry
@@ -192,3 +193,19 @@ def test_a_unit_count_not_read_with_certainty_is_compared_with_nothing() -> None
     assert not [row for row in findings(d) if row[0] == "InternalUnitCountShape"]
     as_printed = parse_disclosure(source)
     assert [c.value for c in as_printed.counts if c.what == "INTERNAL_UNITS"] == [4]
+
+
+def test_a_change_not_read_with_certainty_is_compared_with_nothing() -> None:
+    """13 says its revenue line grew 比2024年预算增加 3,355.65万元; with a page number run into the amount
+    (123,355.65) the claim is not read, rather than set against 12 (the 2024 disclosure) as a disagreement."""
+    current, prior = parse_disclosure(_source("13_putuo-wanli-2025-budget")), parse_disclosure(
+        _source("12_putuo-wanli-2024-budget"))
+    printed, damaged = "比2024年预算增加\n3,355.65万元；", "比2024年预算增加\f12\n3,355.65万元；"
+    assert printed in current.source.text
+    text = current.source.text.replace(printed, damaged, 1)
+    changed = parse_disclosure(SourceText("13.txt", hashlib.sha256(text.encode()).hexdigest(), "text/plain", text))
+    assert "revenue-01-change" in {c.key for c in current.changes}
+    assert "revenue-01-change" not in {c.key for c in changed.changes}
+    assert all(check.agrees for check in compare_years(changed, prior))
+    damage = text.index("3,355.65万元", text.index(damaged))  # the amount is unread text
+    assert any(u.span.start <= damage < u.span.end for u in changed.unparsed)
