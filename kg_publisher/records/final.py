@@ -141,8 +141,8 @@ class _Reader:
 
     def ratio(self, flow: Flowed, match: re.Match[str], what: str, numerator: AmountFact,
               denominator: AmountFact | None) -> None:
-        if denominator is None or match.group("pct") is None:
-            return
+        if denominator is None or match.group("pct") is None or flow.broken(*match.span("pct")):
+            return  # no ratio stated, or not read with certainty
         span = flow.span(match.start(), match.end("pct") + 1)
         self.out.ratios.append(RatioStatement(f"fin-ratio-{len(self.out.ratios) + 1}", what,
                                               Percent.parse(match.group("pct")), numerator.key,

@@ -60,7 +60,7 @@ def read_performance(ctx: ReadingContext, section: Section) -> Readings:
     if funds:
         reading.add("performance-funds", funds, operation="expenditure", indicator="PERFORMANCE_FUNDS")
     coverage = first(_PERF_COVERAGE, source, start, end)
-    if coverage and required_count and set_count:
+    if coverage and required_count and set_count and reading.unbroken(coverage, "number"):
         reading.ratio(RatioStatement(
             key="perf-coverage", what="PERF_COVERAGE", percent=percent_of(coverage),
             numerator=set_count.key, denominator=required_count.key,

@@ -209,3 +209,19 @@ def test_a_change_not_read_with_certainty_is_compared_with_nothing() -> None:
     assert all(check.agrees for check in compare_years(changed, prior))
     damage = text.index("3,355.65万元", text.index(damaged))  # the amount is unread text
     assert any(u.span.start <= damage < u.span.end for u in changed.unparsed)
+
+
+def test_a_share_not_read_with_certainty_is_checked_against_nothing() -> None:
+    """07: 财政拨款收入2940.05万元，占99.79% of 本年收入合计2946.25万元; with a page number run into the share
+    (1299.79%) no ratio is stated, so none is recomputed and found wrong."""
+    source = _source("07_putuo-czj-2024-final")
+    printed, damaged = "财政拨款收入2940.05万元，占99.79%", "财政拨款收入2940.05万元，占\f12\n99.79%"
+    text = source.text.replace(printed, damaged, 1)
+    d = parse_disclosure(SourceText(source.name, hashlib.sha256(text.encode()).hexdigest(), "text/plain", text))
+    as_printed = parse_disclosure(source)
+    assert Decimal("99.79") in {r.percent.value for r in as_printed.ratios}
+    assert not {r.percent.value for r in d.ratios} - {r.percent.value for r in as_printed.ratios}
+    def ratio_findings(disclosure: Disclosure) -> Counter[str]:  # by shape: the ratios' numbering moves
+        return Counter(shape for shape, _, _ in findings(disclosure).elements()
+                       if shape.startswith(("Ratio", "CrossCheck-shares")))
+    assert not ratio_findings(d) - ratio_findings(as_printed)
