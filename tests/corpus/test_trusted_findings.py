@@ -49,9 +49,19 @@ def findings(d: Disclosure) -> Counter[tuple[str, str, str]]:
     return rows
 
 
+def _text(name: str, text: str) -> SourceText:
+    return SourceText(name, hashlib.sha256(text.encode()).hexdigest(), "text/plain", text)
+
+
 def _variant(source: SourceText, width: int, full_width: bool) -> SourceText:
-    text = relayout(source, width, full_width, random.Random(f"{source.name}-{width}"))
-    return SourceText(source.name, hashlib.sha256(text.encode()).hexdigest(), "text/plain", text)
+    return _text(source.name, relayout(source, width, full_width, random.Random(f"{source.name}-{width}")))
+
+
+def _damaged(source: SourceText, printed: str, damaged: str) -> tuple[str, Disclosure]:
+    """The text with its first ``printed`` replaced by ``damaged``, and what is read from it."""
+    assert printed in source.text
+    text = source.text.replace(printed, damaged, 1)
+    return text, parse_disclosure(_text(source.name, text))
 
 
 @pytest.mark.parametrize("name", ALL)
@@ -92,7 +102,7 @@ def test_the_departments_short_names_are_not_another_body() -> None:
     third = source.text.index(full, second + 1)
     text = (source.text[:second] + "普陀区财政局" + source.text[second + len(full):third] + "上海市财政局"
             + source.text[third + len(full):])
-    variant = SourceText(source.name, hashlib.sha256(text.encode()).hexdigest(), "text/plain", text)
+    variant = _text(source.name, text)
     d = parse_disclosure(variant)
     assert {"普陀区财政局", "上海市财政局", full} <= {mention.name for mention in d.mentions}
     other = [row for row in findings(d) if row[0] == "MentionNameShape"]
@@ -113,9 +123,7 @@ def test_a_count_not_read_with_certainty_is_checked_against_nothing(printed: str
     or a list with an item that could not be read, is not summed ("7 ≠ 0", "237 ≠ 7" would be our misreading):
     the damaged place is unread text instead."""
     source = _source("12_putuo-wanli-2024-budget")
-    assert printed in source.text
-    text = source.text.replace(printed, damaged, 1)
-    d = parse_disclosure(SourceText(source.name, hashlib.sha256(text.encode()).hexdigest(), "text/plain", text))
+    text, d = _damaged(source, printed, damaged)
     assert not [row for row in findings(d) if row[0] == "CountPartsShape"]
     held = [count for count in d.counts if count.what.startswith("VEHICLES") and count.what != "VEHICLES_PLANNED"]
     assert held and {count.value for count in held} <= {0, 7}
@@ -129,8 +137,7 @@ def test_an_amount_not_read_with_certainty_is_summed_with_nothing() -> None:
     sum is reported as broken."""
     source = _source("12_putuo-wanli-2024-budget")
     printed, damaged = "公务用车购置费25万元", "公务用车购置费\f12\n25万元"
-    text = source.text.replace(printed, damaged, 1)
-    d = parse_disclosure(SourceText(source.name, hashlib.sha256(text.encode()).hexdigest(), "text/plain", text))
+    text, d = _damaged(source, printed, damaged)
     assert not [row for row in findings(d) if row[0].startswith("Parts") and row[1] != "Info"]
     as_printed = parse_disclosure(source)
     assert as_printed.fact("sangong-vehicle-purchase").amount.value == 25
@@ -147,8 +154,7 @@ def test_an_item_not_read_with_certainty_is_compared_with_nothing() -> None:
     source = _source("03_putuo-czj-2025-budget")
     printed = "一般行政管理事务（项）”10.00万元"
     damaged = "一般行政管理事务（项）”\f12\n10.00万元"
-    text = source.text.replace(printed, damaged, 1)
-    d = parse_disclosure(SourceText(source.name, hashlib.sha256(text.encode()).hexdigest(), "text/plain", text))
+    text, d = _damaged(source, printed, damaged)
     as_printed = parse_disclosure(source)
     items = [f for f in as_printed.facts if f.label == "一般行政管理事务（项）" and f.key.startswith("item-")]
     assert [f.amount.value for f in items] == [Decimal("10.00")]
@@ -170,8 +176,7 @@ def test_a_final_account_figure_not_read_with_certainty_is_summed_with_nothing()
     source = _source("07_putuo-czj-2024-final")
     printed = "年初预算为10.00 万元，支出决算为10.00万元"
     damaged = "年初预算为10.00 万元，支出决算为\f12\n10.00万元"
-    text = source.text.replace(printed, damaged, 1)
-    d = parse_disclosure(SourceText(source.name, hashlib.sha256(text.encode()).hexdigest(), "text/plain", text))
+    text, d = _damaged(source, printed, damaged)
     as_printed = parse_disclosure(source)
     assert not {f.amount.value for f in d.facts} - {f.amount.value for f in as_printed.facts}  # no 1210.00
 
@@ -187,8 +192,7 @@ def test_a_unit_count_not_read_with_certainty_is_compared_with_nothing() -> None
     """00 (the seed) prints 设4个内设机构 and lists four units; with a page number run into the count (34) the
     count is not read, rather than reported as "34 stated, 4 listed"."""
     source = _source("00_panjin-xinglongtai-zwfwzx-2022-budget")
-    text = source.text.replace("设4个内设机构", "设\f3\n4个内设机构")
-    d = parse_disclosure(SourceText(source.name, hashlib.sha256(text.encode()).hexdigest(), "text/plain", text))
+    _, d = _damaged(source, "设4个内设机构", "设\f3\n4个内设机构")
     assert len(d.units) == 4 and not [c for c in d.counts if c.what == "INTERNAL_UNITS"]
     assert not [row for row in findings(d) if row[0] == "InternalUnitCountShape"]
     as_printed = parse_disclosure(source)
@@ -201,9 +205,7 @@ def test_a_change_not_read_with_certainty_is_compared_with_nothing() -> None:
     current, prior = parse_disclosure(_source("13_putuo-wanli-2025-budget")), parse_disclosure(
         _source("12_putuo-wanli-2024-budget"))
     printed, damaged = "比2024年预算增加\n3,355.65万元；", "比2024年预算增加\f12\n3,355.65万元；"
-    assert printed in current.source.text
-    text = current.source.text.replace(printed, damaged, 1)
-    changed = parse_disclosure(SourceText("13.txt", hashlib.sha256(text.encode()).hexdigest(), "text/plain", text))
+    text, changed = _damaged(current.source, printed, damaged)
     assert "revenue-01-change" in {c.key for c in current.changes}
     assert "revenue-01-change" not in {c.key for c in changed.changes}
     assert all(check.agrees for check in compare_years(changed, prior))
@@ -216,8 +218,7 @@ def test_a_share_not_read_with_certainty_is_checked_against_nothing() -> None:
     (1299.79%) no ratio is stated, so none is recomputed and found wrong."""
     source = _source("07_putuo-czj-2024-final")
     printed, damaged = "财政拨款收入2940.05万元，占99.79%", "财政拨款收入2940.05万元，占\f12\n99.79%"
-    text = source.text.replace(printed, damaged, 1)
-    d = parse_disclosure(SourceText(source.name, hashlib.sha256(text.encode()).hexdigest(), "text/plain", text))
+    _, d = _damaged(source, printed, damaged)
     as_printed = parse_disclosure(source)
     assert Decimal("99.79") in {r.percent.value for r in as_printed.ratios}
     assert not {r.percent.value for r in d.ratios} - {r.percent.value for r in as_printed.ratios}
