@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 
 from ..extract.source import SourceText
+from .flow import Flowed, TextView
 from .lexicon import LEVELS
 from .model import TextDefect
 from .patterns import CJK
@@ -31,38 +32,63 @@ _MAX_BLOCK_LINES = 60
 _MIN_BLOCK_CJK = 8
 
 
-def find_defects(source: SourceText, tables: Sequence[tuple[int, int]] = ()) -> tuple[TextDefect, ...]:
+def find_defects(source: SourceText, tables: Sequence[tuple[int, int]] = (),
+                 flowed: Flowed | None = None) -> tuple[TextDefect, ...]:
     """All defects of ``source`` in text order.
 
     Repeated lines inside ``tables`` (start, end) are not doubled paragraphs: column headers of
-    a two-column table layout legitimately repeat.
+    a two-column table layout legitimately repeat. With the ``flowed`` text, the phrase defects a line or
+    page break runs through (主要职责有⏎主要职责有, 增加/⏎减少) are found too, outside the tables.
     """
-    text = source.text
     defects: list[TextDefect] = [
         defect for defect in _duplicated_paragraphs(source)
         if not any(start <= defect.span.start < end for start, end in tables)
     ]
+    printed = _phrase_defects(source)
+    defects += printed
+    if flowed is not None:  # what a line or page break hid from the printed lines
+        defects += [d for d in _phrase_defects(flowed) if _BREAKS.intersection(d.span.text)
+                    and not any(start <= d.span.start < end for start, end in tables)
+                    and not any(p.kind == d.kind and p.span.start < d.span.end and d.span.start < p.span.end
+                                for p in printed)]
+    defects += _residue(source)
+    defects += _other_level(source)
+    return tuple(sorted(defects, key=lambda d: (d.span.start, d.span.end, d.kind)))
+
+
+_BREAKS = frozenset("\n\r\f")
+
+
+def _phrase_defects(view: TextView) -> list[TextDefect]:
+    """Unfilled alternatives, doubled phrases and stray characters in ``view`` (the printed or the flowed text)."""
+    text = view.text
+    defects = []
     for match in _ALTERNATIVE_WORDS.finditer(text):
-        defects.append(TextDefect("unfilled-alternative", source.span(match.start(), match.end()),
+        defects.append(TextDefect("unfilled-alternative", view.span(match.start(), match.end()),
                                   f"template alternatives '{match.group(0)}' printed instead of one word"))
     for match in _UNCHANGED_BESIDE_NUMBER.finditer(text):
-        defects.append(TextDefect("unfilled-alternative", source.span(match.start("alt"), match.end("alt")),
+        defects.append(TextDefect("unfilled-alternative", view.span(match.start("alt"), match.end("alt")),
                                   f"'{match.group('alt')}' printed beside a stated change: template alternative "
                                   "left in"))
     for match in _DOUBLED.finditer(text):
-        defects.append(TextDefect("doubled-phrase", source.span(match.start(), match.end()),
+        defects.append(TextDefect("doubled-phrase", view.span(match.start(), match.end()),
                                   f"'{match.group(1)}' printed twice in a row"))
     for match in _STRAY.finditer(text):
-        defects.append(TextDefect("stray-characters", source.span(match.start(), match.end()),
+        defects.append(TextDefect("stray-characters", view.span(match.start(), match.end()),
                                   f"stray characters after a percentage in '{match.group(0)}'"))
+    return defects
+
+
+def _residue(source: SourceText) -> list[TextDefect]:
+    text = source.text
+    defects = []
     for pattern, message in _RESIDUE:
         for match in pattern.finditer(text):
             start = match.start() + len(match.group(0)) - len(match.group(0).lstrip())
             if match.end() > start:
                 defects.append(TextDefect("template-residue", source.span(start, match.end()),
                                           f"{message}: '{match.group(0).strip()}'"))
-    defects += _other_level(source)
-    return tuple(sorted(defects, key=lambda d: (d.span.start, d.span.end, d.kind)))
+    return defects
 
 
 #: The government level a disclosure's title names ("上海市普陀区2024年区级部门预算").

@@ -59,7 +59,8 @@ def parse_disclosure(source: SourceText, registry: Registry | None = None) -> Di
     composition = read_composition(source, sections)
     glossary, glossary_unparsed = read_glossary(source, sections)
     table_spans = [(s.span.start, s.span.end) for s in sections if s.meaning == "tables"]
-    defects = (*missing_parts(source, sections, contents), *find_defects(source, table_spans), *figures.defects)
+    defects = (*missing_parts(source, sections, contents), *find_defects(source, table_spans, ctx.view),
+               *figures.defects)
     covered = [(s.start, s.end) for s in (*(f.span for f in figures.facts), *(c.span for c in figures.changes),
                                           *(c.reason_span for c in figures.changes if c.reason_span),
                                           *(c.base_span for c in figures.changes if c.base_span),
