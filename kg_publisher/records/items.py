@@ -119,7 +119,8 @@ def _read_paragraph(flow: Flowed, out: Readings, fact: AmountFact, names: list[s
     reason = read_reason(flow, read.end, end)
     change = to_statement(f"{fact.key}-change", fact.key, read, reason)
     base = _BASE.search(text, start, compared.start())
-    if base and read.compared_year == int(base.group("year")):
+    # the base a change is measured against, when its digits stand together (else it is no base: unread)
+    if base and read.compared_year == int(base.group("year")) and not flow.broken(*base.span("number")):
         change = replace(change, base=amount_of(base), base_span=flow.span(base.start(), base.end()))
     out.changes.append(change)
     if reason is None:

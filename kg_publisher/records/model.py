@@ -339,8 +339,9 @@ class UnparsedSpan:
 
 @dataclass
 class Readings:
-    """What one reader draws from the text (the table reader, the 决算 statements, the classified items): the one
-    result type they return, merged into the :class:`Disclosure` by :func:`.parse.parse_disclosure`."""
+    """What one reader draws from the text: the one result type of every figure reader (the narrative readers of
+    each section topic, the project lists, the tables, the 决算 statements, the classified items, the none
+    statements), merged into the :class:`Disclosure` by :func:`.parse.parse_disclosure` (records/context.py)."""
 
     facts: list[AmountFact] = field(default_factory=list)
     changes: list[ChangeStatement] = field(default_factory=list)

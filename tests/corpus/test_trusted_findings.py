@@ -226,3 +226,20 @@ def test_a_share_not_read_with_certainty_is_checked_against_nothing() -> None:
         return Counter(shape for shape, _, _ in findings(disclosure).elements()
                        if shape.startswith(("Ratio", "CrossCheck-shares")))
     assert not ratio_findings(d) - ratio_findings(as_printed)
+
+
+def test_a_base_not_read_with_certainty_is_no_base() -> None:
+    """12: "2023年当年预算执行数为45.41万元，2024年预算安排42.60万元，比2023年预算执行数减少…": with a page number run
+    into the 2023 figure (1245.41) the change has no base, rather than one its stated change is checked against."""
+    source = _source("12_putuo-wanli-2024-budget")
+    _, d = _damaged(source, "2023年当年预算执行数为45.41万元", "2023年当年预算执行数为\f12\n45.41万元")
+    as_printed = parse_disclosure(source)
+    based = {c.key: c.base.value for c in as_printed.changes if c.base is not None}
+    assert Decimal("45.41") in based.values()
+    assert Decimal("1245.41") not in {c.base.value for c in d.changes if c.base is not None}
+    assert len([c for c in d.changes if c.base is not None]) == len(based) - 1
+    def warned(disclosure: Disclosure) -> set[str]:
+        return {shape for shape, severity, _ in findings(disclosure) if severity != "Info"}
+    assert warned(d) <= warned(as_printed)
+    damage = d.source.text.index("45.41万元", d.source.text.index("\f12\n"))
+    assert any(u.span.start <= damage < u.span.end for u in d.unparsed)  # the figure is unread text
