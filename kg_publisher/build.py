@@ -38,6 +38,7 @@ from .errors import BuildError, KgPublisherError, OutputError, SourceError
 from .extract.readers import READERS, read_source
 from .files import write_bytes_atomic, writing
 from .iris import IriMinter
+from .ntriples import graph_ntriples
 from .package_data import fingerprint_files
 from .publish.catalog import KIND_TITLES
 from .publish.document import PART_JSON, REPORT, report_turtle, write_disclosure_part, write_graph_part
@@ -227,8 +228,7 @@ class _Cache:
         self.dir.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".entry-", dir=self.dir))
         try:
-            for name, content in (("graph.nt", graph.serialize(format="nt", encoding="utf-8")),
-                                  ("quality.nt", quality.serialize(format="nt", encoding="utf-8")),
+            for name, content in (("graph.nt", graph_ntriples(graph)), ("quality.nt", graph_ntriples(quality)),
                                   ("meta.json", json.dumps(meta, ensure_ascii=False).encode("utf-8")),
                                   ("source.txt", text.encode("utf-8")),
                                   ("records.json", records_json.encode("utf-8"))):

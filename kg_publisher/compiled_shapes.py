@@ -38,8 +38,9 @@ from rdflib.paths import Path as RdfPath
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.processor import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
-from rdflib.plugins.stores.memory import Memory
 from rdflib.term import Identifier, Node
+
+from .ntriples import grouped_triples
 
 Triple = tuple[Node, Node, Node]
 #: A term as the validator indexes it: an IRI as a plain ``str``, a blank node or a literal as rdflib's object
@@ -565,7 +566,7 @@ class _Run:
         by_predicate: dict[str, list[tuple[Key, list[Key]]]] = {}
         iris: dict[str, None] = {}
         odd = False
-        for s, predicates in _grouped(self.data):
+        for s, predicates in grouped_triples(self.data):
             subject = str(s) if type(s) is URIRef else s
             entry = out.setdefault(subject, {})
             for p, objects in predicates.items():  # each subject once, each of its predicates once
@@ -824,7 +825,7 @@ def _vocabulary_index(graph: Graph) -> _VocabularyIndex:
     if entry is not None and entry[0]() is graph and entry[1] == len(graph):
         return entry[2]
     index: _VocabularyIndex = {}
-    for s, predicates in _grouped(graph):
+    for s, predicates in grouped_triples(graph):
         if type(s) is not URIRef:
             continue
         described = index.setdefault(str(s), [])
@@ -833,21 +834,6 @@ def _vocabulary_index(graph: Graph) -> _VocabularyIndex:
     key = id(graph)
     _VOCABULARIES[key] = (weakref.ref(graph, lambda _: _VOCABULARIES.pop(key, None)), len(graph), index)
     return index
-
-
-def _grouped(graph: Graph) -> Iterable[tuple[Node, Mapping[Node, Iterable[Node]]]]:
-    """The triples of ``graph`` as (subject, {predicate: objects}). A plain graph alone in rdflib's memory store
-    is read from the store's own subject index (iterating the graph asks the store, triple by triple, which
-    graphs hold it: most of the cost of reading a document); any other graph triple by triple."""
-    store = graph.store
-    if type(graph) is Graph and type(store) is Memory and len(store) == len(graph):
-        spo = getattr(store, "_Memory__spo", None)
-        if isinstance(spo, dict):
-            return spo.items()
-    grouped: dict[Node, dict[Node, dict[Node, None]]] = {}
-    for s, p, o in graph:
-        grouped.setdefault(s, {}).setdefault(p, {})[o] = None
-    return grouped.items()
 
 
 def _closure(step: Callable[[_Run, Key], Sequence[Key]], at_least_one: bool) -> Callable[[_Run, Key], list[Key]]:

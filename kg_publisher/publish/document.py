@@ -96,12 +96,15 @@ def _write_terms(folder: Path, quads: list[ox.Quad]) -> None:
         _hashes(terms).astype("<u8").tofile(folder / name)
 
 
-def _serialised(syntax: RdfSyntax, quads: list[ox.Quad]) -> bytes:
+def _serialised(syntax: RdfSyntax, quads: list[ox.Quad], triples: list[ox.Triple] | None = None) -> bytes:
+    """``quads`` in ``syntax``; the triple-only syntaxes write ``triples`` (default: the quads' distinct triples,
+    sorted), which a caller writing several of them works out once."""
     if syntax is JSONLD:
         return compact_jsonld(quads)
     if syntax.holds_graph_names:
         return written(ox.serialize(quads, format=syntax.oxigraph, prefixes=_PREFIXES if syntax is TRIG else None))
-    triples = sorted({q.triple for q in quads}, key=str)
+    if triples is None:
+        triples = _distinct_triples(quads)
     return written(ox.serialize(triples, format=syntax.oxigraph, prefixes=_PREFIXES if syntax is TURTLE else None))
 
 
@@ -110,6 +113,10 @@ def _write_search(folder: Path, quads: list[ox.Quad]) -> None:
     store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads)
     found = graph_entries(store)
     (folder / SEARCH_PART).write_text(json.dumps(found, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+
+
+def _distinct_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
+    return sorted({q.triple for q in quads}, key=str)
 
 
 def _write(folder: Path, name: str, data: bytes, zipped: bool = True) -> dict[str, Any]:
@@ -159,14 +166,15 @@ def write_disclosure_part(folder: Path, info: DisclosureInfo, facts: bytes, qual
     folder.mkdir(parents=True, exist_ok=True)
     facts_quads = quads_of(facts, info.graph_name)
     quads = canonical([*facts_quads, *quads_of(quality, info.quality_graph_name)], blank_tag(info.graph_name))
-    dumps = {syntax.name: _write(folder, f"{info.key}.{syntax.extension}", _serialised(syntax, quads))
+    triples = _distinct_triples(quads)
+    dumps = {syntax.name: _write(folder, f"{info.key}.{syntax.extension}", _serialised(syntax, quads, triples))
              for syntax in DUMP_SYNTAXES}
     tables = [table.manifest_row() for table in write_tables(folder, info, quads)]
     (folder / SOURCE_TEXT).write_text(source_text, encoding="utf-8")
     if records_json is not None:
         (folder / RECORDS).write_text(records_json, encoding="utf-8")
     quality_name, facts_name = ox.NamedNode(info.quality_graph_name), ox.NamedNode(info.graph_name)
-    quality_triples = sorted({q.triple for q in quads if q.graph_name == quality_name}, key=str)
+    quality_triples = _distinct_triples(q for q in quads if q.graph_name == quality_name)
     (folder / REPORT).write_bytes(serialize_triples(quality_triples, TURTLE))
     in_facts = [q for q in quads if q.graph_name == facts_name]
     observations = sum(1 for q in in_facts if q.predicate.value == _RDF_TYPE

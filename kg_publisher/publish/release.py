@@ -59,10 +59,11 @@ from .document import (
 from .formats import DUMP_SYNTAXES, NQUADS, WHOLE_DUMP_SYNTAXES, written
 from .model import PublishedDisclosure
 from .search import SEARCH_DB, index_parts, index_release
-from .serialize import used_prefixes
+from .serialize import prefixes_in_ntriples
 
 MANIFEST = "manifest.json"
 CATALOG_NT = "catalog.nt"
+CATALOG_TTL = "catalog.ttl"
 
 
 def _to_quads(graph: Graph, graph_name: str) -> list[ox.Quad]:
@@ -280,13 +281,9 @@ def assemble_release(release_dir: Path, disclosures: list[Part], graphs: list[Pa
         [ox.Triple(catalog_iri, ox.NamedNode(str(DCTERMS.issued)), day),
          ox.Triple(catalog_iri, ox.NamedNode(str(DCTERMS.modified)), day)],
         format=ox.RdfFormat.N_TRIPLES)).splitlines()})
-    dated_nt = b"".join(line + b"\n" for line in dated_lines)
     # The store gives literals back in canonical form (nonNegativeInteger → integer), which DCAT-AP refuses:
     # the catalogue is served from this file, exactly as written.
-    (release_dir / CATALOG_NT).write_bytes(dated_nt)
-    dated = [quad.triple for quad in ox.parse(dated_nt, format=ox.RdfFormat.N_TRIPLES)]
-    (release_dir / "catalog.ttl").write_bytes(
-        written(ox.serialize(dated, format=ox.RdfFormat.TURTLE, prefixes=used_prefixes(dated))))
+    write_catalog_files(release_dir, dated_lines)
 
     # kg.nq: all.nq and the catalogue graph (copied, not read again: the version is the hash of both)
     kg_path = release_dir / "kg.nq"
@@ -338,6 +335,24 @@ def assemble_release(release_dir: Path, disclosures: list[Part], graphs: list[Pa
     }
     (release_dir / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     return manifest
+
+
+def write_catalog_files(release_dir: Path, lines: list[bytes], prefixes: dict[str, str] | None = None) -> None:
+    """Write the catalogue as ``catalog.nt`` (``lines``: N-Triples lines as pyoxigraph writes them, sorted, each
+    once) and as ``catalog.ttl`` (the same triples, read back from that file as pyoxigraph writes them, with the
+    prefixes of ``prefixes`` (default: ours) its IRIs use). Streamed: the catalogue grows with the release."""
+    data = b"".join(line + b"\n" for line in lines)
+    _replace(release_dir / CATALOG_NT, data)
+    temporary = release_dir / f".{CATALOG_TTL}.tmp"
+    ox.serialize(ox.parse(path=str(release_dir / CATALOG_NT), format=ox.RdfFormat.N_TRIPLES), str(temporary),
+                 format=ox.RdfFormat.TURTLE, prefixes=prefixes_in_ntriples(data, prefixes))
+    os.replace(temporary, release_dir / CATALOG_TTL)
+
+
+def _replace(path: Path, data: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
 
 
 def build_time() -> datetime:

@@ -22,6 +22,12 @@ def used_prefixes(triples: Iterable[ox.Triple]) -> dict[str, str]:
     return {p: ns for p, ns in _PREFIXES.items() if any(iri.startswith(ns) for iri in iris)}
 
 
+def prefixes_in_ntriples(data: bytes, candidates: dict[str, str] | None = None) -> dict[str, str]:
+    """:func:`used_prefixes` of N-Triples text, found in the text itself (an IRI starting with a namespace is
+    written ``<namespace…``): no triple is parsed. ``candidates`` default to our prefixes."""
+    return {p: ns for p, ns in (candidates or _PREFIXES).items() if f"<{ns}".encode() in data}
+
+
 def serialize_triples(triples: list[ox.Triple], syntax: RdfSyntax) -> bytes:
     """Turtle with prefixes, JSON-LD compacted with an embedded ``@context``, others as pyoxigraph writes them."""
     if syntax is JSONLD:

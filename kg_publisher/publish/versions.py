@@ -34,16 +34,15 @@ from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
 from ..errors import BuildError
 from ..iris import IriMinter
 from ..settings import Settings
-from ..vocab import ADMS, DCAT3
+from ..vocab import ADMS, DCAT3, PREFIXES
 from .catalog import WHOLE_KEY, file_distribution
 from .diff import diff_graph, diff_releases
-from .formats import TURTLE, rdf_syntax, written
-from .release import CATALOG_NT, MANIFEST, Release
-from .serialize import used_prefixes
+from .document import ntriples_lines
+from .formats import TURTLE, rdf_syntax
+from .release import CATALOG_NT, MANIFEST, Release, write_catalog_files
 
 #: A release version: the first 16 hex digits of the SHA-256 of its ``kg.nq`` (the name of its folder).
 VERSION = re.compile(r"^[0-9a-f]{16}$")
-CATALOG_TTL = "catalog.ttl"
 #: In a build folder: the release an engine holds, recorded by `kg-publisher load` once the load is checked
 #: (``{"version", "store_url"}``); fronts with ``store_url = "loaded"`` serve that release from that engine.
 LOADED = "loaded.json"
@@ -275,17 +274,11 @@ def version_graph(settings: Settings, releases: list[ReleaseSummary]) -> Graph:
 
 def _add_to_catalogue(release_dir: Path, extra: Graph) -> None:
     """Add ``extra`` to the catalogue files (Turtle and N-Triples) as they were written, literals unchanged: both
-    written again from ``catalog.nt`` and ``extra`` by pyoxigraph (the catalogue grows with the number of
-    disclosures; reading its Turtle back with rdflib cost more than the rest of a one-document release)."""
-    triples = {quad.triple for quad in ox.parse(path=str(release_dir / CATALOG_NT), format=ox.RdfFormat.N_TRIPLES)}
-    triples |= {quad.triple for quad in ox.parse(extra.serialize(format="nt", encoding="utf-8"),
-                                                  format=ox.RdfFormat.N_TRIPLES)}
-    ordered = sorted(triples, key=str)
-    prefixes = used_prefixes(ordered)
-    if any(t.predicate.value.startswith(str(ADMS)) for t in ordered):
-        prefixes["adms"] = str(ADMS)
-    _write(release_dir / CATALOG_NT, written(ox.serialize(ordered, format=ox.RdfFormat.N_TRIPLES)))
-    _write(release_dir / CATALOG_TTL, written(ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=prefixes)))
+    written again from ``catalog.nt``'s lines and ``extra``'s (the catalogue grows with the number of disclosures;
+    no triple of it is parsed but to write the Turtle)."""
+    lines = set((release_dir / CATALOG_NT).read_bytes().splitlines())
+    lines.update(ntriples_lines(extra.serialize(format="nt", encoding="utf-8")))
+    write_catalog_files(release_dir, sorted(lines), {**{p: str(ns) for p, ns in PREFIXES.items()}, "adms": str(ADMS)})
 
 
 def _write(path: Path, data: bytes) -> None:
