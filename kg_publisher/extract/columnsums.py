@@ -108,6 +108,7 @@ def place_by_column_sums(source: SourceText, table: TextTable, empty: frozenset[
                 continue
         rows.append(state)
     children = _children(rows)
+    printed = _printed_children(table)
     if not children or not any(not row.complete for row in rows):
         return table
     changed = True
@@ -137,7 +138,7 @@ def place_by_column_sums(source: SourceText, table: TextTable, empty: frozenset[
                 state.placed.update({column: number.value for column, number, _ in state.cells})
                 state.candidates, state.open = set(), []
                 changed = True
-    if not _sums_hold(children, table):
+    if not _sums_hold(children, printed, table):
         return table
     return _with_placed(table, rows, columns)
 
@@ -179,11 +180,23 @@ def _children(rows: list[_Row]) -> dict[_Row, list[_Row]]:
     return out
 
 
-def _sums_hold(children: dict[_Row, list[_Row]], table: TextTable) -> bool:
-    """Every complete row whose sub-rows are all complete is their sum, column by column (within rounding)."""
+def _printed_children(table: TextTable) -> dict[str, int]:
+    """How many sub-rows the table prints under each code ("" for the 合计 row)."""
+    counts: dict[str, int] = {}
+    for row in table.rows:
+        if row.code:
+            parent = "" if len(row.code) == 3 else row.code[:-2]
+            counts[parent] = counts.get(parent, 0) + 1
+    return counts
+
+
+def _sums_hold(children: dict[_Row, list[_Row]], printed: dict[str, int], table: TextTable) -> bool:
+    """Every complete row whose sub-rows are all read and complete is their sum, column by column (within
+    rounding); a row some of whose sub-rows could not be read is not checked."""
     decimals = max((cell.number.decimals for row in table.rows for cell in row.cells), default=0)
     for parent, kids in children.items():
-        if not parent.complete or not all(kid.complete for kid in kids):
+        if not parent.complete or not all(kid.complete for kid in kids) or len(kids) != printed.get(
+                parent.code or "", 0):
             continue
         tolerance = Decimal(5).scaleb(-1 - decimals) * len(kids)
         for column in {*parent.placed, *(c for kid in kids for c in kid.placed)}:

@@ -3,8 +3,8 @@
 The reader is chosen by file suffix:
 
 ``.txt``
-    UTF-8 (a BOM is dropped); numbers an extractor drew onto a line of their own below their words are put
-    back where certain (:mod:`kg_publisher.extract.displaced`).
+    UTF-8 (a BOM is dropped), line ends ``\\r\\n`` and ``\\r`` read as ``\\n``; numbers an extractor drew
+    onto a line of their own below their words are put back where certain (:mod:`kg_publisher.extract.displaced`).
 ``.pdf``
     pdfplumber, ``page.extract_text()`` with default options, except that characters on one baseline
     stay on one line whatever their fonts (:mod:`kg_publisher.extract.pdflines`); ruled tables are
@@ -67,7 +67,9 @@ def _decode_utf8(path: Path, data: bytes) -> str:
 
 
 def read_plain_text(path: Path, data: bytes) -> Reading:
-    return restore_displaced_digits(_decode_utf8(path, data)), (), ()
+    # Windows line ends (Notepad, pypdfium2's text) read as the one line break every later stage splits on
+    text = _decode_utf8(path, data).replace("\r\n", "\n").replace("\r", "\n")
+    return restore_displaced_digits(text), (), ()
 
 
 # -- PDF ----------------------------------------------------------------------------------------

@@ -699,7 +699,7 @@ def _read_table(source: SourceText, lines: list[_Line], title: _Line, unit_line:
     broken = _broken_lines(chunks, kinds) if code_table and row_wise else frozenset()
     drafts = _drafts(chunks, kinds, row_wise)
     if code_table and row_wise:
-        drafts = _attach_labels_above(drafts)
+        drafts = _attach_label_tails(_attach_labels_above(drafts))
     while not notes and drafts and not drafts[-1].values and not drafts[-1].codes:
         drafts.pop()  # trailing label-only lines belong to the text after the table
     if len(sides) == 1 and sides[0].candidates:
@@ -834,6 +834,24 @@ def _broken_lines(chunks: list[tuple[int, tuple[int, int, str]]], kinds: list[st
         if (label_first and any(kind == "code-head" for _, kind in rest)) or stray_level:
             broken |= {chunk[0] for chunk, kind in on_line if kind == "number"}
     return frozenset(broken)
+
+
+def _attach_label_tails(drafts: list[_RowDraft]) -> list[_RowDraft]:
+    """In a code table, a line of label and numbers without a code right after a code line without numbers is
+    that row's wrapped label and its numbers ("208 05 05 机关事业单位基本养老保险" / "缴费支出 160.75 160.75": the
+    numbers centred on the cell's second line)."""
+    merged: list[_RowDraft] = []
+    for draft in drafts:
+        previous = merged[-1] if merged else None
+        if (previous is not None and previous.codes and previous.label and not previous.values
+                and not draft.codes and draft.label and draft.values and not _ENUM.match(draft.label[0][2])
+                and not any(word in _key(draft.label_text()) for word in _TOTAL_WORDS)):
+            previous.label += draft.label
+            previous.joins += ["", *draft.joins]
+            previous.values = draft.values
+            continue
+        merged.append(draft)
+    return merged
 
 
 def _attach_labels_above(drafts: list[_RowDraft]) -> list[_RowDraft]:

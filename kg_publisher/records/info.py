@@ -52,7 +52,7 @@ _LABELS = 800
 _PLACE = re.compile(r"[\u4e00-\u9fff]{1,7}?(?:自治区|省|市|区|县|旗|州)")
 _KINDS = {"预算": "budget", "决算": "final"}
 #: What a blank template prints where a filled-in disclosure names its department ("上海市 XX 局", "××区××局").
-_PLACEHOLDER = re.compile(r"(?:[XＸ×][ \t\u3000]?){2,}|某某|[○〇]{2,}")
+_PLACEHOLDER = re.compile(r"(?<![A-Za-z])(?:[XＸ×][ \t\u3000]?){2,}(?![A-Za-z])|某某|[○〇]{2,}")
 
 
 def place_prefix(name: str) -> list[str]:
@@ -84,7 +84,7 @@ def read_info(source: SourceText, registry: Registry) -> DisclosureInfo:
     and no department they would belong to)."""
     _refuse_template(source)
     title = _TITLE.search(source.text)
-    cover = Flowed.of(source, 0, min(len(source.text), _COVER)) if title is None else None
+    cover = Flowed.of(source, 0, _cover_end(source)) if title is None else None
     if cover is not None and (broken := _COVER_TITLE.search(cover.text) or _YEAR_APART.search(cover.text)):
         return _info(source, registry, broken, cover)
     if title is None:
@@ -95,13 +95,23 @@ def read_info(source: SourceText, registry: Registry) -> DisclosureInfo:
     return _info(source, registry, title, source)
 
 
+def _cover_end(source: SourceText) -> int:
+    """Where the cover ends: after its first _COVER printed characters (blanks padding a layout do not count)."""
+    printed = 0
+    for offset, char in enumerate(source.text):
+        printed += not char.isspace()
+        if printed >= _COVER:
+            return offset + 1
+    return len(source.text)
+
+
 def _refuse_template(source: SourceText) -> None:
     """Refuse a blank template: a cover whose title names a placeholder department (上海市 XX 局)."""
-    cover = Flowed.of(source, 0, min(len(source.text), _COVER))
+    cover = Flowed.of(source, 0, _cover_end(source))
     title = re.search(r"(?:19|20)\d{2}\s*年度?\s*(?:区级|市级|县级|省级)?\s*(?:部门|单位)?\s*(?:预算|决算)", cover.text)
     if title is None:
         return
-    placeholder = _PLACEHOLDER.search(cover.text, max(0, title.start() - 40), title.end() + 40)
+    placeholder = _PLACEHOLDER.search(cover.text, 0, title.end() + 40)
     if placeholder is None:
         return
     span = cover.span(placeholder.start(), placeholder.end())

@@ -107,3 +107,10 @@ def test_every_extractor_gives_the_key_figures(capsys: pytest.CaptureFixture[str
              if r.refused or r.recall < TARGET}
     assert {key: why for key, why in short.items() if key not in KNOWN_GAPS} == {}
     assert [key for key in KNOWN_GAPS if key not in short] == [], "a known gap is closed: remove it from KNOWN_GAPS"
+
+
+@pytest.mark.parametrize("extractor", EXTRACTORS)
+def test_the_blank_template_is_refused_whatever_drew_its_text(extractor: str) -> None:
+    path = extracted(CORPUS / "originals" / "template_final-accounts_mof.pdf", extractor)
+    with pytest.raises(SourceError, match="blank disclosure template"):
+        parse_disclosure(read_source(path))

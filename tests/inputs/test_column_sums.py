@@ -76,3 +76,14 @@ def test_a_summary_table_says_which_columns_are_empty(final_07: SourceText, budg
     revenue = next(t for t in find_tables(budget_03) if t.title == "2025年部门收入预算总表")
     assert revenue.unaligned == ()
     assert cells(revenue, "2010601") == {"合计": Decimal("16231840.80"), "财政拨款收入": Decimal("16231840.80")}
+
+
+def test_a_wrapped_label_with_its_numbers_on_the_next_line_is_one_row() -> None:
+    """pypdfium2 prints a cell's wrapped label on two lines with the row's numbers on the second (centred)."""
+    printed = PRINTED.replace("208 05 05 机关事业单位基本养老保险缴费支出 2,631,564.00 2,631,564.00",
+                              "208 05 05 机关事业单位基本养老保险\n缴费支出 2,631,564.00 2,631,564.00")
+    found = table(printed)
+    row = found.row(code="2080505")
+    assert row is not None and row.label == "机关事业单位基本养老保险缴费支出"
+    assert cells(found, "2080505") == {"合计": Decimal("2631564.00"), "基本支出": Decimal("2631564.00")}
+    assert found.unaligned == ()

@@ -57,3 +57,9 @@ def test_a_text_that_does_not_show_the_split_is_unchanged() -> None:
 def test_the_corpus_twins_are_read_as_given(corpus_dir: Path) -> None:
     for path in sorted(corpus_dir.glob("*.txt")):
         assert read_source(path).text == path.read_text(encoding="utf-8").removeprefix("\ufeff"), path.name
+
+
+def test_windows_line_ends_read_as_one_break(tmp_path: Path) -> None:
+    path = tmp_path / "crlf.txt"
+    path.write_bytes("上海市普陀区财政局\r\n2024年度部门决算\r\n目录\r旧式换行\r\n".encode())
+    assert read_source(path).text == "上海市普陀区财政局\n2024年度部门决算\n目录\n旧式换行\n"
