@@ -28,7 +28,8 @@ import re
 #: The text shows the split when at least this many units (万元, 元, %) stand after a blank with no number.
 MIN_ORPHAN_UNITS = 3
 
-_ORPHAN_UNIT = re.compile(r"(?<![\d.,%])[ \t](?:万元|亿元|%)")
+#: A unit after a blank that follows a word, not a number ("总计 万元"; "单位： 万元" and "（ 万元）" are no sign).
+_ORPHAN_UNIT = re.compile(r"(?<![\d.,%：:（(\s])[ \t]+(?:万元|亿元|%)")
 #: What is drawn away: numbers, and the quotation marks set in the same font (“三公”).
 _TOKEN = r"(?:[-−]?\d[\d,]*(?:\.\d+)?%?|[“”‘’\"'])"
 _NUMBERS_LINE = re.compile(rf"^{_TOKEN}(?: {_TOKEN})*$")

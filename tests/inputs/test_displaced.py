@@ -63,3 +63,8 @@ def test_windows_line_ends_read_as_one_break(tmp_path: Path) -> None:
     path = tmp_path / "crlf.txt"
     path.write_bytes("上海市普陀区财政局\r\n2024年度部门决算\r\n目录\r旧式换行\r\n".encode())
     assert read_source(path).text == "上海市普陀区财政局\n2024年度部门决算\n目录\n旧式换行\n"
+
+
+def test_unit_labels_are_no_sign_of_the_split() -> None:
+    text = "单位： 万元\n（ 万元）\n单位： 万元\n合计 因公出国(境)费 公务接待费\n47.91 0 1.35\n"
+    assert restore_displaced_digits(text) is text
