@@ -13,7 +13,8 @@ drew with such a tool is repaired here, before any reading, so the repaired text
 span points into (as a PDF's text is the one we draw from it).
 
 Only what is certain is repaired. The text must show the pattern (units standing without their number,
-``总计 万元``, at least :data:`MIN_ORPHAN_UNITS` times), and a line of numbers goes back into the line
+``总计 万元``, at least :data:`MIN_ORPHAN_UNITS` times and for at least half of its 万元), and a line of numbers
+(and the quotation marks set in the digits' font) goes back into the line
 above only where their counts fit: one number per blank between words, plus possibly one at the
 line's start and one at its end. When one number more than blanks is printed, it stands at the start
 if the line begins with what follows a number (万元, %, 年, ；…), else at its end (a table row: label
@@ -28,8 +29,9 @@ import re
 #: The text shows the split when at least this many units (万元, 元, %) stand after a blank with no number.
 MIN_ORPHAN_UNITS = 3
 
+_UNIT = re.compile(r"万元|亿元")
 #: A unit after a blank that follows a word, not a number ("总计 万元"; "单位： 万元" and "（ 万元）" are no sign).
-_ORPHAN_UNIT = re.compile(r"(?<![\d.,%：:（(\s])[ \t]+(?:万元|亿元|%)")
+_ORPHAN_UNIT = re.compile(r"(?<![\d.,%：:（(\s])[ \t]+(?:万元|亿元)")
 #: What is drawn away: numbers, and the quotation marks set in the same font (“三公”).
 _TOKEN = r"(?:[-−]?\d[\d,]*(?:\.\d+)?%?|[“”‘’\"'])"
 _NUMBERS_LINE = re.compile(rf"^{_TOKEN}(?: {_TOKEN})*$")
@@ -65,7 +67,9 @@ def _overlay(words: str, numbers: str) -> str | None:
 
 
 def shows_displaced_digits(text: str) -> bool:
-    return len(_ORPHAN_UNIT.findall(text)) >= MIN_ORPHAN_UNITS
+    """Most units stand without their number (a few blanks left in an unfilled sentence are not the split)."""
+    orphans = len(_ORPHAN_UNIT.findall(text))
+    return orphans >= MIN_ORPHAN_UNITS and orphans * 2 >= len(_UNIT.findall(text))
 
 
 def restore_displaced_digits(text: str) -> str:

@@ -68,3 +68,9 @@ def test_windows_line_ends_read_as_one_break(tmp_path: Path) -> None:
 def test_unit_labels_are_no_sign_of_the_split() -> None:
     text = "单位： 万元\n（ 万元）\n单位： 万元\n合计 因公出国(境)费 公务接待费\n47.91 0 1.35\n"
     assert restore_displaced_digits(text) is text
+
+
+def test_a_few_blanks_left_in_unfilled_sentences_are_not_the_split() -> None:
+    filled = "收入预算100.00万元，支出预算100.00万元，财政拨款100.00万元，其他收入0.00万元。\n" * 2
+    text = filled + ORPHANS + "合计 因公出国(境)费 公务接待费\n47.91 0 1.35\n"
+    assert restore_displaced_digits(text) is text
