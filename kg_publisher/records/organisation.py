@@ -197,8 +197,9 @@ def read_mentions(source: SourceText, department: str, sections: tuple[Section, 
     else:
         pattern = re.compile(f"(?:{'|'.join(map(re.escape, tokens))})+{re.escape(head)}")
     mentions = []
-    for match in pattern.finditer(source.text):
-        section = innermost(sections, match.start())
-        mentions.append(OrgMention(match.group(0), source.span(match.start(), match.end()),
-                                   section.code if section else "front-matter"))
+    flow = Flowed.whole(source)  # a name the layout broke over a line (盘锦市政务\n服务中心) is still a name
+    for match in pattern.finditer(flow.text):
+        span = flow.span(match.start(), match.end())
+        section = innermost(sections, span.start)
+        mentions.append(OrgMention(match.group(0), span, section.code if section else "front-matter"))
     return tuple(mentions)

@@ -243,3 +243,11 @@ def test_a_base_not_read_with_certainty_is_no_base() -> None:
     assert warned(d) <= warned(as_printed)
     damage = d.source.text.index("45.41万元", d.source.text.index("\f12\n"))
     assert any(u.span.start <= damage < u.span.end for u in d.unparsed)  # the figure is unread text
+
+
+def test_a_name_broken_over_a_line_is_still_a_mention() -> None:
+    """07 prints its short name over a line break (普陀⏎区财政局): a mention of itself, not of another body."""
+    d = parse_disclosure(_source("07_putuo-czj-2024-final"))
+    broken = [m for m in d.mentions if "\n" in m.span.text]
+    assert [(m.name, m.span.text) for m in broken] == [("普陀区财政局", "普陀\n区财政局")]
+    assert not [row for row in findings(d) if row[0] == "MentionNameShape"]
