@@ -22,9 +22,13 @@ _ALTERNATIVE_WORDS = re.compile(rf"(?:{_DIRECTIONS})(?:\s*/\s*(?:{_DIRECTIONS}))
 _UNCHANGED_BESIDE_NUMBER = re.compile(r"(?<=[\d元%])\s*/\s*(?P<alt>与(?:上年|\d{4}年度?)?(?:预算)?持平)")
 _DOUBLED = re.compile(rf"([{CJK}]{{3,}})\1")
 _STRAY = re.compile(r"(?<![\d.])\d+(?:\.\d+)?[%％]\d+")
-_RESIDUE = (
+#: Placeholders: phrases (looked for on the flowed text too, like the other phrase defects) …
+_PLACEHOLDERS = (
     (re.compile(r"(?:主要)?原因(?:是|为)[:：]?[ \t]*(?:[0０](?![\d.%])|(?=[。；]))"), "the reason is a placeholder"),
     (re.compile(r"(?<![A-Za-z])(?:XX|ＸＸ|××|＊＊)(?![A-Za-z])"), "a template placeholder was not filled in"),
+)
+#: … and the template's instruction, a printed line (or sentence) of its own.
+_RESIDUE = (
     (re.compile(r"[^。\n]*部门应根据实际情况[^。\n]*。?"), "the template's instruction to the department was printed"),
 )
 #: Longest run of lines compared when looking for a doubled paragraph.
@@ -51,7 +55,7 @@ def find_defects(source: SourceText, tables: Sequence[tuple[int, int]] = (),
                     and not any(start <= d.span.start < end for start, end in tables)
                     and not any(p.kind == d.kind and p.span.start < d.span.end and d.span.start < p.span.end
                                 for p in printed)]
-    defects += _residue(source)
+    defects += _template_residue(source, _RESIDUE)
     defects += _other_level(source)
     return tuple(sorted(defects, key=lambda d: (d.span.start, d.span.end, d.kind)))
 
@@ -76,17 +80,17 @@ def _phrase_defects(view: TextView) -> list[TextDefect]:
     for match in _STRAY.finditer(text):
         defects.append(TextDefect("stray-characters", view.span(match.start(), match.end()),
                                   f"stray characters after a percentage in '{match.group(0)}'"))
-    return defects
+    return defects + _template_residue(view, _PLACEHOLDERS)
 
 
-def _residue(source: SourceText) -> list[TextDefect]:
-    text = source.text
+def _template_residue(view: TextView, patterns: Sequence[tuple[re.Pattern[str], str]]) -> list[TextDefect]:
+    text = view.text
     defects = []
-    for pattern, message in _RESIDUE:
+    for pattern, message in patterns:
         for match in pattern.finditer(text):
             start = match.start() + len(match.group(0)) - len(match.group(0).lstrip())
             if match.end() > start:
-                defects.append(TextDefect("template-residue", source.span(start, match.end()),
+                defects.append(TextDefect("template-residue", view.span(start, match.end()),
                                           f"{message}: '{match.group(0).strip()}'"))
     return defects
 
