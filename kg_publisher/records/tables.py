@@ -268,12 +268,14 @@ def read_table_facts(ctx: ReadingContext, tables: Sequence[TextTable]) -> Readin
         out.defects += [TextDefect("stray-characters", row.span, (
             f"the code of row {row.label!r} is printed as '{row.short_code}' (a level lost its leading zero; "
             f"read as {row.code})")) for row in table.rows if row.short_code]
-        # the note stands inside the table or on the line right after it
-        empty = _EMPTY_NOTE.search(source.text, table.span.start, table.span.end + 200)
+        # the note stands inside the table or on the line right after it (blank lines aside: a layout-keeping
+        # extractor pads the page with them)
+        empty = _EMPTY_NOTE.search(source.text, table.span.start, table.span.end + 2000)
         # whether or not its cells could be read: the numbers printed in the table's rows
         nonzero = [token for row in table.rows for token in row.span.text.split()
                    if _PRINTED_NUMBER.match(token) and token.strip("0.,")]
-        if empty and nonzero and not source.text[table.span.end:empty.start()].strip("\n").count("\n"):
+        between = source.text[table.span.end:empty.start()].split("\n")[1:-1] if empty else []
+        if empty and nonzero and not any(line.strip() for line in between):
             out.defects.append(TextDefect("template-residue", source.span(empty.start(), empty.end()), (
                 f"the note under table '{table.title}' says the table is empty, but it prints "
                 f"{len(nonzero)} non-zero figure(s): {' '.join(nonzero[:8])}")))
