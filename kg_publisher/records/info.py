@@ -111,7 +111,8 @@ def _refuse_template(source: SourceText) -> None:
     title = re.search(r"(?:19|20)\d{2}\s*年度?\s*(?:区级|市级|县级|省级)?\s*(?:部门|单位)?\s*(?:预算|决算)", cover.text)
     if title is None:
         return
-    placeholder = _PLACEHOLDER.search(cover.text, 0, title.end() + 40)
+    # in the title's own words (just before its year), never in a sentence of the body
+    placeholder = _PLACEHOLDER.search(cover.text, max(0, title.start() - 20), title.start())
     if placeholder is None:
         return
     span = cover.span(placeholder.start(), placeholder.end())

@@ -78,3 +78,8 @@ def test_the_mof_template_pdf_is_refused_with_exit_2() -> None:
     result = CliRunner().invoke(main, ["extract", str(CORPUS / "originals" / "template_final-accounts_mof.pdf")])
     assert result.exit_code == 2, result.output
     assert "blank disclosure template" in result.output and "'XX'" in result.output
+
+
+def test_a_placeholder_in_a_body_sentence_is_no_template() -> None:
+    info = parse_disclosure(source("上海市普陀区司法局2024年度部门预算\n2024年度，某某部门的预算如下。\n" + BODY)).info
+    assert (info.department, info.year) == ("上海市普陀区司法局", 2024)
