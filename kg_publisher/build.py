@@ -473,8 +473,13 @@ class _Workers:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the worker processes (what they hold is given back before the release step, which runs here)."""
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
+            self.pool = None
 
     def run(self, calls: list[tuple[Path, Callable[[], Any]]],
             progress: Callable[[Iterable[Path]], Iterable[Path]] | None, label: str) -> list[Any]:
@@ -628,6 +633,7 @@ def _build(paths: list[Path], out: Path, settings: Settings,
         if entry.part is None:
             todo.append((doc.path, partial(_make_part, doc, earlier.get(doc.sha256), settings, out)))
     made = dict(zip([path for path, _ in todo], workers.run(todo, progress, PROGRESS_LABELS[1]), strict=True))
+    workers.close()  # the release is assembled in this process: the idle workers' memory would add to its peak
     for entry in published:
         if entry.part is None:
             entry.part = Part.read(made[entry.doc.path])
