@@ -28,7 +28,7 @@ import os
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -303,7 +303,8 @@ def assemble_release(release_dir: Path, disclosures: list[Part], graphs: list[Pa
     store_dir = release_dir / "store"
     if previous is None or not update_store(store_dir, previous, disclosures, graphs, catalog_nq):
         shutil.rmtree(store_dir, ignore_errors=True)
-        load_store(store_dir, kg_path, (part.file("nt") for part in parts), catalog_nt)
+        load_store(store_dir, kg_path, [part.file("nt") for part in parts], catalog_nt,
+                   [part.file("nq") for part in parts], catalog_nq)
     # search.sqlite (the search box and the indexes read it), from what each part holds for it
     if all((part.folder / SEARCH_PART).is_file() for part in parts):
         index_parts(release_dir / SEARCH_DB, dataset_rows,
@@ -360,7 +361,28 @@ def build_time() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-def load_store(store_dir: Path, nquads: Path, ntriples: Iterable[Path] = (), tail: bytes = b"") -> None:
+#: Bytes of input one bulk load reads at most (pyoxigraph's bulk loader holds ≈ 2.5× its input in memory).
+LOAD_CHUNK = 64 << 20
+
+
+def _chunks(paths: Iterable[Path], tail: bytes = b"") -> Iterator[io.BufferedReader]:
+    """The files ``paths`` then ``tail`` as streams of at most :data:`LOAD_CHUNK` bytes each (a larger file alone),
+    each file whole in one stream (a part's blank nodes stay in one load)."""
+    group: list[Path] = []
+    size = 0
+    for path in paths:
+        length = path.stat().st_size
+        if group and size + length > LOAD_CHUNK:
+            yield io.BufferedReader(_Chain(group))
+            group, size = [], 0
+        group.append(path)
+        size += length
+    if group or tail:
+        yield io.BufferedReader(_Chain(group, tail))
+
+
+def load_store(store_dir: Path, nquads: Path, ntriples: Iterable[Path] = (), tail: bytes = b"",
+               nquads_parts: Sequence[Path] | None = None, nquads_tail: bytes = b"") -> None:
     """Load a release's N-Quads into a pyoxigraph store whose default graph is the RDF merge of its named graphs.
 
     Engines that offer a "union default graph" (pyoxigraph's ``use_default_graph_as_union``, Oxigraph server's
@@ -369,14 +391,20 @@ def load_store(store_dir: Path, nquads: Path, ntriples: Iterable[Path] = (), tai
     catalogue's copy of a dataset's title) twice. Stating the default graph as its own set of triples gives
     set semantics on every engine; a store is a set, so each triple is kept once whatever graphs repeat it.
     The default graph is read from ``ntriples`` then ``tail`` (the same triples as N-Triples) when given, else
-    from ``nquads`` again.
+    from ``nquads`` again. ``nquads_parts`` then ``nquads_tail``, when given, are ``nquads`` in pieces (the parts'
+    files and the catalogue): both are loaded a few parts at a time, so the loader's memory does not grow with
+    the release.
     """
     store = ox.Store(str(store_dir))
-    store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    if nquads_parts is None:
+        store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    else:
+        for chunk in _chunks(nquads_parts, nquads_tail):
+            store.bulk_load(chunk, format=ox.RdfFormat.N_QUADS)
     ntriples = list(ntriples)
     if ntriples or tail:
-        store.bulk_load(io.BufferedReader(_Chain(ntriples, tail)), format=ox.RdfFormat.N_TRIPLES,
-                        to_graph=ox.DefaultGraph())
+        for chunk in _chunks(ntriples, tail):
+            store.bulk_load(chunk, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
     else:
         store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
                           for q in ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS))
