@@ -82,10 +82,10 @@ def read_info(source: SourceText, registry: Registry) -> DisclosureInfo:
     """Department, year, kind and title of ``source``; :class:`SourceError` when there is no such title, or
     when the title is a blank template's (its department a placeholder: a template has no figures to publish
     and no department they would belong to)."""
-    _refuse_template(source)
+    cover = Flowed.of(source, 0, _cover_end(source))
+    _refuse_template(source, cover)
     title = _TITLE.search(source.text)
-    cover = Flowed.of(source, 0, _cover_end(source)) if title is None else None
-    if cover is not None and (broken := _COVER_TITLE.search(cover.text) or _YEAR_APART.search(cover.text)):
+    if title is None and (broken := _COVER_TITLE.search(cover.text) or _YEAR_APART.search(cover.text)):
         return _info(source, registry, broken, cover)
     if title is None:
         raise SourceError(
@@ -105,9 +105,9 @@ def _cover_end(source: SourceText) -> int:
     return len(source.text)
 
 
-def _refuse_template(source: SourceText) -> None:
-    """Refuse a blank template: a cover whose title names a placeholder department (上海市 XX 局)."""
-    cover = Flowed.of(source, 0, _cover_end(source))
+def _refuse_template(source: SourceText, cover: Flowed) -> None:
+    """Refuse a blank template: a ``cover`` (the flowed start of ``source``) whose title names a placeholder
+    department (上海市 XX 局)."""
     title = re.search(r"(?:19|20)\d{2}\s*年度?\s*(?:区级|市级|县级|省级)?\s*(?:部门|单位)?\s*(?:预算|决算)", cover.text)
     if title is None:
         return
