@@ -38,7 +38,7 @@ from kg_publisher import __version__
 from kg_publisher.build import CHECKED_WITH, _Cache, _classifications, _Doc, _make_part, _warm_up, _worker_context
 from kg_publisher.extract.readers import read_source
 from kg_publisher.publish.catalog import KIND_TITLES
-from kg_publisher.rdf import disclosure_graph
+from kg_publisher.rdf import context, disclosure_graph
 from kg_publisher.rdf.codelists import printed_codes
 from kg_publisher.records.crossyear import YearFigures
 from kg_publisher.records.parse import parse_disclosure
@@ -105,6 +105,8 @@ def _document(path: Path, out: Path, settings: Settings, clock: _Clock) -> None:
 
 def _run(paths: list[Path], settings: Settings) -> dict[str, float]:
     """Every document once, in a fresh build folder; CPU seconds per phase per document."""
+    for kept in (context._literal, context.zh, context.en, context.canonical_decimal):
+        kept.cache_clear()  # what the mapping keeps made from earlier documents: not from this same one's last run
     clock = _Clock()
     with tempfile.TemporaryDirectory(prefix="kgp-phases-") as tmp:
         for path in paths:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 from rdflib import URIRef
 
@@ -194,6 +195,7 @@ def check_notation(notation: str) -> str:
     return notation
 
 
+@lru_cache(maxsize=1 << 16)  # ≈ 7 codes per figure, of a few thousand: checked and made once each
 def code(scheme: str, notation: str) -> URIRef:
     """A concept of one of our code lists, e.g. ``code("indicator", "TOTAL")`` or ``code("fund-source", "_T")``."""
     return CODE[f"{check_key(scheme)}/{check_notation(notation)}"]

@@ -2,8 +2,33 @@
 
 from __future__ import annotations
 
-from rdflib import Namespace
+from functools import lru_cache
+
+from rdflib import Namespace as _RdflibNamespace
+from rdflib import URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SH, SKOS, VOID, XSD
+
+
+class Namespace(_RdflibNamespace):
+    """rdflib's ``Namespace``, each of its terms made once per process, as rdflib's own defined namespaces (RDF,
+    SKOS …) are: making a ``URIRef`` checks its text (≈ 3 µs), and a graph's dicts compare two equal terms that are
+    not one object in Python (rdflib's ``__eq__``), one object by identity. Mapping a disclosure names ≈ 10,000
+    terms of these namespaces."""
+
+    def __getattr__(self, name: str) -> URIRef:
+        if name.startswith("__"):  # as rdflib's: special Python names are not terms
+            raise AttributeError(name)
+        found = self.__dict__[name] = self.term(name)  # found by plain attribute lookup from now on
+        return found
+
+    def term(self, name: str) -> URIRef:
+        return _term(self, name if isinstance(name, str) else "")
+
+
+@lru_cache(maxsize=1 << 16)  # the terms of our code lists, years, phases …: a few thousand
+def _term(namespace: _RdflibNamespace, name: str) -> URIRef:
+    return URIRef(str.__add__(namespace, name))
+
 
 #: Our own vocabulary (ontology/budget.ttl). Fixed: it names terms, not data.
 BGT = Namespace("https://w3id.org/cn-budget-kg/def#")

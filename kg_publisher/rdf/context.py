@@ -3,16 +3,36 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
+from rdflib.term import Node
 
 from ..iris import IriMinter
 from ..records.model import Disclosure
 from ..registry import Organization
 
+#: How many distinct literals of each kind a process keeps made (rdflib's ``Literal()`` costs 5–15 µs: it casts
+#: the value through its tables of datatypes; literals are immutable, so one object can stand in every graph).
+_KEPT = 1 << 15
 
+
+def literal(value: str | int | bool | date, datatype: URIRef | None = None) -> Literal:
+    """``Literal(value, datatype=datatype)``, made once for each value while it is among the :data:`_KEPT` last
+    used: a unit, a count, a notation, an offset recur in many figures and documents."""
+    return _literal(type(value).__name__, value, datatype)
+
+
+@lru_cache(maxsize=_KEPT)
+def _literal(kind: str, value: str | int | bool | date, datatype: URIRef | None) -> Literal:
+    # ``kind`` keeps True and 1 (equal, with one hash) apart, and a date and a datetime
+    return Literal(value, datatype=datatype)
+
+
+@lru_cache(maxsize=_KEPT)  # numerically equal decimals have one canonical form: the Decimal is the key
 def canonical_decimal(value: Decimal) -> Literal:
     """``xsd:decimal`` in its canonical lexical form (``5.00`` → ``5.0``, ``21`` → ``21.0``).
 
@@ -30,19 +50,30 @@ def canonical_decimal(value: Decimal) -> Literal:
     return Literal(text, datatype=XSD.decimal)
 
 
+@lru_cache(maxsize=_KEPT)
 def zh(text: str) -> Literal:
     return Literal(text, lang="zh")
 
 
+@lru_cache(maxsize=_KEPT)
 def en(text: str) -> Literal:
     return Literal(text, lang="en")
+
+
+class Triples(dict[tuple[Node, Node, Node], None]):
+    """The triples of a graph being mapped, each once, in the order first added; ``triple in triples`` asks whether
+    one was. Made into an rdflib graph once, when the mapping is done (:func:`kg_publisher.ntriples.filled_graph`):
+    adding to rdflib's store triple by triple costs ten times as much."""
+
+    def add(self, triple: tuple[Node, Node, Node]) -> None:
+        self[triple] = None
 
 
 @dataclass
 class MappingContext:
     """Everything the per-record mappers need; they add triples to :attr:`graph`."""
 
-    graph: Graph
+    graph: Triples
     disclosure: Disclosure
     minter: IriMinter
     org: Organization

@@ -13,7 +13,7 @@ from ..records.lexicon import english_name
 from ..records.model import AmountFact, NoneStatement
 from ..records.repeats import first_printings
 from ..vocab import BGT, CNY, OBEU_ATTR, OBEU_DIM, OBEU_MEASURE, OBEU_PHASE, QB, SDMX_ATTR, YEAR
-from .context import MappingContext, canonical_decimal, en, zh
+from .context import MappingContext, canonical_decimal, en, literal, zh
 from .provenance import derive
 
 #: Codes that are not classification codes but the SDMX total / not-applicable codes.
@@ -30,7 +30,7 @@ def functional_code(year: int, notation: str) -> URIRef:
 
 def classification_concept(ctx: MappingContext, concept: URIRef, notation: str) -> URIRef:
     """State the notation inside the disclosure graph so nothing depends on the shared schemes."""
-    ctx.graph.add((concept, SKOS.notation, Literal(notation)))
+    ctx.graph.add((concept, SKOS.notation, literal(notation)))
     return concept
 
 
@@ -80,10 +80,10 @@ def add_observation(ctx: MappingContext, fact: AmountFact, totals: set[str], fir
     g.add((obs, OBEU_MEASURE.amount, canonical_decimal(fact.amount.value)))
     g.add((obs, BGT.amountInYuan, canonical_decimal(fact.amount.yuan)))
     g.add((obs, OBEU_ATTR.currency, CNY))
-    g.add((obs, SDMX_ATTR.unitMult, Literal(fact.amount.unit_multiplier)))
-    g.add((obs, SDMX_ATTR.decimals, Literal(fact.amount.decimals)))
-    g.add((obs, BGT.printedValue, Literal(fact.amount.printed)))
-    g.add((obs, BGT.printedUnit, Literal(fact.amount.unit)))
+    g.add((obs, SDMX_ATTR.unitMult, literal(fact.amount.unit_multiplier)))
+    g.add((obs, SDMX_ATTR.decimals, literal(fact.amount.decimals)))
+    g.add((obs, BGT.printedValue, literal(fact.amount.printed)))
+    g.add((obs, BGT.printedUnit, literal(fact.amount.unit)))
     g.add((obs, BGT.printedLabel, zh(fact.label)))
     # A reader-facing name: the item and the figure as printed ("基本支出 623.44万元").
     g.add((obs, RDFS.label, zh(f"{fact.label} {fact.amount.printed}{fact.amount.unit}")))
@@ -92,9 +92,9 @@ def add_observation(ctx: MappingContext, fact: AmountFact, totals: set[str], fir
     if first_printing is not None:
         g.add((obs, BGT.reprintOf, ctx.obs(first_printing)))
     if fact.key in totals:
-        g.add((obs, BGT.breakdownComplete, Literal(fact.breakdown_complete)))
+        g.add((obs, BGT.breakdownComplete, literal(fact.breakdown_complete)))
     if fact.as_of is not None:
-        g.add((obs, BGT.asOf, Literal(fact.as_of, datatype=XSD.date)))
+        g.add((obs, BGT.asOf, literal(fact.as_of, XSD.date)))
     derive(ctx, obs, fact.span)
 
 

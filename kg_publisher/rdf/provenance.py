@@ -8,7 +8,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, XSD
 
 from ..extract.source import Span
 from ..vocab import EU_LANG, IANA_MEDIA, OA, SPDX
-from .context import MappingContext, en, zh
+from .context import MappingContext, en, literal, zh
 
 #: Characters of context kept before/after a quote (enough to make the quote unique in practice).
 QUOTE_CONTEXT = 12
@@ -57,22 +57,22 @@ def span_resource(ctx: MappingContext, span: Span) -> URIRef:
     g.add((iri, OA.hasSelector, position))
     g.add((iri, OA.hasSelector, quote))
     g.add((position, RDF.type, OA.TextPositionSelector))
-    g.add((position, OA.start, Literal(span.start, datatype=XSD.nonNegativeInteger)))
-    g.add((position, OA.end, Literal(span.end, datatype=XSD.nonNegativeInteger)))
+    g.add((position, OA.start, literal(span.start, XSD.nonNegativeInteger)))
+    g.add((position, OA.end, literal(span.end, XSD.nonNegativeInteger)))
     g.add((quote, RDF.type, OA.TextQuoteSelector))
-    g.add((quote, OA.exact, Literal(span.text)))
+    g.add((quote, OA.exact, literal(span.text)))
     prefix = text[max(0, span.start - QUOTE_CONTEXT):span.start]
     suffix = text[span.end:span.end + QUOTE_CONTEXT]
     if prefix:
-        g.add((quote, OA.prefix, Literal(prefix)))
+        g.add((quote, OA.prefix, literal(prefix)))
     if suffix:
-        g.add((quote, OA.suffix, Literal(suffix)))
+        g.add((quote, OA.suffix, literal(suffix)))
     if span.page is not None:
         page = ctx.minter.selector(iri, "page")
         g.add((iri, OA.hasSelector, page))
         g.add((page, RDF.type, OA.FragmentSelector))
         g.add((page, DCTERMS.conformsTo, RFC3778))
-        g.add((page, RDF.value, Literal(f"page={span.page}")))
+        g.add((page, RDF.value, literal(f"page={span.page}")))
     return iri
 
 

@@ -6,7 +6,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from kg_publisher.build import document_graphs
-from kg_publisher.ntriples import graph_ntriples
+from kg_publisher.ntriples import filled_graph, graph_ntriples
 
 from ..conftest import ROOT
 
@@ -32,3 +32,56 @@ def test_escapes_languages_datatypes_and_blank_nodes_as_rdflib_does() -> None:
     union = graph + Graph()  # not alone in its store: read triple by triple
     for each in (graph, union):
         assert _lines(graph_ntriples(each)) == _lines(each.serialize(format="nt", encoding="utf-8"))
+
+
+def _state(graph: Graph) -> dict[str, object]:
+    """Everything rdflib's memory store of ``graph`` keeps, its indexes as lists (their order is the writing order)."""
+    state = dict(vars(graph.store))
+    for name in ("_Memory__spo", "_Memory__pos", "_Memory__osp"):
+        state[name] = [(a, [(b, list(c.items())) for b, c in inner.items()]) for a, inner in state[name].items()]
+    contexts = state.pop("_Memory__context_obj_map")
+    state["contexts"] = {name: graph is found for name, found in contexts.items()}
+    state["_Memory__all_contexts"] = [graph is found for found in state["_Memory__all_contexts"]]
+    return state
+
+
+def test_a_filled_graph_is_the_graph_adding_each_triple_makes() -> None:
+    made, _ = document_graphs(ROOT / "data" / "disclosures" / "00_panjin-xinglongtai-zwfwzx-2022-budget.txt")
+    triples = list(made)
+    triples += triples[:50]  # repeats are kept once
+    added = Graph(identifier=URIRef("https://example.org/g"))
+    for triple in triples:
+        added.add(triple)
+    filled = filled_graph(triples)
+    filled_state, added_state = _state(filled), _state(added)
+    # the store names the graph by its identifier (a fresh blank node for each graph): put one name for the other
+    name = f"URIRef:{added.identifier}"
+    own = f"{filled.identifier.__class__.__name__}:{filled.identifier}"
+    assert filled_state.pop("contexts") == {own: True}
+    assert added_state.pop("contexts") == {name: True}
+    assert filled_state.pop("_Memory__contextTriples") == {None: set(made), own: set(made)}
+    assert added_state.pop("_Memory__contextTriples") == {None: set(made), name: set(made)}
+    assert filled_state.pop("_Memory__defaultContexts") == {own: False, None: False}
+    assert added_state.pop("_Memory__defaultContexts") == {name: False, None: False}
+    filled_state.pop("dispatcher")
+    added_state.pop("dispatcher")
+    filled_state.pop("identifier")
+    added_state.pop("identifier")
+    assert filled_state == added_state  # the three indexes in the same order, the rest alike
+    # and it behaves as a graph: length, patterns, removal, adding again, writing
+    assert len(filled) == len(made) and set(filled) == set(made)
+    subject, predicate, value = triples[0]
+    assert set(filled.triples((None, predicate, value))) == set(made.triples((None, predicate, value)))
+    filled.remove((subject, None, None))
+    made.remove((subject, None, None))
+    assert set(filled) == set(made)
+    filled.add(triples[0])
+    made.add(triples[0])
+    assert _lines(graph_ntriples(filled)) == _lines(made.serialize(format="nt", encoding="utf-8"))
+
+
+def test_an_empty_filled_graph_is_an_empty_graph() -> None:
+    graph = filled_graph([])
+    assert len(graph) == 0
+    graph.add((URIRef("https://example.org/a"), URIRef("https://example.org/p"), Literal(1)))
+    assert len(graph) == 1
