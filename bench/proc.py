@@ -1,5 +1,5 @@
 """A process tree's CPU time and resident memory, read from Linux /proc (the benchmarks' servers are trees: the
-gunicorn arbiter, its workers and their query processes)."""
+the web server's main process, its workers and their query processes)."""
 
 from __future__ import annotations
 

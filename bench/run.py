@@ -1,4 +1,4 @@
-"""Serve a built release with gunicorn on 127.0.0.1 and measure the query mix at concurrency 1 and 8.
+"""Serve a built release with `kg-publisher serve` on 127.0.0.1 and measure the query mix at concurrency 1 and 8.
 
     .venv/bin/python bench/run.py build            # a build folder (DIR/current) or a release folder
     .venv/bin/python bench/run.py build --requests 100 --seconds 5
@@ -101,7 +101,7 @@ def main() -> None:
     parser.add_argument("build", type=Path, help="build folder (with current) or release folder")
     parser.add_argument("--requests", type=int, default=200, help="most requests per cell (default 200)")
     parser.add_argument("--seconds", type=float, default=10.0, help="most seconds per cell (default 10)")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    parser.add_argument("--workers", type=int, default=2, help="web server workers (default 2)")
     parser.add_argument("--no-cache", action="store_true", help="vary query texts so answers are not cached")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()

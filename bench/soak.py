@@ -1,16 +1,16 @@
-"""Soak: serve a built release with gunicorn on 127.0.0.1 and keep it busy for a while, with runaway queries.
+"""Soak: serve a built release with `kg-publisher serve` on localhost and keep it busy, with runaway queries.
 
     .venv/bin/python bench/soak.py build                  # 5 minutes, c=32 mix + 4 runaway clients
     .venv/bin/python bench/soak.py build --duration 60    # a shorter run
 
-The server is started as ``kg-publisher serve`` starts it (gunicorn, the settings' defaults: 2 workers × 64
+The server is started as ``kg-publisher serve`` starts it (granian, the settings' defaults: 2 workers × 64
 threads, 4 query processes per worker, query_timeout 10 s). ``--concurrency`` clients (default 32) loop over a mix
 of lookups (SPARQL by subject IRI), linked-data RDF documents, HTML pages, dumps and aggregates (the bench/queries
 mix); query texts carry a counter so answers are evaluated, not served from the answer cache. At the same time
 ``--runaway`` clients (default 4) repeat a cartesian product that can only end at the time limit (503).
 
 Every ``--interval`` seconds (default 10) one line: requests and errors by status in the interval, p50/p99 per
-kind, RSS of the server's process tree (gunicorn arbiter, workers, query processes; read from /proc) and the load
+kind, RSS of the server's process tree (main process, workers, query processes; from /proc) and the load
 average. At the end a summary: errors other than the runaway's 503, the RSS peak of the last minute against
 minute 1's (and min/median/max per minute), and the
 lookups' p99 while a runaway query was in flight. Bounded: it stops after ``--duration`` seconds or
@@ -246,7 +246,7 @@ def main() -> None:
     parser.add_argument("--runaway", type=int, default=4, help="clients repeating the runaway query (default 4)")
     parser.add_argument("--interval", type=float, default=10.0, help="seconds between report lines (default 10)")
     parser.add_argument("--max-requests", type=int, default=2_000_000, help="most requests in all (default 2e6)")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2, the setting's)")
+    parser.add_argument("--workers", type=int, default=2, help="web server workers (default 2, the setting's)")
     parser.add_argument("--json", type=Path, help="also write every interval and the summary to this file")
     args = parser.parse_args()
     if not 0 < args.duration <= 3600 or not 0 < args.concurrency <= 256 or not 0 <= args.runaway <= 64:

@@ -4,7 +4,7 @@
     .venv/bin/python bench/versus.py build --concurrency 8 --requests 400 --seconds 10
     .venv/bin/python bench/versus.py build --json figures.json
 
-Starts ``kg-publisher serve`` (gunicorn on 127.0.0.1, the production set-up, answer cache and admission as
+Starts ``kg-publisher serve`` (granian on 127.0.0.1, the production set-up, answer cache and admission as
 configured) and ``oxigraph serve-read-only`` (the server binary the PyPI ``oxigraph`` wheel installs, opening the
 release's own store read-only, so both answer from the same files), side by side. Each query of
 ``bench/queries.py`` is sent to both at ``--concurrency`` clients (one keep-alive connection each), twice:
@@ -132,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=8, help="clients at once (default 8)")
     parser.add_argument("--requests", type=int, default=400, help="most requests per cell (default 400)")
     parser.add_argument("--seconds", type=float, default=10.0, help="most seconds per cell (default 10)")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers of the product (default 2)")
+    parser.add_argument("--workers", type=int, default=2, help="web server workers of the product (default 2)")
     parser.add_argument("--query", action="append", help="only these queries of bench/queries.py (repeatable)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)

@@ -150,7 +150,7 @@ def extract(document: Path) -> None:
 @click.pass_context
 def serve(ctx: click.Context, build_dir: Path | None, host: str | None, port: str | None,
           public_url: str | None, store_url: str | None) -> None:
-    """Serve BUILD_DIR/current (default: the build_dir setting) with gunicorn: SPARQL endpoint, linked-data
+    """Serve BUILD_DIR/current (default: the build_dir setting) with granian: SPARQL endpoint, linked-data
     pages, dumps and the DCAT catalogue.
 
     Example: kg-publisher serve build --port 8000

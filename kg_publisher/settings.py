@@ -181,8 +181,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("build_dir", "build", "Output folder of `kg-publisher build` and input of `serve`.", _path),
     Setting("host", "127.0.0.1", "Interface the web server binds to.", _host_name),
     Setting("port", 8000, "TCP port of the web server.", _port),
-    Setting("workers", 2, "Number of gunicorn worker processes (1–64).", _bounded_int(1, 64)),
-    Setting("threads", 64, "Request threads per gunicorn worker (1–256). A thread waiting for a query costs no "
+    Setting("workers", 2, "Number of web server worker processes (1–64).", _bounded_int(1, 64)),
+    Setting("threads", 64, "Request threads per web server worker (1–256). A thread waiting for a query costs no "
             "CPU; too few let slow queries hold them all while quick requests queue (with 16, 32 clients of "
             "which most waited for aggregates gave lookups a p99 of 130 ms; with 48, 40 ms).", _bounded_int(1, 256)),
     Setting("query_timeout", 10.0, "Seconds a SPARQL query may take, counted from its arrival (waiting for a "

@@ -1,6 +1,6 @@
 """Slots for expensive queries, shared by every process of one server.
 
-gunicorn runs several worker processes, each with its own query processes. Counting expensive queries per worker
+The web server runs several worker processes, each with its own query processes. Counting expensive queries per worker
 would let each worker run its own runaway: with two workers, two cartesian products burn both cores of a
 2-core machine and every lookup waits for CPU. So the count is kept across processes, with one file per slot in
 a folder the server creates before it starts its workers: holding a slot is holding an exclusive ``flock`` on its
@@ -92,7 +92,7 @@ class SharedSlots:
     def take_before(self, deadline: float) -> Slot | None:
         """A slot as soon as one is free, or None if none was by ``deadline`` (``time.monotonic()`` seconds).
         Waiting costs no CPU to speak of, so a client that repeats a runaway query waits its turn here instead
-        of being refused at once and asking again at once (which kept a gunicorn thread and a share of the CPU
+        of being refused at once and asking again at once (which kept a server thread and a share of the CPU
         busy with refusals)."""
         while True:
             slot = self.try_take()

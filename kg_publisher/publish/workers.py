@@ -19,7 +19,7 @@ where nobody reads the log.
 (bound lookups), ``scan`` (one pass over the store, e.g. counting or sorting every triple: linear in its size) or
 ``expensive`` (cartesian products, transitive paths: no bound). Scans and expensive queries never take the last
 idle process, so a lookup always has one. An expensive query must also hold one of the server's expensive slots
-(:mod:`~kg_publisher.publish.admission`: by default one less than the CPUs, counted across every gunicorn worker);
+(:mod:`~kg_publisher.publish.admission`: by default one less than the CPUs, counted across every web server worker);
 when none is free it waits for one (a few per process may wait; more are refused at once with 503 and
 ``Retry-After``), and is refused the same way if none frees up within its time limit. It runs at the lowest CPU
 priority (nice 19), so while it burns a core lookups and pages still get the CPU they need; since an unprivileged
@@ -235,7 +235,7 @@ class QueryPool:
         with self._cond:
             if self._pid == os.getpid():
                 return
-            # First use, or first use after a fork (gunicorn): children of another process are not ours.
+            # First use, or first use after a fork (the web server's workers): children of another process are not ours.
             self._idle, self._all = [], set()
             self._running = dict.fromkeys(COST_CLASSES, 0)
             self._waiting = dict.fromkeys(COST_CLASSES, 0)

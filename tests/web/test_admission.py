@@ -122,7 +122,7 @@ def test_slots_are_shared_across_processes_and_freed_when_the_holder_dies(tmp_pa
 
 @pytest.fixture(scope="module")
 def two_pools(release: Release, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[QueryPool, QueryPool]]:
-    """Two pools on one slot folder: what two gunicorn workers of one server have."""
+    """Two pools on one slot folder: what two worker processes of one server have."""
     slots = SharedSlots(tmp_path_factory.mktemp("admission") / "slots", 1)
     pools = (QueryPool(str(release.store_path), 2, LIMIT, slots), QueryPool(str(release.store_path), 2, LIMIT, slots))
     for pool in pools:

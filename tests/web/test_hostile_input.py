@@ -19,7 +19,7 @@ from werkzeug.test import TestResponse
 
 from kg_publisher.web.http import logged_target
 
-from .test_gunicorn import serving
+from .test_server import serving
 
 DATASET = "/id/dataset/panjin-xinglongtai-zwfwzx-2022-budget"
 
@@ -129,7 +129,7 @@ def _join(url: str, suffix: str) -> str:
 
 
 def raw_get(client: FlaskClient, url: str, headers: dict[str, str]) -> TestResponse:
-    """GET ``url`` exactly as a server such as gunicorn hands it over: PATH_INFO is the percent-decoded bytes
+    """GET ``url`` exactly as a WSGI server hands it over: PATH_INFO is the percent-decoded bytes
     (as latin-1), the query string is untouched. (The test client's own URL parsing would read ``//x`` as a
     host, and refuses some of these URLs before the app sees them.)"""
     path, _, query = url.partition("?")
@@ -188,7 +188,7 @@ def test_hostile_posts_to_the_endpoint(client: FlaskClient, content_type: str, b
         assert check(response, f"POST {content_type!r}") is None
 
 
-#: Raw request targets and Host values sent to the real server (gunicorn parses them before Flask sees them).
+#: Raw request targets and Host values sent to the real server (the HTTP server parses them before Flask sees them).
 RAW_TARGETS = [b"/id/a%20b", b"/id/%3C", b"/id/%22", b"/id/%7B", b"/id/%00", b"/\\evil.example", b"//evil.example",
                b"/id/a b", b"/id/\x01", b"/id/%ZZ", b"*", b"/sparql?query=%00"]
 RAW_HOSTS = [b"a" * 64 + b".example", b"evil.example", b"", b"a b", b"[::1"]
@@ -204,9 +204,9 @@ def _raw(port: int, request: bytes) -> tuple[int, bytes]:
     return int(head.split(b" ", 2)[1]), body
 
 
-def test_through_gunicorn_malformed_targets_and_hosts_are_4xx(release_dir: Path) -> None:
-    """The same examples on the wire: what gunicorn itself refuses (a space or control character in the request
-    line, ``*``) is its own 400; everything that reaches the app is our 4xx error page, never a 5xx."""
+def test_through_the_server_malformed_targets_and_hosts_are_4xx(release_dir: Path) -> None:
+    """The same examples on the wire: what the HTTP server refuses itself (a space or control character in the
+    request line, ``*``) is its own 400; everything that reaches the app is our 4xx error page, never a 5xx."""
     with serving(release_dir) as url:
         port = urlsplit(url).port
         assert port is not None

@@ -30,7 +30,7 @@ from kg_publisher.web import create_app
 
 from .conftest import make_settings
 from .oxigraph_server import oxigraph_server
-from .test_gunicorn import serving
+from .test_server import serving
 
 OBSERVATION = "/id/dataset/panjin-xinglongtai-zwfwzx-2022-budget/obs/expenditure-basic"
 QUERY_MIX = [

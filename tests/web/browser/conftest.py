@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from ...conftest import ROOT
-from ..test_gunicorn import serving
+from ..test_server import serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "tests" / "artefacts" / "screenshots"

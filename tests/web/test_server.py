@@ -1,4 +1,4 @@
-"""The real server: gunicorn on 127.0.0.1, queried with SPARQLWrapper and rdflib's SPARQLStore."""
+"""The real server (`kg-publisher serve`: granian on 127.0.0.1), queried with SPARQLWrapper and rdflib's SPARQLStore."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def serving(target: Path, **settings: str) -> Iterator[str]:
            **{f"KGP_{name.upper()}": value for name, value in settings.items()}}
     command = [sys.executable, "-m", "kg_publisher", "serve", str(target), "--host", "127.0.0.1", "--port", str(port)]
     url = f"http://127.0.0.1:{port}/"
-    with running(command, url + "robots.txt", "gunicorn", env=env):
+    with running(command, url + "robots.txt", "kg-publisher serve", env=env):
         yield url
 
 
@@ -118,7 +118,7 @@ def test_sparqlwrapper_select_and_ask_as_xml(server: str) -> None:
 
 
 def test_expensive_queries_are_admitted_per_server_not_per_worker(release_dir: Path) -> None:
-    """Two gunicorn workers share one expensive slot: of four cartesian products sent at once, one runs (and is
+    """Two server workers share one expensive slot: of four cartesian products sent at once, one runs (and is
     stopped at the limit) and the others are refused with 503 and Retry-After (at once, or after waiting for the
     slot within their limit), whichever worker got them. Counted per worker, two would run, one per worker, each
     burning a core."""
