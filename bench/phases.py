@@ -6,8 +6,9 @@
     .venv/bin/python bench/phases.py 10 --profile out.pstats  # also a cProfile of one run over every document
 
 Each document goes through the steps of the build's first pass (``build._make_entry``: read and records, the
-rdflib graph, printed codes and the year's classification schemes, validation with the compiled shapes, the
-quality graph, the records JSON, the cache entry: its graphs' N-Triples and files) and its part
+rdflib graph, printed codes and the year's classification schemes, the graph's N-Triples (the cache entry's, which
+the validation queries), validation with the compiled shapes, the quality graph, the records JSON, the cache entry:
+the quality graph's N-Triples and the files) and its part
 (``build._make_part``), timed one by one as process time (user + sys of this process, so other sessions on a
 shared machine change the figures less than wall time would). What a build loads once per process (vocabulary,
 compiled shapes and the vocabulary's index) is loaded first and frozen out of the garbage collector, as the
@@ -37,6 +38,7 @@ from bench.generate import generate
 from kg_publisher import __version__
 from kg_publisher.build import CHECKED_WITH, _Cache, _classifications, _Doc, _make_part, _warm_up, _worker_context
 from kg_publisher.extract.readers import read_source
+from kg_publisher.ntriples import graph_ntriples
 from kg_publisher.publish.catalog import KIND_TITLES
 from kg_publisher.rdf import context, disclosure_graph
 from kg_publisher.rdf.codelists import printed_codes
@@ -46,8 +48,8 @@ from kg_publisher.settings import Settings, load_settings
 from kg_publisher.validate import quality_graph, validate_graph
 
 #: The phases, in the order a document goes through them.
-PHASES = ("read + records", "graph (rdflib)", "printed codes + schemes", "validation (compiled)", "quality graph",
-          "records JSON", "cache entry", "part")
+PHASES = ("read + records", "graph (rdflib)", "printed codes + schemes", "graph N-Triples", "validation (compiled)",
+          "quality graph", "records JSON", "cache entry", "part")
 
 
 class _Clock:
@@ -81,8 +83,10 @@ def _document(path: Path, out: Path, settings: Settings, clock: _Clock) -> None:
     with clock.phase("printed codes + schemes"):
         printed = printed_codes(graph)
         schemes = _classifications(info.year, printed)
+    with clock.phase("graph N-Triples"):
+        graph_nt = graph_ntriples(graph)
     with clock.phase("validation (compiled)"):
-        outcome = validate_graph(graph, (vocabulary, schemes), engine="compiled")
+        outcome = validate_graph(graph, (vocabulary, schemes), engine="compiled", ntriples=graph_nt)
     with clock.phase("quality graph"):
         quality = quality_graph(outcome, dataset, checked_with=CHECKED_WITH)
     with clock.phase("records JSON"):
@@ -97,8 +101,8 @@ def _document(path: Path, out: Path, settings: Settings, clock: _Clock) -> None:
         "cross_year": YearFigures.of(disclosure).to_json_dict(), "printed": printed,
         "source": {"sha256": source.sha256, "media_type": source.media_type, "byte_size": source.byte_size},
     }
-    with clock.phase("cache entry"):  # the graphs' N-Triples, the files, their index
-        cache_.store(source.sha256, meta, graph, quality, source.text, records_json)
+    with clock.phase("cache entry"):  # the quality graph's N-Triples, the files, their index
+        cache_.store(source.sha256, meta, graph_nt, quality, source.text, records_json)
     with clock.phase("part"):
         _make_part(_Doc(path, source.sha256, meta), None, settings, out)
 

@@ -223,12 +223,13 @@ class _Cache:
             raise _DamagedEntry(f"does not parse ({exc.__class__.__name__}: {exc})") from None
         return dict(meta)
 
-    def store(self, sha256: str, meta: dict[str, object], graph: Graph, quality: Graph, text: str,
+    def store(self, sha256: str, meta: dict[str, object], graph_nt: bytes, quality: Graph, text: str,
               records_json: str) -> None:
+        """The entry of a document: its graph as N-Triples (:func:`graph_ntriples`), its quality report …"""
         self.dir.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".entry-", dir=self.dir))
         try:
-            for name, content in (("graph.nt", graph_ntriples(graph)), ("quality.nt", graph_ntriples(quality)),
+            for name, content in (("graph.nt", graph_nt), ("quality.nt", graph_ntriples(quality)),
                                   ("meta.json", json.dumps(meta, ensure_ascii=False).encode("utf-8")),
                                   ("source.txt", text.encode("utf-8")),
                                   ("records.json", records_json.encode("utf-8"))):
@@ -308,9 +309,10 @@ def _make_entry(path: Path, sha256: str, base_iri: str, out: Path, damage: str =
     key = minter.dataset_key(org.slug, info.year, info.kind)
     dataset = minter.dataset(org.slug, info.year, info.kind)
     printed = printed_codes(graph)
+    graph_nt = graph_ntriples(graph)  # written once: the cache entry's, and what the SPARQL constraints query
     # two graphs, not their union: the vocabulary is indexed once per process, not copied per document
     outcome: ValidationOutcome = validate_graph(graph, (vocabulary, _classifications(info.year, printed)),
-                                                engine="compiled")
+                                                engine="compiled", ntriples=graph_nt)
     quality = quality_graph(outcome, dataset, checked_with=CHECKED_WITH)
     zh_kind, _ = KIND_TITLES[info.kind]
     meta: dict[str, Any] = {
@@ -321,7 +323,7 @@ def _make_entry(path: Path, sha256: str, base_iri: str, out: Path, damage: str =
         "cross_year": YearFigures.of(disclosure).to_json_dict(), "printed": printed,
         "source": {"sha256": source.sha256, "media_type": source.media_type, "byte_size": source.byte_size},
     }
-    cache_.store(sha256, meta, graph, quality, source.text, disclosure.to_json())
+    cache_.store(sha256, meta, graph_nt, quality, source.text, disclosure.to_json())
     return _Doc(path, sha256, meta, damage=damage)
 
 

@@ -304,10 +304,14 @@ class CompiledShapes:
         for graph in vocabularies:
             _vocabulary_index(graph)
 
-    def validate(self, data: Graph, vocabularies: Sequence[Graph] = ()) -> list[Result]:
+    def validate(self, data: Graph, vocabularies: Sequence[Graph] = (), ntriples: bytes | None = None) -> list[Result]:
         """Validate ``data`` with the descriptions the ``vocabularies`` give of the terms it points to (one hop);
-        ``data`` is lent those triples while rdflib evaluates a constraint and is given back as it was."""
-        run = _Run(self, data, [_vocabulary_index(graph) for graph in vocabularies])
+        ``data`` is lent those triples while rdflib evaluates a constraint and is given back as it was.
+
+        ``ntriples``: ``data`` as N-Triples, when the caller has them (the build writes them into its cache): the
+        SPARQL constraints query them as they are instead of the triples written out again. The store then also
+        holds triples no constraint matches, which changes no result."""
+        run = _Run(self, data, [_vocabulary_index(graph) for graph in vocabularies], ntriples)
         try:
             for shape in self.targeted:
                 if shape.deactivated:
@@ -469,9 +473,11 @@ def _anti_joins(text: str) -> str:
 class _Run:
     """One validation of one data graph."""
 
-    def __init__(self, compiled: CompiledShapes, data: Graph, vocabularies: list[_VocabularyIndex]) -> None:
+    def __init__(self, compiled: CompiledShapes, data: Graph, vocabularies: list[_VocabularyIndex],
+                 ntriples: bytes | None = None) -> None:
         self.compiled = compiled
         self.data = data
+        self._ntriples = ntriples
         #: The predicates whose extra triples ``data`` holds at the moment.
         self._lent: set[str] = set()
         self.results: list[Result] = []
@@ -531,6 +537,16 @@ class _Run:
     @property
     def store(self) -> ox.Store:
         """The indexed triples in a pyoxigraph store, handed over as N-Triples text (parsed in Rust)."""
+        if self._store is None and self._ntriples is not None:
+            used = self.compiled.sparql_predicates
+            store = ox.Store()
+            try:
+                store.load(self._ntriples, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+                store.load("".join(line for predicate, line in self._extra_lines if used is None or predicate in used),
+                           format=ox.RdfFormat.N_TRIPLES, lenient=True)
+                self._store = store
+            except SyntaxError:  # a term N-Triples cannot carry: the route below names it
+                self._ntriples = None
         if self._store is None:
             lines: list[str] = []
             used = self.compiled.sparql_predicates

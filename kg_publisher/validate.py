@@ -201,20 +201,22 @@ def compiled_shapes(shapes: Graph | None = None,
 
 
 def validate_graph(data: Graph, vocabulary: Graph | Sequence[Graph] | None = None, shapes: Graph | None = None,
-                   engine: str = "pyshacl") -> ValidationOutcome:
+                   engine: str = "pyshacl", ntriples: bytes | None = None) -> ValidationOutcome:
     """Validate one disclosure graph with the shapes; the vocabulary supplies the code lists. It may be given as
     several graphs (the vocabulary, a year's classification schemes), which is the same as their union without
     the copy.
 
     ``engine="compiled"`` gives exactly pyshacl's results (tests/shapes/test_compiled_shapes.py) at a fraction
-    of the cost; the build uses it, ``kg-publisher validate`` and the shape tests use pyshacl."""
+    of the cost; the build uses it, ``kg-publisher validate`` and the shape tests use pyshacl. The compiled engine
+    may be given ``data`` as N-Triples too (``ntriples``, :func:`kg_publisher.ntriples.graph_ntriples`), which
+    spares it writing them again."""
     if vocabulary is None:
         vocabularies: Sequence[Graph] = (_default_vocabulary(),)
     else:
         vocabularies = (vocabulary,) if isinstance(vocabulary, Graph) else tuple(vocabulary)
     if engine == "compiled":
         try:
-            return _compiled_outcome(compiled_shapes(shapes).validate(data, vocabularies))
+            return _compiled_outcome(compiled_shapes(shapes).validate(data, vocabularies, ntriples))
         except (NotImplementedError, SyntaxError, ValueError) as exc:
             raise ShapesError(f"SHACL shapes cannot be applied by the compiled engine: {exc}",
                               "Validate with the reference engine (pyshacl).") from None

@@ -12,6 +12,7 @@ from rdflib import Graph
 
 from kg_publisher.build import document_graphs
 from kg_publisher.extract.readers import read_source
+from kg_publisher.ntriples import graph_ntriples
 from kg_publisher.validate import ValidationOutcome, comparable_results, validate_graph
 
 from ..conftest import CORPUS, ROOT
@@ -30,6 +31,9 @@ def assert_same_results(data: Graph, vocabulary: Sequence[Graph] | None = None) 
     assert compiled.rows == reference.rows
     assert (compiled.violations, compiled.warnings, compiled.infos) == (
         reference.violations, reference.warnings, reference.infos)
+    # as the build calls it: the SPARQL constraints query the N-Triples of the cache entry
+    given = validate_graph(data, vocabulary, engine="compiled", ntriples=graph_ntriples(data))
+    assert comparable_results(given) == found and given.rows == compiled.rows
     return compiled
 
 
