@@ -6,8 +6,9 @@ one document changed.
     .venv/bin/python bench/scale.py 10000 --workdir /var/tmp/kgp-scale
 
 For each N it prints: wall time of the cold build, documents/s, CPU seconds per document (user + system of the
-build and its worker processes), peak RSS (the whole process tree, sampled every 0.1 s), disk per release (files
-hard-linked between folders counted once), and the wall time of the rebuild after one document changed. It also
+build and its worker processes), peak RSS (the whole process tree, sampled every 0.1 s), disk per release, of the
+build cache, of the second release kept beside the first and of the whole build folder (files hard-linked between
+folders counted once), and the wall time of the rebuild after one document changed. It also
 prints the machine (cores, load average before and after), since the machine is shared and noisy.
 """
 
@@ -81,16 +82,17 @@ def _run(command: list[str]) -> dict[str, float]:
     return {"wall_s": wall, "cpu_s": cpu, "peak_rss_mb": peak / 2**20}
 
 
-def _disk(folder: Path) -> int:
-    """Bytes of the files under ``folder``, each inode once."""
+def _disk(*folders: Path) -> int:
+    """Bytes of the files under ``folders``, each inode once (hard links between them counted once)."""
     seen: set[tuple[int, int]] = set()
     total = 0
-    for path in folder.rglob("*"):
-        if path.is_file() and not path.is_symlink():
-            stat = path.stat()
-            if (stat.st_dev, stat.st_ino) not in seen:
-                seen.add((stat.st_dev, stat.st_ino))
-                total += stat.st_size
+    for folder in folders:
+        for path in folder.rglob("*"):
+            if path.is_file() and not path.is_symlink():
+                stat = path.stat()
+                if (stat.st_dev, stat.st_ino) not in seen:
+                    seen.add((stat.st_dev, stat.st_ino))
+                    total += stat.st_size
     return total
 
 
@@ -104,11 +106,17 @@ def measure(count: int, workdir: Path, jobs: int | None, seed: int) -> dict[str,
     release = (out / "current").resolve()
     changed = paths[len(paths) // 2]
     changed.write_text(changed.read_text(encoding="utf-8") + "\n（本文件已更新）\n", encoding="utf-8")
+    cold_release, cache = _disk(release), _disk(out / "cache")
     incremental = _run(command)
+    mb = 2**20
     return {
         "documents": count, "wall_s": cold["wall_s"], "docs_per_s": count / cold["wall_s"],
         "cpu_s_per_doc": cold["cpu_s"] / count, "peak_rss_mb": cold["peak_rss_mb"],
-        "disk_mb_per_release": _disk(release) / 2**20, "disk_mb_per_doc": _disk(release) / 2**20 / count,
+        "disk_mb_per_release": cold_release / mb, "disk_mb_per_doc": cold_release / mb / count,
+        "cache_mb_per_doc": cache / mb / count,
+        # what the second release (one document changed) added beside the first, files shared counted once
+        "kept_release_mb_per_doc": (_disk(out / "releases") - cold_release) / mb / count,
+        "build_folder_mb_per_doc": _disk(out) / mb / count,
         "incremental_wall_s": incremental["wall_s"], "incremental_peak_rss_mb": incremental["peak_rss_mb"],
     }
 
@@ -131,7 +139,9 @@ def main(argv: list[str] | None = None) -> int:
                 row = rows[-1]
                 print(f"N={count:>6}  wall {row['wall_s']:8.1f} s  {row['docs_per_s']:6.2f} docs/s  "
                       f"CPU {row['cpu_s_per_doc']:5.2f} s/doc  peak RSS {row['peak_rss_mb']:7.0f} MB  "
-                      f"disk {row['disk_mb_per_release']:8.1f} MB ({row['disk_mb_per_doc']:.2f} MB/doc)  "
+                      f"disk {row['disk_mb_per_release']:8.1f} MB ({row['disk_mb_per_doc']:.2f} MB/doc; cache "
+                      f"{row['cache_mb_per_doc']:.2f}, another kept release {row['kept_release_mb_per_doc']:.2f}, "
+                      f"build folder {row['build_folder_mb_per_doc']:.2f} MB/doc)  "
                       f"one changed: {row['incremental_wall_s']:6.1f} s", flush=True)
     machine = {"cores": os.cpu_count(), "load_before": load_before, "load_after": os.getloadavg(),
                "jobs": args.jobs or "cores"}

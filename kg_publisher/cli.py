@@ -61,8 +61,8 @@ def build(ctx: click.Context, sources: tuple[Path, ...], out_dir: Path | None, b
     """Extract, build and validate SOURCES (files or folders; default: DATA_DIR/disclosures) and publish
     the result as DIR/current.
 
-    Writes DIR/current/kg.nq (all named graphs, N-Quads), DIR/current/report.ttl (SHACL quality report),
-    DIR/current/records/*.json, dumps, the catalogue and the query store.
+    Writes DIR/current/: each disclosure's dumps (dumps/; the whole graph is served from them as
+    /dumps/all.nq.gz), report.ttl (SHACL quality report), records/*.json, the catalogue and the query store.
 
     Example: kg-publisher build data/disclosures --out build (or, installed anywhere: kg-publisher build --example)
     """
@@ -94,7 +94,7 @@ def build(ctx: click.Context, sources: tuple[Path, ...], out_dir: Path | None, b
     if result.release_dir is not None:
         triples = result.manifest.get("triples", "?")
         click.echo(f"release    {out}/current → {result.release_dir.name} ({triples} quads)")
-        click.echo(f"graph      {out}/current/kg.nq")
+        click.echo(f"graph      served at /dumps/all.nq.gz; check it with `kg-publisher validate {out}`")
         click.echo(f"report     {out}/current/report.ttl")
     else:
         click.echo(f"nothing published; {out}/current is unchanged", err=True)
@@ -105,14 +105,18 @@ def build(ctx: click.Context, sources: tuple[Path, ...], out_dir: Path | None, b
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", help="RDF syntax of the files (default: guessed from the suffix).")
 def validate(files: tuple[Path, ...], fmt: str | None) -> None:
-    """Validate RDF FILES against the project's SHACL shapes and print the findings.
+    """Validate RDF FILES (a .gz file is read decompressed; a build or release folder: its whole graph) against
+    the project's SHACL shapes and print the findings.
 
-    Example: kg-publisher validate build/current/kg.nq
+    Example: kg-publisher validate build
     """
+    from .publish.release import Release
     from .validate import validate_files
 
     try:
-        outcome = validate_files(list(files), fmt)
+        inputs = [(str(path / "kg.nq"), Release.open(path).open_nquads()) if path.is_dir() else path
+                  for path in files]
+        outcome = validate_files(inputs, fmt)
     except KgPublisherError as exc:
         _fail(exc)
     for row in outcome.rows:

@@ -9,6 +9,7 @@ not published); ``sh:Warning`` = a fault of the source document (published with 
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import re
 import threading
@@ -18,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
 from pyshacl import validate
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -404,17 +405,25 @@ def _add_finding(graph: Graph, report: URIRef, dataset_iri: URIRef, finding: Fin
 _FORMATS = {".ttl": "turtle", ".nt": "nt", ".nq": "nquads", ".trig": "trig", ".jsonld": "json-ld", ".rdf": "xml"}
 
 
-def validate_files(paths: list[Path], fmt: str | None = None) -> ValidationOutcome:
-    """Validate RDF files (e.g. a release's ``kg.nq``): each named graph holding a ``qb:DataSet`` is
-    validated on its own (one disclosure at a time); a file without data sets is validated whole."""
+def validate_files(paths: Sequence[Path | tuple[str, IO[bytes]]], fmt: str | None = None) -> ValidationOutcome:
+    """Validate RDF files, or ``(name, stream)`` pairs (e.g. a release's whole graph,
+    :meth:`~kg_publisher.publish.release.Release.open_nquads`), each read in the syntax its name's suffix says (a
+    ``.gz`` file decompressed): each named graph holding a ``qb:DataSet`` is validated on its own (one disclosure
+    at a time); input without data sets is validated whole."""
     dataset = Dataset()
-    for path in paths:
-        syntax = fmt or _FORMATS.get(Path(path).suffix.lower())
+    for item in paths:
+        path, stream = (Path(item[0]), item[1]) if isinstance(item, tuple) else (Path(item), None)
+        suffixes = path.suffixes
+        zipped = bool(suffixes) and suffixes[-1].lower() == ".gz"
+        suffix = (suffixes[-2] if zipped and len(suffixes) > 1 else path.suffix).lower()
+        syntax = fmt or _FORMATS.get(suffix)
         if syntax is None:
             known = ", ".join(_FORMATS.values())
             raise SourceError(f"{path}: unknown RDF syntax", f"Name the syntax with --format ({known}).")
         try:
-            dataset.parse(path, format=syntax)
+            opened = stream or cast(IO[bytes], gzip.open(path, "rb") if zipped else open(path, "rb"))
+            with opened:
+                dataset.parse(source=opened, format=syntax)
         except FileNotFoundError:
             raise SourceError(f"{path}: no such file", "Give RDF files to validate.") from None
         except Exception as exc:  # rdflib raises several unrelated types for bad syntax

@@ -87,3 +87,12 @@ def seed_path() -> Path:
 @shared_fixture("corpus")
 def corpus_dir() -> Path:
     return require_shared("corpus")
+
+
+def whole_nquads(release_dir: Path) -> bytes:
+    """The whole graph of a release (or of a build folder's current one), the catalogue graph with it, as
+    N-Quads: what the release serves and its store holds, read from its parts' files (no file holds it whole)."""
+    from kg_publisher.publish.release import Release
+
+    with Release.open(release_dir).open_nquads() as stream:
+        return stream.read()

@@ -2,7 +2,8 @@
 description.
 
 The catalogue and VoID go into the named graph ``{base}graph/catalog``. No blank nodes and no build time are
-written, so the same data gives the same catalogue (and the release version, a hash of ``kg.nq``, stays stable).
+written, so the same data gives the same catalogue (and the release version, a hash of the data and of this graph,
+stays stable).
 The service description is made per request, because ``sd:endpoint`` names where the server is reached
 (``public_url``, or the allowed host the client used).
 """
@@ -70,17 +71,22 @@ VOCABULARY_DOCUMENT = URIRef(str(BGT).rstrip("#"))
 AVAILABILITY = EU_AVAILABILITY.STABLE
 
 
+#: What a gzip-compressed download is compressed with (``dcat:compressFormat``).
+GZIP_MEDIA_TYPE = "application/gzip"
+
+
 @dataclass(frozen=True)
 class DumpFile:
-    """One written dump file (its gzip twin sits next to it as ``<path>.gz``)."""
+    """One dump and its gzip twin (``<path>.gz``). The whole-release dumps are not stored whole (their ``.gz`` is
+    the parts' gzip files one after the other): their checksums are not known (None)."""
 
     key: str
     syntax: RdfSyntax
     path: str
     byte_size: int
-    sha256: str
+    sha256: str | None
     gzip_byte_size: int
-    gzip_sha256: str
+    gzip_sha256: str | None
 
 
 @dataclass(frozen=True)
@@ -359,18 +365,29 @@ def _distributions(g: Graph, minter: IriMinter, ds: URIRef, key: str, dumps: tup
                    licence: URIRef, service: URIRef) -> None:
     for dump in dumps:
         dist = minter.distribution(key, dump.syntax.name)
-        download = minter.download(key, dump.syntax.extension)
         g.add((ds, DCAT.distribution, dist))
         g.add((dist, RDF.type, DCAT.Distribution))
         g.add((dist, DCTERMS.title, Literal(f"{dump.syntax.label} dump ({key})", lang="en")))
-        subject = "全部数据" if key == WHOLE_KEY else key
+        if key == WHOLE_KEY:
+            # What harvesters load: the whole release gzip-compressed (the parts' gzip files, never stored whole,
+            # so its size is stated and no checksum); the plain file is served decompressed on the fly.
+            g.add((dist, DCTERMS.description, Literal(
+                f"全部数据的 {dump.syntax.label} 下载文件（gzip 压缩；去掉 .gz 即为未压缩文件）。", lang="zh")))
+            g.add((dist, DCTERMS.description, Literal(
+                f"The whole release as one gzip-compressed {dump.syntax.label} file (media type "
+                f"{dump.syntax.media_type}); the same without .gz is sent uncompressed.", lang="en")))
+            g.add((dist, DCAT.compressFormat, IANA_MEDIA[GZIP_MEDIA_TYPE]))
+            file_distribution(g, minter, dist, minter.download(key, f"{dump.syntax.extension}.gz"),
+                              dump.syntax.media_type, dump.syntax.eu_file_type, dump.gzip_byte_size,
+                              dump.gzip_sha256, licence)
+            continue
         g.add((dist, DCTERMS.description, Literal(
-            f"{subject} 的 {dump.syntax.label} 下载文件（另有 gzip 压缩版：下载地址加 .gz）。", lang="zh")))
+            f"{key} 的 {dump.syntax.label} 下载文件（另有 gzip 压缩版：下载地址加 .gz）。", lang="zh")))
         g.add((dist, DCTERMS.description, Literal(
-            f"The {'whole release' if key == WHOLE_KEY else key} as one {dump.syntax.label} file (media type "
-            f"{dump.syntax.media_type}); the same bytes gzip-compressed at the download URL + .gz.", lang="en")))
-        file_distribution(g, minter, dist, download, dump.syntax.media_type, dump.syntax.eu_file_type,
-                          dump.byte_size, dump.sha256, licence)
+            f"The {key} as one {dump.syntax.label} file (media type {dump.syntax.media_type}); the same bytes "
+            "gzip-compressed at the download URL + .gz.", lang="en")))
+        file_distribution(g, minter, dist, minter.download(key, dump.syntax.extension), dump.syntax.media_type,
+                          dump.syntax.eu_file_type, dump.byte_size, dump.sha256, licence)
     sparql = minter.distribution(key, "sparql")
     g.add((ds, DCAT.distribution, sparql))
     g.add((sparql, RDF.type, DCAT.Distribution))
@@ -393,8 +410,9 @@ def _distributions(g: Graph, minter: IriMinter, ds: URIRef, key: str, dumps: tup
 
 
 def file_distribution(g: Graph, minter: IriMinter, dist: URIRef, download: URIRef, media_type: str, eu_file_type: str,
-                      byte_size: int, sha256: str, licence: URIRef) -> None:
-    """What every downloadable file's distribution states: where, what format, how big, its checksum."""
+                      byte_size: int, sha256: str | None, licence: URIRef) -> None:
+    """What every downloadable file's distribution states: where, what format, how big, its checksum (when
+    known)."""
     g.add((dist, DCATAP.availability, AVAILABILITY))
     g.add((dist, DCAT.accessURL, download))
     g.add((dist, DCAT.downloadURL, download))
@@ -402,7 +420,8 @@ def file_distribution(g: Graph, minter: IriMinter, dist: URIRef, download: URIRe
     g.add((dist, DCTERMS["format"], EU_FILETYPE[eu_file_type]))
     g.add((dist, DCTERMS.license, licence))
     g.add((dist, DCAT.byteSize, Literal(byte_size, datatype=XSD.nonNegativeInteger)))
-    _checksum(g, minter.checksum_of(dist), dist, sha256)
+    if sha256 is not None:
+        _checksum(g, minter.checksum_of(dist), dist, sha256)
 
 
 def _table_distributions(g: Graph, minter: IriMinter, ds: URIRef, tables: tuple[TableFile, ...],
@@ -433,7 +452,8 @@ def _void(g: Graph, minter: IriMinter, ds: URIRef, stats: GraphStats, dumps: tup
     g.add((ds, VOID.properties, Literal(stats.properties)))
     g.add((ds, VOID.classes, Literal(len(stats.classes))))
     for dump in dumps:
-        g.add((ds, VOID.dataDump, minter.download(dump.key, dump.syntax.extension)))
+        zipped = ".gz" if dump.key == WHOLE_KEY else ""  # what the whole dataset's distributions name
+        g.add((ds, VOID.dataDump, minter.download(dump.key, dump.syntax.extension + zipped)))
     for namespace in sorted(stats.vocabularies):
         g.add((ds, VOID.vocabulary, URIRef(namespace)))
     for class_iri, count in sorted(stats.classes.items()):
@@ -476,6 +496,7 @@ def _controlled_vocabulary_terms(g: Graph, licence: URIRef, homepage: URIRef) ->
     g.add((results_type, SKOS.prefLabel, Literal("SPARQL query results", lang="en")))
     g.add((results_type, SKOS.inScheme, URIRef(str(EU_FILETYPE).rstrip("/"))))
     g.add((IANA_MEDIA[SPARQL_RESULTS_MEDIA_TYPE], RDF.type, DCTERMS.MediaType))
+    g.add((IANA_MEDIA[GZIP_MEDIA_TYPE], RDF.type, DCTERMS.MediaType))
     g.add((licence, RDF.type, DCTERMS.LicenseDocument))
     g.add((VOCABULARY_DOCUMENT, RDF.type, DCTERMS.Standard))
     g.add((VOCABULARY_DOCUMENT, DCTERMS.title, Literal("部门预算知识图谱词表", lang="zh")))

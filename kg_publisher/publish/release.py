@@ -2,25 +2,31 @@
 
 Layout of ``release_dir`` (see docs/ARCHITECTURE.md, "Build output")::
 
-    kg.nq                 every named graph as N-Quads: the disclosures' graphs by key, the vocabulary, the shapes,
-                          the catalogue; each graph's lines sorted (blank nodes canonicalised: RDFC-1.0)
-    catalog.ttl, .nt      the catalogue graph (DCAT-AP + VoID), literals exactly as written
-    dumps/all.{nq,trig}[.gz]   the data of the whole release (every graph but the catalogue)
+    catalog.ttl, .nt      the catalogue graph (DCAT-AP + VoID), literals exactly as written, with the issue dates
+                          and the kept releases as versions
+    catalog.nq.gz         the catalogue graph as the store holds it (N-Quads, gzip; no dates, no versions)
     dumps/<key>.{ttl,nt,nq,trig,jsonld}[.gz]  one disclosure: its facts graph and its quality graph
     dumps/<key>.{csv,xlsx}     its figures for spreadsheets
+    graphs/{vocabulary,shapes}.{nq,trig}.gz   the graphs every disclosure shares
     sources/<sha256>.txt  the NFC text every span's offsets point into
     records/<key>.json    the extracted records
-    store/                pyoxigraph store loaded from kg.nq (opened read-only by the server)
-    manifest.json         version (hash of kg.nq), build time, base IRI, graphs, dumps, datasets
+    store/                pyoxigraph store loaded from the parts' N-Quads and the catalogue graph
+    manifest.json         version, build time, base IRI, graphs, dumps, datasets
 
 A release is assembled from *parts* (:mod:`.document`), one per disclosure and one per whole graph, each
-written once: memory does not grow with the number of disclosures. The whole-release dump leaves the catalogue
-graph out because the catalogue states the dumps' checksums.
+written once: memory does not grow with the number of disclosures. No file of the whole release is stored: the
+whole-release dumps ``dumps/all.{nq,trig}.gz`` are the parts' gzip files served one after the other (gzip members
+concatenate into one gzip file), ``all.nq`` and ``all.trig`` the same decompressed as they are sent
+(:meth:`Release.dump_chunks`), and the whole graph with the catalogue is read the same way
+(:meth:`Release.open_nquads`). So a release costs no write or read of the whole corpus but its store's, and
+releases kept side by side share every part's files (hard links). The whole-release dumps leave the catalogue
+graph out because the catalogue states their sizes.
 """
 
 from __future__ import annotations
 
 import errno
+import gzip
 import hashlib
 import io
 import json
@@ -31,8 +37,9 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 import pyoxigraph as ox
@@ -56,7 +63,7 @@ from .document import (
     write_disclosure_part,
     write_graph_part,
 )
-from .formats import DUMP_SYNTAXES, NQUADS, WHOLE_DUMP_SYNTAXES, written
+from .formats import DUMP_SYNTAXES, WHOLE_DUMP_SYNTAXES, written
 from .model import PublishedDisclosure
 from .search import SEARCH_DB, index_parts, index_release
 from .serialize import prefixes_in_ntriples
@@ -64,6 +71,10 @@ from .serialize import prefixes_in_ntriples
 MANIFEST = "manifest.json"
 CATALOG_NT = "catalog.nt"
 CATALOG_TTL = "catalog.ttl"
+#: The catalogue graph as the store holds it (no dates, no versions: the version does not depend on them).
+CATALOG_NQ = "catalog.nq.gz"
+#: Where a release holds the files of the graphs every disclosure shares (vocabulary, shapes).
+GRAPHS_DIR = "graphs"
 
 
 def _to_quads(graph: Graph, graph_name: str) -> list[ox.Quad]:
@@ -132,50 +143,35 @@ def _link(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
 
 
-def _concatenate(target: Path, sources: Iterable[Path], tail: bytes = b"") -> tuple[int, Any]:
-    """Write the files ``sources`` then ``tail`` one after the other into ``target``: its size and SHA-256."""
-    digest = hashlib.sha256()
-    size = 0
-    with open(target, "wb") as out:
-        for source in sources:
-            with open(source, "rb") as handle:
-                while chunk := handle.read(1 << 20):
-                    digest.update(chunk)
-                    out.write(chunk)
-                    size += len(chunk)
-        if tail:
-            digest.update(tail)
-            out.write(tail)
-            size += len(tail)
-    return size, digest
-
-
 class _Chain(io.RawIOBase):
-    """The files ``paths`` then ``tail`` read as one stream (what a bulk load reads without a joined copy)."""
+    """The files ``paths`` then ``tail`` read as one stream (what a bulk load reads without a joined copy); a
+    ``.gz`` file is read decompressed."""
 
     def __init__(self, paths: Iterable[Path], tail: bytes = b"") -> None:
         self._paths = iter(paths)
         self._tail: bytes | None = tail
-        self._handle: io.BufferedReader | None = None
+        self._handle: io.BufferedIOBase | None = None
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int:
         while True:
-            if self._handle is None:
+            handle: io.BufferedIOBase | None = self._handle
+            if handle is None:
                 path = next(self._paths, None)
                 if path is None:
                     data, self._tail = self._tail or b"", None
                     if not data:
                         return 0
-                    self._handle = io.BufferedReader(io.BytesIO(data))  # type: ignore[arg-type]
+                    handle = io.BytesIO(data)
                 else:
-                    self._handle = open(path, "rb")
-            count = self._handle.readinto(buffer)
+                    handle = gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")
+                self._handle = handle
+            count = handle.readinto(buffer)
             if count:
                 return count
-            self._handle.close()
+            handle.close()
             self._handle = None
 
 
@@ -200,10 +196,11 @@ def assemble_release(release_dir: Path, disclosures: list[Part], graphs: list[Pa
     """Write a release into ``release_dir`` from the parts of its ``disclosures`` and of its whole ``graphs``
     (vocabulary, shapes), streaming: no graph is held in memory. Returns the manifest written there.
 
-    Per-disclosure files are hard links to the parts' (releases share what did not change); ``dumps/all.nq`` and
-    ``all.trig`` (and their gzip twins) are the parts' files one after the other, disclosures by key;
-    ``kg.nq`` is ``all.nq`` and the catalogue graph. ``previous`` is the release this one follows: its store is
-    updated (:func:`update_store`) instead of loading every quad again.
+    Per-disclosure files, and the shared graphs' gzip files, are hard links to the parts' (releases share what
+    did not change); the whole-release dumps are listed in the manifest as those gzip files one after the other
+    (``members``: disclosures by key, then the vocabulary and the shapes), with their sizes, and are never written
+    whole. ``previous`` is the release this one follows: its store is updated (:func:`update_store`) instead of
+    loading every quad again.
     """
     if not disclosures:
         raise BuildError("Nothing to publish: no disclosure passed validation",
@@ -249,19 +246,23 @@ def assemble_release(release_dir: Path, disclosures: list[Part], graphs: list[Pa
         })
 
     parts = [*disclosures, *graphs]
+    graphs_dir = release_dir / GRAPHS_DIR
+    graphs_dir.mkdir(exist_ok=True)
     whole_dumps = []
-    nq_digest = None
+    members: dict[str, list[str]] = {}
     for syntax in WHOLE_DUMP_SYNTAXES:
-        path = dumps_dir / f"{WHOLE_KEY}.{syntax.extension}"
-        size, digest = _concatenate(path, (part.file(syntax.name) for part in parts))
-        zipped_size, zipped = _concatenate(path.with_name(path.name + ".gz"),
-                                           (part.file(syntax.name, zipped=True) for part in parts))
-        if syntax is NQUADS:
-            nq_digest = digest
-        whole_dumps.append(DumpFile(WHOLE_KEY, syntax, f"dumps/{path.name}", size, digest.hexdigest(),
-                                    zipped_size, zipped.hexdigest()))
+        names = [f"dumps/{part.summary['info']['key']}.{syntax.extension}.gz" for part in disclosures]
+        for part in graphs:
+            name = part.file(syntax.name, zipped=True).name
+            _link(part.folder / name, graphs_dir / name)
+            names.append(f"{GRAPHS_DIR}/{name}")
+        members[syntax.name] = names
+        # Sizes add up; a checksum would cost reading the whole corpus at every release, so none is stated.
+        rows = [part.summary["files"][syntax.name] for part in parts]
+        whole_dumps.append(DumpFile(WHOLE_KEY, syntax, f"dumps/{WHOLE_KEY}.{syntax.extension}",
+                                    sum(row["bytes"] for row in rows), None,
+                                    sum(row["gzip"]["bytes"] for row in rows), None))
     all_dumps += whole_dumps
-    assert nq_digest is not None, "N-Quads is a whole-release dump syntax"
 
     # The catalogue: its frame (the catalogue, the whole dataset, the service, the series) made here, each
     # dataset's description taken from its part; every triple once, as pyoxigraph writes N-Triples lines.
@@ -273,8 +274,10 @@ def assemble_release(release_dir: Path, disclosures: list[Part], graphs: list[Pa
     in_catalog = f" <{minter.catalog_graph()}> .".encode()
     catalog_nq = b"".join(line[:-2] + in_catalog + b"\n" for line in catalog_lines)
     catalog_nt = b"".join(line + b"\n" for line in catalog_lines)
-    # The catalogue files harvesters fetch also say when this release was issued. Only the files: kg.nq (and so
-    # the version) stays free of dates, and a rebuild of the same data keeps the release, and the date, it had.
+    _replace(release_dir / CATALOG_NQ, gzip.compress(catalog_nq, compresslevel=6, mtime=0))
+    # The catalogue files harvesters fetch also say when this release was issued. Only the files: the catalogue
+    # graph the store holds (and so the version) stays free of dates, and a rebuild of the same data keeps the
+    # release, and the date, it had.
     day = ox.Literal(built.date().isoformat(), datatype=ox.NamedNode(str(XSD.date)))
     catalog_iri = ox.NamedNode(str(minter.catalog()))
     dated_lines = sorted({*catalog_lines, *written(ox.serialize(
@@ -284,16 +287,13 @@ def assemble_release(release_dir: Path, disclosures: list[Part], graphs: list[Pa
     # The store gives literals back in canonical form (nonNegativeInteger → integer), which DCAT-AP refuses:
     # the catalogue is served from this file, exactly as written.
     write_catalog_files(release_dir, dated_lines)
-
-    # kg.nq: all.nq and the catalogue graph (copied, not read again: the version is the hash of both)
-    kg_path = release_dir / "kg.nq"
-    shutil.copyfile(dumps_dir / f"{WHOLE_KEY}.nq", kg_path)
-    with open(kg_path, "ab") as handle:
-        handle.write(catalog_nq)
-    kg_digest = nq_digest.copy()
-    kg_digest.update(catalog_nq)
-    kg_bytes = kg_path.stat().st_size
-    version = kg_digest.hexdigest()[:16]
+    # The version names the data: every part's N-Quads (each part's file is its graphs' canonical, sorted
+    # quads) and the catalogue graph, by their SHA-256, so it is worked out without reading the corpus.
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(f"{part.summary['files']['nq']['sha256']}\n".encode())
+    digest.update(hashlib.sha256(catalog_nq).hexdigest().encode())
+    version = digest.hexdigest()[:16]
 
     graph_sizes: dict[str, int] = {}
     for part in parts:
@@ -303,7 +303,7 @@ def assemble_release(release_dir: Path, disclosures: list[Part], graphs: list[Pa
     store_dir = release_dir / "store"
     if previous is None or not update_store(store_dir, previous, disclosures, graphs, catalog_nq):
         shutil.rmtree(store_dir, ignore_errors=True)
-        load_store(store_dir, kg_path, [part.file("nt") for part in parts], catalog_nt,
+        load_store(store_dir, None, [part.file("nt") for part in parts], catalog_nt,
                    [part.file("nq") for part in parts], catalog_nq)
     # search.sqlite (the search box and the indexes read it), from what each part holds for it
     if all((part.folder / SEARCH_PART).is_file() for part in parts):
@@ -318,8 +318,9 @@ def assemble_release(release_dir: Path, disclosures: list[Part], graphs: list[Pa
         "generator": f"kg-publisher {__version__}",
         "base_iri": settings.base_iri,
         "triples": sum(graph_sizes.values()),
-        "kg": {"path": "kg.nq", "bytes": kg_bytes, "sha256": kg_digest.hexdigest(),
-               "catalog_offset": kg_bytes - len(catalog_nq)},
+        # The whole graph, the catalogue with it (Release.open_nquads): gzip files read one after the other.
+        "kg": {"members": [*members["nq"], CATALOG_NQ],
+               "bytes": whole_dumps[0].byte_size + len(catalog_nq), "sha256": digest.hexdigest()},
         "graphs": graph_sizes,
         "catalog_graph": str(minter.catalog_graph()),
         "vocabulary_graph": str(minter.vocabulary_graph()),
@@ -328,6 +329,7 @@ def assemble_release(release_dir: Path, disclosures: list[Part], graphs: list[Pa
             "dataset": dump.key, "format": dump.syntax.name, "media_type": dump.syntax.media_type,
             "path": dump.path, "bytes": dump.byte_size, "sha256": dump.sha256,
             "gzip": {"path": dump.path + ".gz", "bytes": dump.gzip_byte_size, "sha256": dump.gzip_sha256},
+            **({"members": members[dump.syntax.name]} if dump.key == WHOLE_KEY else {}),
         } for dump in all_dumps],
         "tables": all_tables,
         # what the next release reads to update the store instead of loading it again (update_store)
@@ -381,7 +383,7 @@ def _chunks(paths: Iterable[Path], tail: bytes = b"") -> Iterator[io.BufferedRea
         yield io.BufferedReader(_Chain(group, tail))
 
 
-def load_store(store_dir: Path, nquads: Path, ntriples: Iterable[Path] = (), tail: bytes = b"",
+def load_store(store_dir: Path, nquads: Path | None, ntriples: Iterable[Path] = (), tail: bytes = b"",
                nquads_parts: Sequence[Path] | None = None, nquads_tail: bytes = b"") -> None:
     """Load a release's N-Quads into a pyoxigraph store whose default graph is the RDF merge of its named graphs.
 
@@ -393,10 +395,11 @@ def load_store(store_dir: Path, nquads: Path, ntriples: Iterable[Path] = (), tai
     The default graph is read from ``ntriples`` then ``tail`` (the same triples as N-Triples) when given, else
     from ``nquads`` again. ``nquads_parts`` then ``nquads_tail``, when given, are ``nquads`` in pieces (the parts'
     files and the catalogue): both are loaded a few parts at a time, so the loader's memory does not grow with
-    the release.
+    the release (a ``.gz`` file is read decompressed).
     """
     store = ox.Store(str(store_dir))
     if nquads_parts is None:
+        assert nquads is not None, "the N-Quads are given whole or in parts"
         store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
     else:
         for chunk in _chunks(nquads_parts, nquads_tail):
@@ -406,6 +409,7 @@ def load_store(store_dir: Path, nquads: Path, ntriples: Iterable[Path] = (), tai
         for chunk in _chunks(ntriples, tail):
             store.bulk_load(chunk, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
     else:
+        assert nquads is not None, "the default graph is read from N-Triples or from the N-Quads again"
         store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
                           for q in ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS))
     store.optimize()
@@ -432,8 +436,8 @@ def update_store(store_dir: Path, previous: Path, disclosures: list[Part], graph
     except (OSError, ValueError):
         return False
     old_parts = before.get("parts")
-    offset = before.get("kg", {}).get("catalog_offset")
-    if (not isinstance(old_parts, dict) or not isinstance(offset, int)
+    old_catalog_lines = _catalog_graph_lines(previous, before)
+    if (not isinstance(old_parts, dict) or old_catalog_lines is None
             or before.get("graph_parts") != [part.summary["files"]["nq"]["sha256"] for part in graphs]
             or not (previous / "store").is_dir()):
         return False
@@ -444,13 +448,10 @@ def update_store(store_dir: Path, previous: Path, disclosures: list[Part], graph
         return False
     removed: set[bytes] = set()
     added: set[bytes] = set()
-    with open(previous / "kg.nq", "rb") as handle:
-        handle.seek(offset)
-        old_catalog = set(handle.read().splitlines())
-    pairs = [(old_catalog, set(catalog_nq.splitlines()))]
+    pairs = [(set(old_catalog_lines), set(catalog_nq.splitlines()))]
     for key in [*changed, *gone]:
-        old = set((previous / "dumps" / f"{key}.nq").read_bytes().splitlines()) if key in old_parts else set()
-        pairs.append((old, set(new[key].file("nq").read_bytes().splitlines()) if key in new else set()))
+        old = set(read_stored(previous / "dumps" / f"{key}.nq").splitlines()) if key in old_parts else set()
+        pairs.append((old, set(read_stored(new[key].file("nq")).splitlines()) if key in new else set()))
     for old, now in pairs:
         removed |= old - now
         added |= now - old
@@ -470,6 +471,25 @@ def update_store(store_dir: Path, previous: Path, disclosures: list[Part], graph
     store.flush()
     del store
     return True
+
+
+def read_stored(path: Path) -> bytes:
+    """The bytes of the file ``path``, stored as it is or gzip-compressed beside it (``path`` + ``.gz``)."""
+    if path.is_file():
+        return path.read_bytes()
+    return gzip.decompress(path.with_name(path.name + ".gz").read_bytes())
+
+
+def _catalog_graph_lines(release_dir: Path, manifest: dict[str, Any]) -> list[bytes] | None:
+    """The N-Quads lines of the catalogue graph the store of a release holds; None when it cannot be found."""
+    if (release_dir / CATALOG_NQ).is_file():
+        return gzip.decompress((release_dir / CATALOG_NQ).read_bytes()).splitlines()
+    offset = manifest.get("kg", {}).get("catalog_offset")  # releases written with a kg.nq file
+    if not isinstance(offset, int) or not (release_dir / "kg.nq").is_file():
+        return None
+    with open(release_dir / "kg.nq", "rb") as handle:
+        handle.seek(offset)
+        return handle.read().splitlines()
 
 
 def _parsed(lines: Iterable[bytes]) -> list[ox.Quad]:
@@ -512,12 +532,45 @@ class Release:
     def build_time(self) -> datetime:
         return datetime.fromisoformat(str(self.manifest["build_time"]))
 
-    def dump(self, file_name: str) -> dict[str, Any] | None:
-        """The manifest row of a dump file (``all.nq`` or its ``.gz`` twin), or None."""
+    @cached_property
+    def _dumps(self) -> dict[str, dict[str, Any]]:
+        rows = {}
         for row in self.manifest["dumps"]:
-            if row["path"] == f"dumps/{file_name}" or row["gzip"]["path"] == f"dumps/{file_name}":
-                return row
+            rows[row["path"]] = rows[row["gzip"]["path"]] = row
+        return rows
+
+    def dump(self, file_name: str) -> dict[str, Any] | None:
+        """The manifest row of a dump file (``all.nq``, ``{key}.ttl`` … or its ``.gz`` twin), or None."""
+        return self._dumps.get(f"dumps/{file_name}")
+
+    def dump_members(self, row: dict[str, Any]) -> list[Path] | None:
+        """The gzip files whose bytes, one after the other, are the ``.gz`` file of the dump ``row``; None when
+        that file is stored whole (releases written before the whole-release dumps were streamed)."""
+        if "members" in row:
+            return [self.path / name for name in row["members"]]
         return None
+
+    def dump_chunks(self, row: dict[str, Any], zipped: bool) -> Iterator[bytes]:
+        """The bytes of the dump ``row`` (gzip-compressed with ``zipped``), read a piece at a time from what the
+        release stores: its ``.gz`` file or members, decompressed when the plain file is not stored."""
+        members = self.dump_members(row)
+        plain = self.path / row["path"]
+        if members is None:
+            members = [self.path / row["gzip"]["path"]]
+            if not zipped and plain.is_file():
+                members, zipped = [plain], True  # stored as it is sent
+        for path in members:
+            with (open(path, "rb") if zipped else gzip.open(path, "rb")) as handle:
+                while chunk := handle.read(1 << 20):
+                    yield chunk
+
+    def open_nquads(self) -> IO[bytes]:
+        """The whole graph of the release, the catalogue graph with it, as one N-Quads stream (what ``kg.nq``
+        held): the disclosures' graphs by key, the vocabulary, the shapes, the catalogue."""
+        kg = self.manifest.get("kg", {})
+        if "members" not in kg:
+            return open(self.path / "kg.nq", "rb")
+        return io.BufferedReader(_Chain([self.path / name for name in kg["members"]]))
 
     def table(self, file_name: str) -> dict[str, Any] | None:
         """The manifest row of a disclosure's spreadsheet (``{key}.csv``, ``{key}.xlsx``), or None."""

@@ -239,7 +239,6 @@ def load_release(release: Release, settings: Settings, graph_store: str, timeout
     engine keeps each triple once). Then every named graph's size is asked at ``store_url`` and compared with the
     manifest; a difference raises StoreError. Returns graph IRI → triples found.
     """
-    kg = release.path / "kg.nq"
     client = httpx.Client(timeout=httpx.Timeout(timeout, connect=10.0),
                           headers={"User-Agent": f"kg-publisher/{__version__}"})
     try:
@@ -253,10 +252,11 @@ def load_release(release: Release, settings: Settings, graph_store: str, timeout
                 raise StoreError(f"The graph store answered HTTP {response.status_code} to the load: "
                                  f"{response.text[:300]}", "Is the engine writable (not started read-only)?")
 
-        with kg.open("rb") as quads:
+        with release.open_nquads() as quads:
             post({}, "application/n-quads", _chunks(iter(quads)))
-        triples = (f"{quad.triple} .\n".encode() for quad in ox.parse(path=str(kg), format=ox.RdfFormat.N_QUADS))
-        post({"default": ""}, NTRIPLES.media_type, _chunks(triples))
+        with release.open_nquads() as quads:
+            triples = (f"{quad.triple} .\n".encode() for quad in ox.parse(quads, format=ox.RdfFormat.N_QUADS))
+            post({"default": ""}, NTRIPLES.media_type, _chunks(triples))
     finally:
         client.close()
     store = RemoteStore(settings.store_url, settings, None)

@@ -6,13 +6,14 @@ A build folder holds its releases side by side (``DIR/releases/<version>/``, ``D
 
     <{base}id/release/{v}>  a dcat:Dataset ;  dcat:version "{v}" ;  dct:issued "YYYY-MM-DD"^^xsd:date ;
         dct:isVersionOf <{base}id/dataset/all> ;  dcat:previousVersion <{base}id/release/{earlier}> ;
-        dcat:distribution <{base}id/release/{v}/distribution/nq> …   (downloads: {base}releases/{v}/dumps/all.nq)
+        dcat:distribution <{base}id/release/{v}/distribution/nq> …   (downloads: {base}releases/{v}/dumps/all.nq.gz)
     <{base}id/dataset/all>  dct:hasVersion, dcat:hasVersion <…/release/{v}> … ;
         dcat:hasCurrentVersion <…/release/{newest}> .
 
 These statements go into the release's catalogue files (``catalog.ttl``, ``catalog.nt``: what ``/catalog``
-serves) and its manifest (``release``), not into ``kg.nq``: the version is the hash of ``kg.nq``, and the same
-data must give the same ``kg.nq`` whatever was released before it and when. A release folder is never changed
+serves) and its manifest (``release``), not into the catalogue graph the store holds: the version is a hash of
+the data and of that graph, and the same data must give the same release whatever was released before it and
+when. A release folder is never changed
 once it is published: a rebuild of data released before makes that release current again, as it was.
 """
 
@@ -34,14 +35,14 @@ from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
 from ..errors import BuildError
 from ..iris import IriMinter
 from ..settings import Settings
-from ..vocab import ADMS, DCAT3, PREFIXES
-from .catalog import WHOLE_KEY, file_distribution
+from ..vocab import ADMS, DCAT3, IANA_MEDIA, PREFIXES
+from .catalog import GZIP_MEDIA_TYPE, WHOLE_KEY, file_distribution
 from .diff import diff_graph, diff_releases
 from .document import ntriples_lines
 from .formats import TURTLE, rdf_syntax
 from .release import CATALOG_NT, MANIFEST, Release, write_catalog_files
 
-#: A release version: the first 16 hex digits of the SHA-256 of its ``kg.nq`` (the name of its folder).
+#: A release version: 16 hex digits of a SHA-256 of its data (the name of its folder; release.assemble_release).
 VERSION = re.compile(r"^[0-9a-f]{16}$")
 #: In a build folder: the release an engine holds, recorded by `kg-publisher load` once the load is checked
 #: (``{"version", "store_url"}``); fronts with ``store_url = "loaded"`` serve that release from that engine.
@@ -122,7 +123,7 @@ def release_at(release: Release, version: str) -> Release | None:
 
 def version_statements(release: Release) -> dict[str, list[ox.Triple]]:
     """Subject IRI → the version statements of ``release``'s catalogue files (the version IRIs, their distributions,
-    ``dct:hasVersion`` …): what its pages describe besides the store, which holds only ``kg.nq``."""
+    ``dct:hasVersion`` …): what its pages describe besides the store, which holds no versions."""
     prefix = IriMinter(str(release.manifest["base_iri"])).release("0" * 16).rsplit("/", 1)[0] + "/"
     version_predicates = {str(DCTERMS.hasVersion), str(DCAT3.hasVersion), str(DCAT3.hasCurrentVersion)}
     found: dict[str, list[ox.Triple]] = {}
@@ -266,8 +267,13 @@ def version_graph(settings: Settings, releases: list[ReleaseSummary]) -> Graph:
             g.add((dist, DCTERMS.title, Literal(f"{syntax.label} dump of release {summary.version}", lang="en")))
             g.add((dist, DCTERMS.description, Literal(
                 f"版本 {summary.version} 的全部数据（{syntax.label}）。", lang="zh")))
-            file_distribution(g, minter, dist, minter.release_download(summary.version, str(row["path"])),
-                              syntax.media_type, syntax.eu_file_type, int(row["bytes"]), str(row["sha256"]),
+            # A release whose whole dumps are streamed from its parts offers them gzip-compressed, checksum
+            # unknown (catalog._distributions); an older one stored each whole, with its checksum.
+            file = row["gzip"] if row.get("sha256") is None else row
+            if file is not row:
+                g.add((dist, DCAT.compressFormat, IANA_MEDIA[GZIP_MEDIA_TYPE]))
+            file_distribution(g, minter, dist, minter.release_download(summary.version, str(file["path"])),
+                              syntax.media_type, syntax.eu_file_type, int(file["bytes"]), file.get("sha256"),
                               licence)
     return g
 

@@ -1,7 +1,7 @@
 """``python -m kg_publisher.standards PATH``: run the Data Cube and SKOS checks on a published graph and
 print one line per check with the time each family took.
 
-PATH is a build folder (its ``current/kg.nq`` is read), a release folder (``kg.nq``) or an RDF file
+PATH is a build folder (its current release's whole graph is read), a release folder or an RDF file
 (N-Quads, TriG, Turtle, N-Triples). Exit status 0 when every check passes, 1 when one fails, 2 when
 the input cannot be read.
 """
@@ -15,6 +15,7 @@ from pathlib import Path
 from rdflib import Dataset
 
 from ..errors import BuildError, KgPublisherError
+from ..publish.release import MANIFEST, Release
 from .datacube import ICResult, check_normalised, normalised_copy
 from .skos import SkosResult, check_skos
 
@@ -22,20 +23,24 @@ FORMATS = {".nq": "nquads", ".trig": "trig", ".ttl": "turtle", ".nt": "nt"}
 
 
 def locate(path: Path) -> Path:
-    """The RDF file that PATH stands for."""
-    for candidate in (path, path / "current" / "kg.nq", path / "kg.nq"):
-        if candidate.is_file():
-            return candidate
-    raise BuildError(f"{path}: neither an RDF file nor a build or release folder holding kg.nq",
+    """The RDF file, or the build or release folder, that PATH stands for."""
+    if path.is_file() or (path / MANIFEST).is_file() or (path / "current" / MANIFEST).is_file():
+        return path
+    raise BuildError(f"{path}: neither an RDF file nor a build or release folder",
                      "Give the --out folder of `kg-publisher build`, one of its releases, or an RDF file.")
 
 
 def load(path: Path) -> Dataset:
-    rdf_format = FORMATS.get(path.suffix.lower())
-    if rdf_format is None:
+    dataset = Dataset(default_union=True)
+    if path.is_dir():  # a release: its whole graph, read from its parts' files
+        rdf_format = "nquads"
+        with Release.open(path).open_nquads() as stream:
+            dataset.parse(source=stream, format=rdf_format)
+        return dataset
+    rdf_format = FORMATS.get(path.suffix.lower()) or ""
+    if not rdf_format:
         raise BuildError(f"{path}: unknown RDF file type {path.suffix!r}",
                          f"Give one of {', '.join(sorted(FORMATS))} or a build folder.")
-    dataset = Dataset(default_union=True)
     try:
         dataset.parse(path, format=rdf_format)
     except Exception as exc:  # rdflib raises several unrelated types for bad syntax

@@ -27,6 +27,8 @@ from kg_publisher import files
 from kg_publisher.cli import main
 from kg_publisher.publish import release
 
+from ..conftest import whole_nquads
+
 #: One clock for every build of this module, so manifest.json and the catalogue's dates match too.
 FIXED_TIME = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 #: A setting that changes the catalogue only: the next build makes a new release from the cached document.
@@ -82,7 +84,7 @@ def store_quads(release_dir: Path) -> list[str]:
 
 
 def kg_quads(release_dir: Path) -> list[str]:
-    return _canonical(ox.parse(path=str(release_dir / "kg.nq"), format=ox.RdfFormat.N_QUADS))
+    return _canonical(ox.parse(whole_nquads(release_dir), format=ox.RdfFormat.N_QUADS))
 
 
 def test_a_cached_build_gives_the_same_release_as_a_cold_one(cold_build: Path, seed_path: Path,
@@ -92,14 +94,14 @@ def test_a_cached_build_gives_the_same_release_as_a_cold_one(cold_build: Path, s
     assert code == 0 and "(unchanged, cached)" in stdout, stdout + stderr
     cold, cached = (cold_build / "current").resolve(), (tmp_path / "current").resolve()
     cold_files, cached_files = release_files(cold), release_files(cached)
-    assert len(cold_files) > 20 and "kg.nq" in cold_files and "report.ttl" in cold_files
+    assert len(cold_files) > 20 and "catalog.nq.gz" in cold_files and "report.ttl" in cold_files
     assert cold_files.keys() == cached_files.keys()
     assert [name for name in cold_files if cold_files[name] != cached_files[name]] == []
     # the store holds literals in canonical form ("15.0" → "15"), so it is compared with the other store, and counted
     assert store_quads(cached) == store_quads(cold)
-    # The store holds kg.nq's named graphs and, as its default graph, their merge (each triple once).
+    # The store holds the release's named graphs and, as its default graph, their merge (each triple once).
     named = [quad for quad in store_quads(cold) if not quad.endswith("<urn:x-default>")]
-    assert len(named) == len(kg_quads(cold)) == cold_files["kg.nq"].count(b"\n")
+    assert len(named) == len(kg_quads(cold)) == whole_nquads(cold).count(b"\n")
     shapes = [q for q in kg_quads(cold) if q.endswith("<https://w3id.org/cn-budget-kg/graph/shapes>")]
     assert shapes and not any("owl#Class> <http://www.w3.org/2000/01/rdf-schema#subClassOf>" in q for q in shapes)
 
@@ -244,14 +246,14 @@ def test_a_full_disk_is_exit_2_with_a_message_and_current_untouched(cold_build: 
     out = tiny_disk / "out"
     shutil.copytree(cold_build, out, symlinks=True)
     before = os.readlink(out / "current")
-    published = (out / "current" / "kg.nq").read_bytes()
+    published = whole_nquads(out / "current")
     filler = _fill(tiny_disk, leave_bytes=512 * 1024)
     code, stdout, stderr = run("build", str(seed_path), "--out", str(out), "-q", env=NEW_PUBLISHER)
     assert code == 2, stdout + stderr
     assert "Traceback" not in stderr
     assert str(out) in stderr and "No space left on device" in stderr and "disk is full" in stderr
     assert os.readlink(out / "current") == before
-    assert (out / "current" / "kg.nq").read_bytes() == published
+    assert whole_nquads(out / "current") == published
     assert list((out / "releases").glob(".staging-*")) == []
     filler.unlink()
     code, stdout, stderr = run("build", str(seed_path), "--out", str(out), "-q", env=NEW_PUBLISHER)

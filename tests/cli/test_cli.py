@@ -14,6 +14,8 @@ from rdflib.namespace import RDF, SH
 from kg_publisher.cli import main
 from kg_publisher.vocab import QB
 
+from ..conftest import whole_nquads
+
 
 def run(*args: str) -> tuple[int, str, str]:
     result = CliRunner().invoke(main, list(args), catch_exceptions=False)
@@ -32,7 +34,7 @@ def test_build_publishes_graph_report_and_records(seed_build: Path) -> None:
     current = seed_build / "current"
     assert current.is_symlink()
     dataset = Dataset()
-    dataset.parse(current / "kg.nq", format="nquads")
+    dataset.parse(data=whole_nquads(current), format="nquads")
     data_graph = dataset.graph(URIRef("https://w3id.org/cn-budget-kg/graph/panjin-xinglongtai-zwfwzx-2022-budget"))
     assert len(list(data_graph.subjects(RDF.type, QB.Observation))) > 30
     report = Graph().parse(current / "report.ttl", format="turtle")
@@ -47,18 +49,18 @@ def test_build_publishes_graph_report_and_records(seed_build: Path) -> None:
 def test_build_is_deterministic_and_cached(seed_build: Path, seed_path: Path, tmp_path: Path) -> None:
     code, stdout, _ = run("build", str(seed_path), "--out", str(tmp_path), "-q")
     assert code == 0
-    first = (seed_build / "current" / "kg.nq").read_bytes()
-    assert (tmp_path / "current" / "kg.nq").read_bytes() == first
+    first = whole_nquads(seed_build / "current")
+    assert whole_nquads(tmp_path / "current") == first
     code, stdout, _ = run("build", str(seed_path), "--out", str(tmp_path), "-q")
     assert code == 0 and "cached" in stdout
-    assert (tmp_path / "current" / "kg.nq").read_bytes() == first
+    assert whole_nquads(tmp_path / "current") == first
 
 
 def test_base_iri_option_changes_every_minted_iri(seed_path: Path, tmp_path: Path) -> None:
     code, _, stderr = run("build", str(seed_path), "--out", str(tmp_path), "-q", "--base-iri",
                           "https://budget.example.cn/kg/")
     assert code == 0, stderr
-    text = (tmp_path / "current" / "kg.nq").read_text("utf-8")
+    text = whole_nquads(tmp_path / "current").decode("utf-8")
     assert "<https://budget.example.cn/kg/id/dataset/panjin-xinglongtai-zwfwzx-2022-budget>" in text
     assert "<https://w3id.org/cn-budget-kg/id/" not in text
 
@@ -107,7 +109,7 @@ def test_batch_skips_a_bad_document_publishes_the_rest_and_says_so(seed_path: Pa
     code, stdout, stderr = run("build", str(folder), "--out", str(tmp_path / "out"), "-q")
     assert code == 2
     assert "broken.txt" in stderr and "FAILED" in stderr
-    assert "published" in stdout and (tmp_path / "out" / "current" / "kg.nq").is_file()
+    assert "published" in stdout and (tmp_path / "out" / "current" / "manifest.json").is_file()
 
 
 def test_a_failed_build_leaves_the_published_release_intact(seed_build: Path, tmp_path: Path) -> None:
@@ -119,11 +121,11 @@ def test_a_failed_build_leaves_the_published_release_intact(seed_build: Path, tm
     code, _, _ = run("build", str(bad), "--out", str(out), "-q")
     assert code == 2
     assert (out / "current").resolve() == before
-    assert (before / "kg.nq").is_file()
+    assert (before / "manifest.json").is_file() and whole_nquads(before)
 
 
 def test_validate_accepts_the_built_graph(seed_build: Path) -> None:
-    code, stdout, _ = run("validate", str(seed_build / "current" / "kg.nq"))
+    code, stdout, _ = run("validate", str(seed_build))
     assert code == 0, stdout
     assert "0 violations" in stdout
 
@@ -178,7 +180,7 @@ def test_a_pdf_disclosure_is_built_with_page_selectors(corpus_dir: Path, tmp_pat
     code, stdout, stderr = run("build", str(pdf), "--out", str(tmp_path), "-q")
     assert code == 0, stdout + stderr
     dataset = Dataset()
-    dataset.parse(tmp_path / "current" / "kg.nq", format="nquads")
+    dataset.parse(data=whole_nquads(tmp_path / "current"), format="nquads")
     pages = {str(value) for _, _, value, _ in dataset.quads((None, RDF.value, None, None))
              if str(value).startswith("page=")}
     assert len(pages) > 3  # figures come from several pages, each span names its page

@@ -14,7 +14,7 @@ import pytest
 
 from kg_publisher import package_data
 
-from ..conftest import ROOT
+from ..conftest import ROOT, whole_nquads
 
 #: What a wheel is built from (the rest of the repository is not part of the package).
 SOURCE_ITEMS = ("pyproject.toml", "README.md", "kg_publisher", "ontology", "shapes", "data")
@@ -95,10 +95,10 @@ def test_a_wheel_installed_outside_the_repository_builds_and_validates_the_examp
                            env=_clean_env(), capture_output=True, text=True)
     assert build.returncode == 0, build.stdout + build.stderr
     assert "published" in build.stdout and "panjin-xinglongtai-zwfwzx-2022-budget" in build.stdout
-    kg = (out / "current" / "kg.nq").read_text(encoding="utf-8")
+    kg = whole_nquads(out / "current").decode("utf-8")
     for graph in ("shapes", "vocabulary", "panjin-xinglongtai-zwfwzx-2022-budget"):
         assert f"<https://w3id.org/cn-budget-kg/graph/{graph}> .\n" in kg
-    validate = subprocess.run([str(command), "validate", str(out / "current" / "kg.nq")], cwd=elsewhere,
+    validate = subprocess.run([str(command), "validate", str(out)], cwd=elsewhere,
                               env=_clean_env(), capture_output=True, text=True)
     assert validate.returncode == 0, validate.stdout + validate.stderr
     assert validate.stdout.splitlines()[-1].startswith("0 violations, ")

@@ -1,5 +1,5 @@
 """The seed built once per session (the build's own per-document cache makes later sessions fast) and its
-published graph, all named graphs of ``kg.nq`` together."""
+published graph, all named graphs of the release together."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from rdflib import Dataset
 from kg_publisher.build import build
 from kg_publisher.settings import load_settings
 
-from ..conftest import require_shared, shared_fixture
+from ..conftest import require_shared, shared_fixture, whole_nquads
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -35,5 +35,5 @@ def seed_release(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 @pytest.fixture(scope="session")
 def published(seed_release: Path) -> Dataset:
     dataset = Dataset(default_union=True)  # plain triple patterns see every named graph
-    dataset.parse(seed_release / "kg.nq", format="nquads")
+    dataset.parse(data=whole_nquads(seed_release), format="nquads")
     return dataset

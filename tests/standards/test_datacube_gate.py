@@ -1,4 +1,4 @@
-"""The gate: what the build publishes for the seed (every named graph of kg.nq, vocabulary included) is a
+"""The gate: what the build publishes for the seed (every named graph of the release, vocabulary included) is a
 well-formed Data Cube in normalised form."""
 
 from __future__ import annotations

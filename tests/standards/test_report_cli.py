@@ -21,11 +21,11 @@ def test_report_on_the_seed_release(seed_release: Path, capsys: pytest.CaptureFi
     assert lines[-1].startswith("Data Cube IC-1…IC-21: ")
 
 
-def test_build_and_release_folders_stand_for_their_kg_nq(seed_release: Path) -> None:
+def test_build_and_release_folders_stand_for_their_whole_graph(seed_release: Path, tmp_path: Path) -> None:
     build_dir = seed_release.parent.parent
-    assert locate(build_dir) == build_dir / "current" / "kg.nq"
-    assert locate(seed_release) == seed_release / "kg.nq"
-    assert locate(seed_release / "kg.nq") == seed_release / "kg.nq"
+    assert locate(build_dir) == build_dir and locate(seed_release) == seed_release
+    (tmp_path / "kg.nq").write_bytes(b"")
+    assert main([str(tmp_path)]) == 2  # a folder holding no release is not one
 
 
 def test_missing_path_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -37,7 +37,7 @@ def test_missing_path_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFix
 def test_broken_nquads_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     broken = tmp_path / "kg.nq"
     broken.write_text("<https://example.org/s> <https://example.org/p> 不是RDF .\n", encoding="utf-8")
-    assert main([str(tmp_path)]) == 2
+    assert main([str(broken)]) == 2
     assert "not valid nquads" in capsys.readouterr().err
 
 

@@ -15,6 +15,7 @@ from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
 from kg_publisher.publish.release import Release
 from kg_publisher.vocab import DCAT3, SPDX
 
+from ..conftest import whole_nquads
 from .conftest import DCAT_AP, dcat_ap_violations
 
 
@@ -41,16 +42,28 @@ def test_catalogue_describes_every_dataset_and_dump(client: FlaskClient, release
     datasets = set(catalogue.subjects(RDF.type, DCAT.Dataset))
     assert {URIRef(row["dataset"]) for row in release.manifest["datasets"]} < datasets
     for dump in release.manifest["dumps"]:
+        # The whole release is offered gzip-compressed (never stored whole, so no checksum); each disclosure's
+        # dump as it is, with its checksum.
+        whole = dump["dataset"] == "all"
+        described = dump["gzip"] if whole else dump
         # Downloads are fetched from where the catalogue was (the test client's http://localhost/); the
         # distribution itself keeps its IRI under the base IRI.
-        url = URIRef("http://localhost/" + dump["path"])
+        url = URIRef("http://localhost/" + described["path"])
         distribution = catalogue.value(None, DCAT.downloadURL, url)
         assert distribution is not None, url
         assert str(distribution).startswith(release.manifest["base_iri"] + "id/distribution/")
-        assert catalogue.value(distribution, DCAT.byteSize) == Literal(dump["bytes"], datatype=XSD.nonNegativeInteger)
+        assert catalogue.value(distribution, DCAT.byteSize) == Literal(described["bytes"],
+                                                                      datatype=XSD.nonNegativeInteger)
         checksum = catalogue.value(distribution, SPDX.checksum)
-        assert str(catalogue.value(checksum, SPDX.checksumValue)) == dump["sha256"]
-        assert (release.path / dump["path"]).stat().st_size == dump["bytes"]
+        served = client.get("/" + described["path"])
+        assert len(served.data) == described["bytes"] == int(served.headers["Content-Length"])
+        if whole:
+            assert checksum is None and described["sha256"] is None
+            assert catalogue.value(distribution, DCAT.compressFormat) == URIRef(
+                "http://www.iana.org/assignments/media-types/application/gzip")
+        else:
+            assert str(catalogue.value(checksum, SPDX.checksumValue)) == dump["sha256"]
+            assert hashlib.sha256(served.data).hexdigest() == dump["sha256"]
     service = URIRef(release.manifest["base_iri"] + "sparql")
     assert (service, RDF.type, DCAT.DataService) in catalogue
 
@@ -76,9 +89,9 @@ def test_void_sitemap_robots(client: FlaskClient, release: Release) -> None:
     assert "Sitemap: http://localhost/sitemap.xml" in robots
 
 
-def test_dumps_parse_and_match_their_checksums(client: FlaskClient, release: Release) -> None:
+def test_whole_dumps_parse_and_hold_every_graph_but_the_catalogue(client: FlaskClient, release: Release) -> None:
     """The whole-release dumps (N-Quads and TriG, the syntaxes that keep graph names) hold every graph but the
-    catalogue, each quad once."""
+    catalogue, each quad once; the plain file is the .gz file decompressed, with the length the manifest states."""
     whole = {dump["format"]: dump for dump in release.manifest["dumps"] if dump["dataset"] == "all"}
     assert sorted(whole) == ["nq", "trig"]
     expected = sum(size for name, size in release.manifest["graphs"].items()
@@ -87,24 +100,31 @@ def test_dumps_parse_and_match_their_checksums(client: FlaskClient, release: Rel
         name = Path(dump["path"]).name
         response = client.get(f"/dumps/{name}")
         assert response.status_code == 200 and response.mimetype == dump["media_type"]
-        assert hashlib.sha256(response.data).hexdigest() == dump["sha256"] == response.headers["ETag"].strip('"')
+        assert len(response.data) == dump["bytes"] == int(response.headers["Content-Length"])
+        assert response.headers["ETag"].strip('"') == f"{release.version}-{name}"
+        zipped = client.get(f"/dumps/{name}.gz")
+        assert len(zipped.data) == dump["gzip"]["bytes"] and gzip.decompress(zipped.data) == response.data
         syntax = ox.RdfFormat.N_QUADS if fmt == "nq" else ox.RdfFormat.TRIG
         quads = ox.Dataset(ox.parse(response.data, format=syntax))
         assert len(quads) == expected > 0
         assert not any(q.graph_name.value == release.manifest["catalog_graph"] for q in quads)
 
 
-def test_whole_dumps_are_the_disclosures_dumps_one_after_the_other(release: Release) -> None:
-    """all.nq is each disclosure's N-Quads dump (by key) followed by the vocabulary and the shapes graphs; its
-    gzip twin is the disclosures' gzip files one after the other (gzip members), and gives the same bytes."""
+def test_whole_dumps_are_the_disclosures_dumps_one_after_the_other(client: FlaskClient, release: Release) -> None:
+    """all.nq.gz is each disclosure's N-Quads gzip file (by key) followed by the vocabulary's and the shapes',
+    served one after the other (gzip members) and stored nowhere whole; the whole graph the store holds is that
+    and the catalogue graph."""
     dumps = release.path / "dumps"
-    whole = (dumps / "all.nq").read_bytes()
+    assert not any((dumps / f"all.{ext}").exists() for ext in ("nq", "nq.gz", "trig", "trig.gz"))
+    assert not (release.path / "kg.nq").exists()
     keys = sorted(row["key"] for row in release.manifest["datasets"])
-    disclosures = b"".join((dumps / f"{key}.nq").read_bytes() for key in keys)
-    assert whole.startswith(disclosures) and len(whole) > len(disclosures)
-    assert gzip.decompress((dumps / "all.nq.gz").read_bytes()) == whole
-    assert gzip.decompress((dumps / "all.trig.gz").read_bytes()) == (dumps / "all.trig").read_bytes()
-    kg = (release.path / "kg.nq").read_bytes()
+    disclosures = b"".join((dumps / f"{key}.nq.gz").read_bytes() for key in keys)
+    zipped = client.get("/dumps/all.nq.gz").data
+    assert zipped.startswith(disclosures) and len(zipped) > len(disclosures)
+    graphs = b"".join((release.path / "graphs" / f"{name}.nq.gz").read_bytes() for name in ("vocabulary", "shapes"))
+    assert zipped == disclosures + graphs
+    whole = gzip.decompress(zipped)
+    kg = whole_nquads(release.path)
     assert kg.startswith(whole) and release.manifest["catalog_graph"].encode() in kg[len(whole):]
 
 
@@ -119,7 +139,10 @@ def test_dump_conditional_get_head_and_gzip(client: FlaskClient, release: Releas
     assert head.status_code == 200 and int(head.headers["Content-Length"]) == dump["bytes"] and head.data == b""
     zipped = client.get("/dumps/all.trig", headers={"Accept-Encoding": "gzip"})
     assert zipped.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in zipped.headers["Vary"]
-    assert gzip.decompress(zipped.data) == first.data
+    assert gzip.decompress(zipped.data) == first.data and len(zipped.data) == dump["gzip"]["bytes"]
+    assert zipped.headers["ETag"] != first.headers["ETag"]  # another representation
+    assert client.get("/dumps/all.trig", headers={"Accept-Encoding": "gzip", "If-None-Match": zipped.headers[
+        "ETag"]}).status_code == 304
     file = client.get("/dumps/all.trig.gz")
     assert file.mimetype == "application/gzip" and gzip.decompress(file.data) == first.data
     assert client.get("/dumps/none.ttl").status_code == 404
@@ -146,8 +169,8 @@ def test_release_is_deterministic(tmp_path: Path) -> None:
         manifests.append(write_release(tmp_path / name, [fixture_disclosure(settings)], fixture_vocabulary(),
                                        settings))
     assert manifests[0]["version"] == manifests[1]["version"]
-    assert (tmp_path / "one" / "kg.nq").read_bytes() == (tmp_path / "two" / "kg.nq").read_bytes()
-    lines = (tmp_path / "one" / "kg.nq").read_bytes().splitlines()
+    assert whole_nquads(tmp_path / "one") == whole_nquads(tmp_path / "two")
+    lines = whole_nquads(tmp_path / "one").splitlines()
     by_graph: dict[bytes, list[bytes]] = {}
     for line in lines:  # each graph's lines together, sorted
         by_graph.setdefault(line.rsplit(b" ", 2)[-2], []).append(line)

@@ -7,13 +7,15 @@ from pathlib import Path
 from rdflib import Dataset, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
+from ..conftest import whole_nquads
+
 BASE = "https://w3id.org/cn-budget-kg/"
 
 
 def test_one_department_has_one_iri_across_years(release_dir: Path) -> None:
     """上海市普陀区财政局's 2025 budget and 2024 final accounts are published by the same organisation."""
     data = Dataset()
-    data.parse(release_dir / "kg.nq", format="nquads")
+    data.parse(data=whole_nquads(release_dir), format="nquads")
     publishers = {
         key: {o for _, _, o, _ in data.quads((URIRef(f"{BASE}id/dataset/{key}"), DCTERMS.publisher, None, None))}
         for key in ("shanghai-putuo-czj-2025-budget", "shanghai-putuo-czj-2024-final")
@@ -29,7 +31,7 @@ def test_one_department_has_one_iri_across_years(release_dir: Path) -> None:
 
 def test_every_disclosure_is_its_own_dataset_in_the_catalogue(release_dir: Path) -> None:
     data = Dataset()
-    data.parse(release_dir / "kg.nq", format="nquads")
+    data.parse(data=whole_nquads(release_dir), format="nquads")
     catalog = data.graph(URIRef(f"{BASE}graph/catalog"))
     datasets = {str(o) for o in catalog.objects(URIRef(f"{BASE}catalog"), URIRef("http://www.w3.org/ns/dcat#dataset"))}
     assert {f"{BASE}id/dataset/{key}" for key in (

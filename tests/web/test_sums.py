@@ -17,6 +17,8 @@ from flask.testing import FlaskClient
 
 from kg_publisher.queries import example_query
 
+from ..conftest import whole_nquads
+
 ROOT = Path(__file__).resolve().parents[2]
 DISCLOSURES = ROOT / "data" / "disclosures"
 BUDGET_2025 = "03_putuo-czj-2025-budget.txt"  # tables in 元
@@ -38,7 +40,7 @@ def _printed(document: str, line: str) -> str:
 
 
 def test_default_graph_counts_each_triple_once(client: FlaskClient, release_dir: Path) -> None:
-    quads = list(ox.parse(path=str(release_dir / "kg.nq"), format=ox.RdfFormat.N_QUADS))
+    quads = list(ox.parse(whole_nquads(release_dir), format=ox.RdfFormat.N_QUADS))
     triples = {quad.triple for quad in quads}
     in_several_graphs = len(quads) - len(triples)
     assert in_several_graphs > 0, "the release has no triple in two graphs: this test would prove nothing"
@@ -50,7 +52,7 @@ def test_default_graph_counts_each_triple_once(client: FlaskClient, release_dir:
 
 def test_named_graphs_still_answer_one_by_one(client: FlaskClient, release_dir: Path) -> None:
     """The merged default graph is added beside the named graphs, which stay as they were."""
-    quads = list(ox.parse(path=str(release_dir / "kg.nq"), format=ox.RdfFormat.N_QUADS))
+    quads = list(ox.parse(whole_nquads(release_dir), format=ox.RdfFormat.N_QUADS))
     [row] = _select(client, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
     assert int(row["n"]) == len(quads)
 
