@@ -57,3 +57,17 @@ def tree_rss(root: int) -> tuple[int, int]:
         total += int(rss.split()[1]) * 1024
         count += 1
     return count, total
+
+
+def tree_pss(root: int) -> int:
+    """Proportional set size of the tree, in bytes: each page shared by n processes counts 1/n in each, so the sum
+    is the memory the tree holds (forked workers share their parent's pages, which RSS counts in every one)."""
+    total = 0
+    for pid in descendants(root):
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", encoding="ascii", errors="replace") as rollup:
+                pss = next((line for line in rollup if line.startswith("Pss:")), "Pss: 0 kB")
+        except OSError:
+            continue
+        total += int(pss.split()[1]) * 1024
+    return total

@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.proc import tree_cpu_seconds, tree_rss
+from bench.proc import tree_cpu_seconds, tree_pss, tree_rss
 from bench.queries import QUERIES, render
 from bench.run import free_port, latency_ms, start_server
 from kg_publisher.publish.release import Release
@@ -68,10 +68,10 @@ def start_oxigraph(store: Path, port: int) -> subprocess.Popen[bytes]:
 
 
 def measure(port: int, path: str, query: str, concurrency: int, requests: int, seconds: float,
-            distinct: bool, server: int | None = None) -> dict[str, float]:
+            distinct: bool, server: int | None = None, salt: str = "") -> dict[str, float]:
     """``requests`` GETs (at most ``seconds`` s) from ``concurrency`` keep-alive clients; with ``server`` (its
     pid) also the CPU time its process tree spent per answer, which a machine shared with other work changes much
-    less than req/s."""
+    less than req/s. Distinct texts end in a comment with ``salt`` and a counter: another salt, other texts."""
     latencies: list[float] = []
     failures = 0
     lock = threading.Lock()
@@ -86,7 +86,7 @@ def measure(port: int, path: str, query: str, concurrency: int, requests: int, s
                 number = next(counter)
             if number >= requests:
                 break
-            text = f"{query}\n# {number}" if distinct else query
+            text = f"{query}\n# {salt}{number}" if distinct else query
             target = f"{path}?{urllib.parse.urlencode({'query': text})}"
             started = time.perf_counter()
             try:
@@ -157,24 +157,30 @@ def main(argv: list[str] | None = None) -> int:
     startup["oxigraph"] = time.perf_counter() - started
     time.sleep(2)  # the product's query processes finish starting in the background
     at_rest = {name: tree_rss(process.pid) for name, process in processes.items()}
+    pss_at_rest = {name: tree_pss(process.pid) for name, process in processes.items()}
     try:
         for name in names:
             query = render(name, row["organization"], row["year"])
+            # Warm both alike, at the cell's concurrency: every query process the cell will use has answered
+            # before (each has engine caches of its own; a process's first answers cost it about twice the CPU).
             for port, path in servers.values():
-                measure(port, path, query, 2, 20, 5.0, distinct=True)  # warm both alike (first plans, pages)
+                measure(port, path, query, args.concurrency, 10 * args.concurrency, 10.0, distinct=True,
+                        salt="warm-up ")  # texts the cells do not send: their first answers are not cached
             for mode in ("distinct", "repeated"):
                 for server_name, (port, path) in servers.items():
                     figures.setdefault(f"{name} | {mode}", {})[server_name] = measure(
                         port, path, query, args.concurrency, args.requests, args.seconds, mode == "distinct",
                         processes[server_name].pid)
         after = {name: tree_rss(process.pid) for name, process in processes.items()}
+        pss_after = {name: tree_pss(process.pid) for name, process in processes.items()}
     finally:
         for process in processes.values():
             process.terminate()
             process.wait(15)
     for name in servers:
         print(f"{name:<9} ready {startup[name]:5.2f} s after start; RSS of its {at_rest[name][0]} processes "
-              f"{at_rest[name][1] / 2**20:,.0f} MB at rest, {after[name][1] / 2**20:,.0f} MB at the end")
+              f"{at_rest[name][1] / 2**20:,.0f} MB at rest, {after[name][1] / 2**20:,.0f} MB at the end; PSS "
+              f"{pss_at_rest[name] / 2**20:,.0f} MB at rest, {pss_after[name] / 2**20:,.0f} MB at the end")
     print(f"{'query':<20} {'texts':<9} {'product req/s':>13} {'p99 ms':>8} {'CPU ms':>7} {'oxigraph req/s':>15}"
           f" {'p99 ms':>8} {'CPU ms':>7} {'ratio':>6}")
     for cell, pair in figures.items():
@@ -190,6 +196,7 @@ def main(argv: list[str] | None = None) -> int:
         args.json.write_text(json.dumps({"release": release.version, "triples": release.manifest["triples"],
                                          "concurrency": args.concurrency, "startup_s": startup,
                                          "rss_at_rest": {name: rss for name, (_, rss) in at_rest.items()},
+                                         "pss_at_rest": pss_at_rest,
                                          "figures": figures}, indent=2))
     return 0
 
