@@ -25,7 +25,7 @@ from rdflib.namespace import RDF, SH, XSD
 from ..errors import StoreError
 from ..iris import IriMinter
 from ..vocab import BGT, QB, bind_prefixes
-from .release import Release
+from .release import Release, read_stored
 
 #: What a change is: the words the CLI, the page and ``bgt:changeKind`` use.
 KINDS = ("added", "removed", "changed")
@@ -165,9 +165,9 @@ def _parts_store(release: Release, keys: Iterable[str]) -> ox.Store:
     store = ox.Store()
     for key in keys:
         path = release.path / "dumps" / f"{key}.nq"
-        if path.is_file():
+        if path.is_file() or path.with_name(path.name + ".gz").is_file():
             store.extend(ox.Quad(q.subject, q.predicate, q.object, _DEFAULT)
-                         for q in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS))
+                         for q in ox.parse(read_stored(path), format=ox.RdfFormat.N_QUADS))
     return store
 
 

@@ -1,11 +1,13 @@
 """One graph's share of a release, written once when the graph is made and streamed into every release holding it.
 
 A *part* is a folder. Every part holds its graphs' quads canonicalised (RDFC-1.0, blank nodes labelled apart from
-every other part's, so parts concatenate) and sorted, as N-Quads and TriG (each with a gzip twin; gzip members
-concatenate into a valid gzip file) and N-Triples (the store's default graph), the 64-bit hashes of its distinct
+every other part's, so parts concatenate) and sorted, as N-Quads and TriG (gzip-compressed only: gzip members
+concatenate into a valid gzip file, and the plain bytes are the gzip file decompressed) and N-Triples (the store's
+default graph), the 64-bit hashes of its distinct
 subjects, entities and objects (the whole release's VoID counts without the release in memory), and
 ``part.json`` saying what it holds. A disclosure's part also holds what the release publishes of it alone: its
-dumps in every syntax of :data:`~.formats.DUMP_SYNTAXES`, its spreadsheets, its source text, its extracted
+dumps in every syntax of :data:`~.formats.DUMP_SYNTAXES` (gzip-compressed only; ``part.json`` states the size
+and SHA-256 of each plain file too, which the catalogue describes), its spreadsheets, its source text, its extracted
 records, its quality report as Turtle, and what the catalogue says about it (:func:`read_part`).
 
 The release (:func:`~.release.assemble_release`) hard-links the per-disclosure files and concatenates the rest:
@@ -120,13 +122,15 @@ def _distinct_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
 
 
 def _write(folder: Path, name: str, data: bytes, zipped: bool = True) -> dict[str, Any]:
-    """Write ``name`` (and its gzip twin, same bytes on every build: mtime 0); its sizes and checksums."""
-    (folder / name).write_bytes(data)
+    """Write ``name``, or with ``zipped`` only its gzip twin ``name.gz`` (same bytes on every build: mtime 0; the
+    plain file is sent decompressed from it); the sizes and checksums of both."""
     row: dict[str, Any] = {"file": name, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
     if zipped:
         packed = gzip.compress(data, compresslevel=6, mtime=0)
         (folder / f"{name}.gz").write_bytes(packed)
         row["gzip"] = {"bytes": len(packed), "sha256": hashlib.sha256(packed).hexdigest()}
+    else:
+        (folder / name).write_bytes(data)
     return row
 
 
@@ -161,7 +165,7 @@ def write_graph_part(folder: Path, name: str, graph_name: str, ntriples: bytes) 
 def write_disclosure_part(folder: Path, info: DisclosureInfo, facts: bytes, quality: bytes, source_text: str,
                           records_json: str | None, settings: Settings) -> dict[str, Any]:
     """The part of one disclosure: ``facts`` and ``quality`` (its two graphs, as N-Triples) canonicalised
-    together; its dumps (``{key}.{ttl,nt,nq,trig,jsonld}`` + ``.gz``), spreadsheets, source text, records, quality
+    together; its dumps (``{key}.{ttl,nt,nq,trig,jsonld}.gz``), spreadsheets, source text, records, quality
     report (Turtle) and catalogue entry."""
     folder.mkdir(parents=True, exist_ok=True)
     facts_quads = quads_of(facts, info.graph_name)

@@ -5,7 +5,7 @@ Layout of ``release_dir`` (see docs/ARCHITECTURE.md, "Build output")::
     catalog.ttl, .nt      the catalogue graph (DCAT-AP + VoID), literals exactly as written, with the issue dates
                           and the kept releases as versions
     catalog.nq.gz         the catalogue graph as the store holds it (N-Quads, gzip; no dates, no versions)
-    dumps/<key>.{ttl,nt,nq,trig,jsonld}[.gz]  one disclosure: its facts graph and its quality graph
+    dumps/<key>.{ttl,nt,nq,trig,jsonld}.gz  one disclosure: its facts graph and its quality graph (gzip only)
     dumps/<key>.{csv,xlsx}     its figures for spreadsheets
     graphs/{vocabulary,shapes}.{nq,trig}.gz   the graphs every disclosure shares
     sources/<sha256>.txt  the NFC text every span's offsets point into
@@ -94,8 +94,11 @@ class Part:
         return cls(folder, read_part(folder))
 
     def file(self, syntax: str, zipped: bool = False) -> Path:
+        """The file of the part's quads in ``syntax``: its gzip file with ``zipped``; else the plain file, or the
+        gzip file when only that is stored (parts store their RDF files gzip-compressed only)."""
         name = self.summary["files"][syntax]["file"]
-        return self.folder / (f"{name}.gz" if zipped else name)
+        plain = self.folder / name
+        return plain if not zipped and plain.is_file() else self.folder / f"{name}.gz"
 
 
 def write_release(release_dir: Path, disclosures: list[PublishedDisclosure], vocabulary: Graph,
@@ -221,9 +224,9 @@ def assemble_release(release_dir: Path, disclosures: list[Part], graphs: list[Pa
         summary, info = part.summary, part.summary["info"]
         key = info["key"]
         for syntax in DUMP_SYNTAXES:
-            name = f"{key}.{syntax.extension}"
-            _link(part.folder / name, dumps_dir / name)
-            _link(part.folder / f"{name}.gz", dumps_dir / f"{name}.gz")
+            for name in (f"{key}.{syntax.extension}", f"{key}.{syntax.extension}.gz"):
+                if (part.folder / name).is_file():  # parts written before they stored gzip files only: both
+                    _link(part.folder / name, dumps_dir / name)
         for row in summary["tables"]:
             name = row["path"].removeprefix("dumps/")
             _link(part.folder / name, dumps_dir / name)
@@ -373,7 +376,7 @@ def _chunks(paths: Iterable[Path], tail: bytes = b"") -> Iterator[io.BufferedRea
     group: list[Path] = []
     size = 0
     for path in paths:
-        length = path.stat().st_size
+        length = _plain_size(path)
         if group and size + length > LOAD_CHUNK:
             yield io.BufferedReader(_Chain(group))
             group, size = [], 0
@@ -381,6 +384,16 @@ def _chunks(paths: Iterable[Path], tail: bytes = b"") -> Iterator[io.BufferedRea
         size += length
     if group or tail:
         yield io.BufferedReader(_Chain(group, tail))
+
+
+def _plain_size(path: Path) -> int:
+    """The bytes a bulk load reads from ``path``: its size, or for a gzip file the size its trailer states (of its
+    last member: the whole file's when it has one member, as the parts' files have)."""
+    if path.suffix != ".gz":
+        return path.stat().st_size
+    with open(path, "rb") as handle:
+        handle.seek(-4, os.SEEK_END)
+        return int.from_bytes(handle.read(4), "little")
 
 
 def load_store(store_dir: Path, nquads: Path | None, ntriples: Iterable[Path] = (), tail: bytes = b"",
@@ -474,7 +487,10 @@ def update_store(store_dir: Path, previous: Path, disclosures: list[Part], graph
 
 
 def read_stored(path: Path) -> bytes:
-    """The bytes of the file ``path``, stored as it is or gzip-compressed beside it (``path`` + ``.gz``)."""
+    """The bytes of the file ``path``, stored as it is or gzip-compressed beside it (``path`` + ``.gz``); a
+    ``.gz`` path: its bytes decompressed."""
+    if path.suffix == ".gz":
+        return gzip.decompress(path.read_bytes())
     if path.is_file():
         return path.read_bytes()
     return gzip.decompress(path.with_name(path.name + ".gz").read_bytes())

@@ -10,6 +10,7 @@ the index cannot speed up but which stays a plain substring match.
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 import tempfile
@@ -169,12 +170,18 @@ def write_search_index(path: Path, entries: Iterable[Entry]) -> int:
     path = Path(path)
     path.unlink(missing_ok=True)
     rows = sorted({(e.kind, e.iri, e.title, e.english, e.text, e.context) for e in entries})
-    with closing(sqlite3.connect(path)) as db:
-        db.executescript(_SCHEMA)
-        db.executemany("INSERT INTO entries (kind, iri, title, english, text, context) VALUES (?, ?, ?, ?, ?, ?)",
-                       rows)
-        db.execute("INSERT INTO entries_fts (entries_fts) VALUES ('rebuild')")
-        db.commit()
+    try:
+        with closing(sqlite3.connect(path)) as db:
+            db.executescript(_SCHEMA)
+            db.executemany("INSERT INTO entries (kind, iri, title, english, text, context) VALUES (?, ?, ?, ?, ?, ?)",
+                           rows)
+            db.execute("INSERT INTO entries_fts (entries_fts) VALUES ('rebuild')")
+            db.commit()
+    except sqlite3.OperationalError as exc:
+        if "full" not in str(exc):
+            raise
+        # what every other write says of a full disk (the build turns it into its "disk is full" error)
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path)) from None
     return len(rows)
 
 

@@ -80,9 +80,9 @@ def test_a_one_document_change_updates_the_previous_release(tmp_path: Path, monk
     assert _lines(cold.release_dir) == _lines(second.release_dir)
     # the unchanged document's files are the ones the first release published (hard links), the changed one's new
     unchanged, edited = second.documents[1].key, second.documents[0].key
-    for name in (f"dumps/{unchanged}.nq", f"dumps/{unchanged}.jsonld.gz", f"records/{unchanged}.json"):
+    for name in (f"dumps/{unchanged}.nq.gz", f"dumps/{unchanged}.jsonld.gz", f"records/{unchanged}.json"):
         assert (first.release_dir / name).stat().st_ino == (second.release_dir / name).stat().st_ino, name
-    assert (first.release_dir / f"dumps/{edited}.nq").stat().st_ino != (second.release_dir / f"dumps/{edited}.nq"
-                                                                         ).stat().st_ino
+    assert (first.release_dir / f"dumps/{edited}.nq.gz").stat().st_ino != (
+        second.release_dir / f"dumps/{edited}.nq.gz").stat().st_ino
     manifest = json.loads((second.release_dir / "manifest.json").read_text(encoding="utf-8"))
     assert sorted(manifest["parts"]) == sorted(d.key for d in second.documents)

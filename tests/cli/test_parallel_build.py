@@ -63,7 +63,7 @@ def test_a_new_release_links_the_files_of_unchanged_documents(tmp_path: Path) ->
     assert first.release_dir != second.release_dir
     assert [d.cached for d in second.documents] == [True, False]
     unchanged = first.documents[0].key
-    for name in (f"dumps/{unchanged}.nq", f"dumps/{unchanged}.ttl.gz", f"records/{unchanged}.json"):
+    for name in (f"dumps/{unchanged}.nq.gz", f"dumps/{unchanged}.ttl.gz", f"records/{unchanged}.json"):
         old, new = (first.release_dir / name).stat(), (second.release_dir / name).stat()
         assert (old.st_ino, old.st_dev) == (new.st_ino, new.st_dev), f"{name} is a copy, not a link"
     changed_key = first.documents[1].key

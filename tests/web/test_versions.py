@@ -93,10 +93,13 @@ def test_the_newest_release_and_the_one_before_are_kept(history: History) -> Non
 def test_files_unchanged_between_releases_are_hard_links(history: History) -> None:
     _, second, third = history.releases
     key = "chongqing-jiaowei-2018-budget"
-    for name in (f"dumps/{key}.nq", f"dumps/{key}.ttl", f"dumps/{key}.csv", f"records/{key}.json"):
+    for name in (f"dumps/{key}.nq.gz", f"dumps/{key}.ttl.gz", f"dumps/{key}.csv", f"records/{key}.json"):
         assert (second.path / name).stat().st_ino == (third.path / name).stat().st_ino, name
     # the edited disclosure's files are the release's own
-    assert (second.path / f"dumps/{SEED_KEY}.nq").stat().st_ino != (third.path / f"dumps/{SEED_KEY}.nq").stat().st_ino
+    edited = f"dumps/{SEED_KEY}.nq.gz"
+    assert (second.path / edited).stat().st_ino != (third.path / edited).stat().st_ino
+    # each disclosure's RDF dumps are stored gzip-compressed only (served decompressed to clients that ask so)
+    assert not (third.path / f"dumps/{key}.ttl").exists()
 
 
 def test_the_catalogue_lists_each_kept_release_as_a_version(history: History) -> None:
