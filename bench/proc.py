@@ -34,11 +34,19 @@ def descendants(root: int) -> list[int]:
     return found
 
 
-def tree_cpu_seconds(root: int) -> float:
+def tree_cpu_seconds(root: int, running: str | None = None) -> float:
     """User + system CPU seconds of the live processes of the tree, their waited-for children included
-    (``cutime``/``cstime``: a query process that was replaced still counts, once its parent reaped it)."""
+    (``cutime``/``cstime``: a query process that was replaced still counts, once its parent reaped it). With
+    ``running``, only the processes whose command line contains it (e.g. the query processes' module)."""
     total = 0
     for pid in descendants(root):
+        if running is not None:
+            try:
+                with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                    if running.encode() not in cmdline.read():
+                        continue
+            except OSError:
+                continue
         fields = _stat_fields(pid)
         if fields is not None:  # fields[11:15]: utime stime cutime cstime (stat fields 14–17)
             total += sum(int(value) for value in fields[11:15])
