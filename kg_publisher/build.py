@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import fcntl
 import gc
+import gzip
 import hashlib
 import json
 import multiprocessing
@@ -187,7 +188,9 @@ class _Cache:
     used: the document is rebuilt from source and the entry replaced.
     """
 
-    FILES = ("graph.nt", "quality.nt", "meta.json", "source.txt", "records.json")
+    FILES = ("graph.nt.gz", "quality.nt.gz", "meta.json", "source.txt", "records.json")
+    #: The graphs as N-Triples, gzip-compressed (≈ 20× smaller; level 3 costs ≈ 4 ms a MB, reading back 2).
+    GRAPHS_NT = ("graph.nt.gz", "quality.nt.gz")
     #: Metadata every entry must hold.
     META_KEYS = ("key", "dataset", "organization", "title", "department", "year", "kind", "region",
                  "violations", "warnings", "notes", "cross_year", "printed", "source")
@@ -216,8 +219,8 @@ class _Cache:
             if missing:
                 raise ValueError(f"meta.json lacks {', '.join(missing)}")
             if changed:
-                for name in ("graph.nt", "quality.nt"):
-                    for _ in ox.parse(path=str(entry / name), format=ox.RdfFormat.N_TRIPLES):
+                for name in self.GRAPHS_NT:
+                    for _ in ox.parse(gzip.decompress((entry / name).read_bytes()), format=ox.RdfFormat.N_TRIPLES):
                         pass
         except Exception as exc:  # JSON and N-Triples readers raise several unrelated types
             raise _DamagedEntry(f"does not parse ({exc.__class__.__name__}: {exc})") from None
@@ -229,7 +232,8 @@ class _Cache:
         self.dir.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".entry-", dir=self.dir))
         try:
-            for name, content in (("graph.nt", graph_nt), ("quality.nt", graph_ntriples(quality)),
+            for name, content in (("graph.nt.gz", _packed(graph_nt)),
+                                  ("quality.nt.gz", _packed(graph_ntriples(quality))),
                                   ("meta.json", json.dumps(meta, ensure_ascii=False).encode("utf-8")),
                                   ("source.txt", text.encode("utf-8")),
                                   ("records.json", records_json.encode("utf-8"))):
@@ -238,6 +242,11 @@ class _Cache:
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
+
+    def ntriples(self, sha256: str) -> tuple[bytes, bytes]:
+        """The graph and the quality report of the entry of ``sha256``, as N-Triples."""
+        entry = self.entry(sha256)
+        return tuple(gzip.decompress((entry / name).read_bytes()) for name in self.GRAPHS_NT)  # type: ignore[return-value]
 
     def part(self, sha256: str, part_id: str) -> Path:
         return self.entry(sha256) / f"part-{part_id}"
@@ -278,6 +287,11 @@ class _Doc:
     cached: bool = False
     damage: str = ""
     message: str = ""
+
+
+def _packed(ntriples: bytes) -> bytes:
+    """N-Triples as the cache stores them: gzip, the same bytes on every build (mtime 0)."""
+    return gzip.compress(ntriples, compresslevel=3, mtime=0)
 
 
 def _source_sha256(path: Path) -> str:
@@ -356,7 +370,7 @@ def _make_part(doc: _Doc, earlier: dict[str, Any] | None, settings: Settings, ou
     cache_ = _Cache(out, base_iri)
     _, _, vocabulary = _worker_context(base_iri)
     meta, entry = doc.meta, cache_.entry(doc.sha256)
-    facts, quality = (entry / "graph.nt").read_bytes(), (entry / "quality.nt").read_bytes()
+    facts, quality = cache_.ntriples(doc.sha256)
     added = {"warnings": 0, "notes": 0}
     if earlier is not None:
         checks = compare(YearFigures.from_json_dict(meta["cross_year"]),
@@ -762,7 +776,7 @@ def _write_rejected(out: Path, cache_: _Cache, processed: list[_Published]) -> N
     for item in processed:
         if item.result.status == "rejected":
             rejected_dir.mkdir(exist_ok=True)
-            quality = Graph().parse(cache_.entry(item.doc.sha256) / "quality.nt", format="nt")
+            quality = Graph().parse(data=cache_.ntriples(item.doc.sha256)[1], format="nt")
             write_bytes_atomic(rejected_dir / f"{item.result.key}.report.ttl", _turtle([quality]))
 
 
@@ -792,7 +806,7 @@ def _release(out: Path, items: list[_Published], graphs: list[Part],
                 if item.part is not None:
                     report.write((item.part.folder / REPORT).read_bytes())
                 elif item.result.status == "rejected":
-                    quality = (_Cache(out, settings.base_iri).entry(item.doc.sha256) / "quality.nt").read_bytes()
+                    quality = _Cache(out, settings.base_iri).ntriples(item.doc.sha256)[1]
                     report.write(report_turtle(quality))
         version = str(manifest["version"])
         final = releases / version

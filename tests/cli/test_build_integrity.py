@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import gzip
 import hashlib
 import json
 import os
@@ -107,35 +108,35 @@ def test_a_cached_build_gives_the_same_release_as_a_cold_one(cold_build: Path, s
 
 
 def _truncate_at_a_line(entry: Path) -> None:
-    data = (entry / "graph.nt").read_bytes()
-    (entry / "graph.nt").write_bytes(data[:data.index(b"\n", len(data) * 3 // 4) + 1])
+    data = gzip.decompress((entry / "graph.nt.gz").read_bytes())
+    (entry / "graph.nt.gz").write_bytes(gzip.compress(data[:data.index(b"\n", len(data) * 3 // 4) + 1]))
 
 
 def _append_garbage_with_its_checksum(entry: Path) -> None:
     """A garbage line whose checksum is recorded too: the parse catches it."""
-    data = (entry / "graph.nt").read_bytes() + b"<garbage> this is not N-Triples\n"
-    (entry / "graph.nt").write_bytes(data)
+    data = gzip.compress(gzip.decompress((entry / "graph.nt.gz").read_bytes()) + b"<garbage> this is not N-Triples\n")
+    (entry / "graph.nt.gz").write_bytes(data)
     index = json.loads((entry / "entry.json").read_text("utf-8"))
-    index["graph.nt"] = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    index["graph.nt.gz"] = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
     (entry / "entry.json").write_text(json.dumps(index), encoding="utf-8")
 
 
-def _change_a_figure(entry: Path) -> None:
+def _change_a_byte(entry: Path) -> None:
     """Same size, one byte different: only the checksum tells."""
-    text = (entry / "graph.nt").read_text("utf-8")
-    position = text.index('"819.82"')
-    (entry / "graph.nt").write_text(text[:position] + '"819.83"' + text[position + 8:], encoding="utf-8")
+    data = bytearray((entry / "graph.nt.gz").read_bytes())
+    data[len(data) // 2] ^= 0x01
+    (entry / "graph.nt.gz").write_bytes(bytes(data))
 
 
 def _make_unreadable(entry: Path) -> None:
-    (entry / "quality.nt").unlink()
-    (entry / "quality.nt").mkdir()
+    (entry / "quality.nt.gz").unlink()
+    (entry / "quality.nt.gz").mkdir()
 
 
 @pytest.mark.parametrize(("damage", "said"), [
-    (_truncate_at_a_line, "graph.nt: truncated"),
+    (_truncate_at_a_line, "graph.nt.gz: truncated"),
     (_append_garbage_with_its_checksum, "does not parse"),
-    (_change_a_figure, "graph.nt: checksum mismatch"),
+    (_change_a_byte, "graph.nt.gz: checksum mismatch"),
     (_make_unreadable, "unreadable"),
 ], ids=["truncated", "garbage", "checksum", "unreadable"])
 def test_a_damaged_cache_entry_is_rebuilt_from_source_and_said_so(damage: Callable[[Path], None], said: str,
