@@ -84,7 +84,12 @@ class Flowed:
 
     @classmethod
     def whole(cls, source: SourceText) -> Flowed:
-        return cls.of(source, 0, len(source.text))
+        """The whole text flowed; made once for the last source asked about (several readers of a document ask)."""
+        if _LAST_WHOLE and _LAST_WHOLE[0][0] is source:
+            return _LAST_WHOLE[0][1]
+        flowed = cls.of(source, 0, len(source.text))
+        _LAST_WHOLE[:] = [(source, flowed)]
+        return flowed
 
     def source_offset(self, flowed: int) -> int:
         return self.offsets[flowed]
@@ -102,3 +107,7 @@ class Flowed:
         """Whether a line or page break of the source stands inside the flowed stretch ``[start, end)``: digits
         joined across one were not printed together (a page number may have run into a number)."""
         return any(char in _BREAKS for char in self.span(start, end).text)
+
+
+#: The last source :meth:`Flowed.whole` flowed, and its flowed text (the source held, so it is the same object).
+_LAST_WHOLE: list[tuple[SourceText, Flowed]] = []
