@@ -53,29 +53,23 @@ def tree_cpu_seconds(root: int, running: str | None = None) -> float:
     return total / TICKS
 
 
+def _kilobytes(pid: int, file: str, field: str) -> int | None:
+    """The ``field: N kB`` line of ``/proc/<pid>/<file>`` in bytes (0 when absent); None when the process is gone."""
+    try:
+        with open(f"/proc/{pid}/{file}", encoding="ascii", errors="replace") as lines:
+            line = next((line for line in lines if line.startswith(field)), f"{field} 0 kB")
+    except OSError:
+        return None
+    return int(line.split()[1]) * 1024
+
+
 def tree_rss(root: int) -> tuple[int, int]:
     """(processes, resident bytes) of the tree."""
-    total, count = 0, 0
-    for pid in descendants(root):
-        try:
-            with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as status:
-                rss = next((line for line in status if line.startswith("VmRSS:")), "VmRSS: 0 kB")
-        except OSError:
-            continue
-        total += int(rss.split()[1]) * 1024
-        count += 1
-    return count, total
+    sizes = [size for size in (_kilobytes(pid, "status", "VmRSS:") for pid in descendants(root)) if size is not None]
+    return len(sizes), sum(sizes)
 
 
 def tree_pss(root: int) -> int:
     """Proportional set size of the tree, in bytes: each page shared by n processes counts 1/n in each, so the sum
     is the memory the tree holds (forked workers share their parent's pages, which RSS counts in every one)."""
-    total = 0
-    for pid in descendants(root):
-        try:
-            with open(f"/proc/{pid}/smaps_rollup", encoding="ascii", errors="replace") as rollup:
-                pss = next((line for line in rollup if line.startswith("Pss:")), "Pss: 0 kB")
-        except OSError:
-            continue
-        total += int(pss.split()[1]) * 1024
-    return total
+    return sum(_kilobytes(pid, "smaps_rollup", "Pss:") or 0 for pid in descendants(root))
