@@ -515,8 +515,8 @@ class _Run:
         if self._numeric_predicates is None:
             self._numeric_predicates = {
                 p for p, pairs in self.by_predicate.items()
-                if any(isinstance(o, Literal) and o.datatype is not None and str(o.datatype) not in _TEXT_DATATYPES
-                       for _, objects in pairs for o in objects)}
+                if any(type(o) is not str and isinstance(o, Literal) and o.datatype is not None
+                       and str(o.datatype) not in _TEXT_DATATYPES for _, objects in pairs for o in objects)}
         return self._numeric_predicates
 
     def _row_reads_alike(self, constraint: SparqlConstraint, row: dict[str, Node]) -> bool:
@@ -674,7 +674,7 @@ class _Run:
 
     def is_instance(self, node: Key, classes: set[Key]) -> bool:
         """True when ``node`` has a type among ``classes`` (a class and its subclasses)."""
-        if isinstance(node, Literal):
+        if type(node) is not str and isinstance(node, Literal):  # an IRI is a plain str: no ABC check for it
             return False
         described = self.out.get(node)
         return described is not None and not classes.isdisjoint(described.get(_RDF_TYPE, ()))
@@ -987,6 +987,8 @@ def _parameter(component: URIRef, parameter: Any) -> Any:
         return int(parameter)
     if component == SH.NodeKindConstraintComponent:
         return _NODE_KINDS.get(parameter, (False, False, False))
+    if component == SH.DatatypeConstraintComponent:
+        return _Datatype.of(parameter)
     return parameter
 
 
@@ -1074,18 +1076,36 @@ def _same_term(a: Node, b: Node) -> bool:
     return a == b
 
 
-def _datatype_ok(v: Node, datatype: Node) -> bool:
-    if not isinstance(v, Literal):
+@dataclass(frozen=True)
+class _Datatype:
+    """An ``sh:datatype`` parameter, compared in the forms that are cheap: the IRI as a plain ``str`` (rdflib's
+    ``URIRef.__eq__`` is Python code that copies both strings) and what it stands for worked out once."""
+
+    iri: str | None  # None: not an IRI (no literal's datatype equals it)
+    any_literal: bool  # rdfs:Literal
+    any_datatype: bool  # rdfs:Datatype
+    string: bool  # xsd:string
+    lang_string: bool  # rdf:langString
+
+    @classmethod
+    def of(cls, datatype: Node) -> _Datatype:
+        return cls(str(datatype) if isinstance(datatype, URIRef) else None, datatype == _RDFS_LITERAL,
+                   datatype == _RDFS_DATATYPE, datatype == _XSD_STRING, datatype == _RDF_LANG_STRING)
+
+
+def _datatype_ok(v: Key, datatype: _Datatype) -> bool:
+    if type(v) is str or not isinstance(v, Literal):  # an IRI is a plain str in the index
         return False
-    if v.datatype == datatype:
+    given = v.datatype  # always a URIRef (or None): rdflib makes it one
+    if given is not None and datatype.iri is not None and str.__eq__(given, datatype.iri):
         return not getattr(v, "ill_typed", False)
-    if datatype == _RDFS_LITERAL:
+    if datatype.any_literal:
         return True
-    if datatype == _RDFS_DATATYPE:
-        return v.datatype is not None
-    if v.datatype is None and v.language is None:
-        return datatype == _XSD_STRING
-    return datatype == _RDF_LANG_STRING and bool(v.language)
+    if datatype.any_datatype:
+        return given is not None
+    if given is None and v.language is None:
+        return datatype.string
+    return datatype.lang_string and bool(v.language)
 
 
 def _compare(v: Node, bound: Node, test: Any) -> bool:
