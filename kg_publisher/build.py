@@ -42,9 +42,10 @@ from .iris import IriMinter
 from .ntriples import graph_ntriples
 from .package_data import fingerprint_files
 from .publish.catalog import KIND_TITLES
+from .publish.catalog_pages import write_catalogue_pages, written_pages
 from .publish.document import PART_JSON, REPORT, report_turtle, write_disclosure_part, write_graph_part
 from .publish.model import DisclosureInfo
-from .publish.release import Part, Release, assemble_release
+from .publish.release import Part, Release, assemble_release, catalogue_triples
 from .publish.versions import kept_releases, prune_releases, publish_version
 from .rdf import disclosure_graph, vocabulary_graph
 from .rdf.codelists import classification_graph, printed_codes, shared_classification_graph
@@ -830,6 +831,9 @@ def _release(out: Path, items: list[_Published], graphs: list[Part],
         if reused:
             shutil.rmtree(staging)  # identical content already released: it becomes current again, as it was
             manifest = Release.open(final).manifest
+            if written_pages(final, settings.catalog_page_size) is None:  # (but for the catalogue pages of
+                # this page size, which a release written by an older build or with another size lacks)
+                write_catalogue_pages(final, catalogue_triples(final), settings.catalog_page_size)
         else:
             # The release this one replaces first (its previous version), then the others, newest first.
             replaced = os.path.basename(os.readlink(out / "current")) if (out / "current").is_symlink() else ""

@@ -7,12 +7,24 @@ part every page shares (the catalogue's own description, its services, publisher
 Hydra partial collection view (``hydra:first``/``previous``/``next``/``last``, ``hydra:totalItems``), which is what
 ckanext-dcat's harvester follows. The whole catalogue stays one file in the release (``catalog.ttl``/``catalog.nt``)
 for dumps.
+
+The build writes the pages of its ``catalog_page_size`` into the release (:func:`write_catalogue_pages`:
+``catalog-pages/{size}/{n}.nt.gz``, each page without its Hydra view, which names where it is served, and
+``index.json``), so a server reads one page a request instead of grouping the whole catalogue in every worker
+(2.8 s and ~170 MB a worker at 1,000 disclosures); a server configured with another page size groups it itself.
 """
 
 from __future__ import annotations
 
+import gzip
+import json
+import os
+import shutil
+import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -122,6 +134,14 @@ class CataloguePages:
         """Page ``number`` (1-based, within :meth:`count`) with at most ``size`` items; with more than one page,
         the Hydra view that links it to the others (``page_url(n)`` is where page n is served)."""
         pages = self.count(size)
+        triples = self.page_triples(number, size)
+        if pages > 1:
+            triples += hydra_view(page_url, number, pages, len(self.items), size)
+        return triples
+
+    def page_triples(self, number: int, size: int) -> list[ox.Triple]:
+        """Page ``number`` of at most ``size`` items without its Hydra view."""
+        pages = self.count(size)
         if not 1 <= number <= pages:
             raise ValueError(f"page {number} of {pages}")
         chosen = self._layout(size)[number - 1]
@@ -132,12 +152,53 @@ class CataloguePages:
                 if triple not in seen:
                     seen.add(triple)
                     triples.append(triple)
-        if pages > 1:
-            triples += _hydra_view(page_url, number, pages, len(self.items), size)
         return triples
 
 
-def _hydra_view(page_url: Callable[[int], str], number: int, pages: int, total: int,
+#: Where a release holds its catalogue pages (one folder per page size).
+PAGES_DIR = "catalog-pages"
+_INDEX = "index.json"
+
+
+def write_catalogue_pages(release_dir: Path, triples: Iterable[ox.Triple], size: int) -> dict[str, int]:
+    """Write the pages of ``size`` items of the catalogue ``triples`` into ``release_dir`` (each page's N-Triples,
+    gzip, without its Hydra view; and their index); returns the index (``size``, ``pages``, ``items``)."""
+    pages = CataloguePages(triples)
+    index = {"size": size, "pages": pages.count(size), "items": len(pages.items)}
+    parent = Path(release_dir) / PAGES_DIR
+    parent.mkdir(exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".pages-", dir=parent))
+    try:
+        for number in range(1, index["pages"] + 1):
+            data = ox.serialize(pages.page_triples(number, size), format=ox.RdfFormat.N_TRIPLES)
+            (staging / f"{number}.nt.gz").write_bytes(gzip.compress(data or b"", compresslevel=6, mtime=0))
+        (staging / _INDEX).write_text(json.dumps(index), encoding="utf-8")
+        final = parent / str(size)
+        shutil.rmtree(final, ignore_errors=True)
+        os.replace(staging, final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return index
+
+
+def written_pages(release_dir: Path, size: int) -> dict[str, Any] | None:
+    """The index of the pages of ``size`` items the build wrote into ``release_dir``, or None (none written for
+    that size: a release written before releases held pages, or a server set to another page size)."""
+    try:
+        index = json.loads((Path(release_dir) / PAGES_DIR / str(size) / _INDEX).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return index if isinstance(index, dict) and index.get("size") == size else None
+
+
+def written_page(release_dir: Path, size: int, number: int) -> list[ox.Triple]:
+    """Page ``number`` of the pages of ``size`` items written into ``release_dir``, without its Hydra view."""
+    data = gzip.decompress((Path(release_dir) / PAGES_DIR / str(size) / f"{number}.nt.gz").read_bytes())
+    return [quad.triple for quad in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+
+
+def hydra_view(page_url: Callable[[int], str], number: int, pages: int, total: int,
                 size: int) -> list[ox.Triple]:
     view = ox.NamedNode(page_url(number))
     links = {"first": 1, "last": pages}

@@ -51,6 +51,7 @@ from ..errors import BuildError
 from ..iris import IriMinter
 from ..settings import Settings
 from .catalog import WHOLE_KEY, DatasetEntry, DumpFile, GraphStats, catalog_graph, vocabularies
+from .catalog_pages import write_catalogue_pages
 from .document import (
     CATALOG_PART,
     SEARCH_PART,
@@ -133,7 +134,9 @@ def write_release(release_dir: Path, disclosures: list[PublishedDisclosure], voc
                                         ("shapes", shapes, minter.shapes_graph())):
             write_graph_part(Path(tmp) / name, name, str(graph_name), graph.serialize(format="nt", encoding="utf-8"))
             graphs.append(Part.read(Path(tmp) / name))
-        return assemble_release(release_dir, parts, graphs, settings)
+        manifest = assemble_release(release_dir, parts, graphs, settings)
+    write_catalogue_pages(release_dir, catalogue_triples(release_dir), settings.catalog_page_size)
+    return manifest
 
 
 def _link(source: Path, target: Path) -> None:
@@ -353,6 +356,11 @@ def write_catalog_files(release_dir: Path, lines: list[bytes], prefixes: dict[st
     ox.serialize(ox.parse(path=str(release_dir / CATALOG_NT), format=ox.RdfFormat.N_TRIPLES), str(temporary),
                  format=ox.RdfFormat.TURTLE, prefixes=prefixes_in_ntriples(data, prefixes))
     os.replace(temporary, release_dir / CATALOG_TTL)
+
+
+def catalogue_triples(release_dir: Path) -> list[ox.Triple]:
+    """The triples of the catalogue files of ``release_dir`` (``catalog.nt``), literals exactly as written."""
+    return [quad.triple for quad in ox.parse(path=str(Path(release_dir) / CATALOG_NT), format=ox.RdfFormat.N_TRIPLES)]
 
 
 def _replace(path: Path, data: bytes) -> None:

@@ -37,10 +37,11 @@ from ..iris import IriMinter
 from ..settings import Settings
 from ..vocab import ADMS, DCAT3, IANA_MEDIA, PREFIXES
 from .catalog import GZIP_MEDIA_TYPE, WHOLE_KEY, file_distribution
+from .catalog_pages import write_catalogue_pages
 from .diff import diff_graph, diff_releases
 from .document import ntriples_lines
 from .formats import TURTLE, rdf_syntax
-from .release import CATALOG_NT, MANIFEST, Release, write_catalog_files
+from .release import CATALOG_NT, MANIFEST, Release, catalogue_triples, write_catalog_files
 
 #: A release version: 16 hex digits of a SHA-256 of its data (the name of its folder; release.assemble_release).
 VERSION = re.compile(r"^[0-9a-f]{16}$")
@@ -208,6 +209,7 @@ def publish_version(release_dir: Path, manifest: dict[str, Any], earlier: list[R
     summaries = [ReleaseSummary.of(manifest), *(ReleaseSummary.of(r.manifest) for r in earlier)]
     versions = version_graph(settings, summaries)
     _add_to_catalogue(release_dir, versions)
+    write_catalogue_pages(release_dir, catalogue_triples(release_dir), settings.catalog_page_size)
     (release_dir / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     return manifest
 

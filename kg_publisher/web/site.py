@@ -12,7 +12,7 @@ from rdflib.namespace import DCAT, VOID
 
 from ..errors import NotFound
 from ..iris import IriMinter
-from ..publish.catalog_pages import CataloguePages
+from ..publish.catalog_pages import CataloguePages, hydra_view, written_page, written_pages
 from ..publish.formats import GRAPH_SYNTAXES, RdfSyntax, rdf_syntax
 from ..publish.serialize import serialize_triples
 from ..publish.sitemap import SITEMAP_LIMIT, sitemap_iris
@@ -46,15 +46,40 @@ def served_catalogue(triples: list[ox.Triple], links: IriMapper, root: str) -> l
 
 @lru_cache(maxsize=CATALOGUE_CACHE)
 def catalogue_bytes(services: Services, root: str, syntax: RdfSyntax, page: int) -> bytes:
-    """Page ``page`` of the served catalogue in ``syntax`` for clients that reach this server at ``root``."""
+    """Page ``page`` of the served catalogue in ``syntax`` for clients that reach this server at ``root``: the
+    page the build wrote, else worked out from the whole catalogue (another page size, an older release)."""
     size = services.settings.catalog_page_size
-    triples = _catalogue_pages(services).page(page, size, lambda number: f"{root}catalog?page={number}")
+
+    def page_url(number: int) -> str:
+        return f"{root}catalog?page={number}"
+
+    written = _written_pages(services)
+    if written is None:
+        triples = _catalogue_pages(services).page(page, size, page_url)
+    else:
+        assert services.release is not None, "pages are written in a release"
+        triples = written_page(services.release.path, size, page)
+        if written["pages"] > 1:
+            triples += hydra_view(page_url, page, written["pages"], written["items"], size)
     return serialize_triples(served_catalogue(triples, services.links, root), syntax)
 
 
 @lru_cache(maxsize=4)
 def _catalogue_pages(services: Services) -> CataloguePages:
     return CataloguePages(_catalogue_triples(services))
+
+
+@lru_cache(maxsize=4)
+def _written_pages(services: Services) -> dict[str, Any] | None:
+    """The index of the catalogue pages the build wrote for this server's page size (None: it wrote none)."""
+    release = services.release
+    return written_pages(release.path, services.settings.catalog_page_size) if release is not None else None
+
+
+def catalogue_page_count(services: Services) -> int:
+    written = _written_pages(services)
+    return int(written["pages"]) if written is not None else _catalogue_pages(services).count(
+        services.settings.catalog_page_size)
 
 
 def requested_page(pages: int, what: str = "The catalogue",
@@ -95,7 +120,7 @@ def catalogue_response(services: Services, media_type: str, negotiated: bool, pa
     else:
         syntax = rdf_syntax(media_type)
         assert syntax is not None
-        page = requested_page(_catalogue_pages(services).count(size))
+        page = requested_page(catalogue_page_count(services))
         response = Response(catalogue_bytes(services, services.links.root(), syntax, page),
                             mimetype=syntax.media_type)
     if negotiated:

@@ -6,6 +6,8 @@ harvester follows to the last page, and bad page numbers are a 400 or a 404."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,8 +20,8 @@ from flask.testing import FlaskClient
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCAT, RDF
 
-from kg_publisher.publish.catalog_pages import CataloguePages
-from kg_publisher.publish.release import Release
+from kg_publisher.publish.catalog_pages import CataloguePages, write_catalogue_pages, written_page, written_pages
+from kg_publisher.publish.release import Release, catalogue_triples
 from kg_publisher.vocab import DCAT3, HYDRA
 from kg_publisher.web import create_app
 
@@ -31,7 +33,21 @@ SIZE = 3  # items a page: a series with its members shares one, so pages hold 1 
 
 @pytest.fixture(scope="module")
 def paged(release_dir: Path) -> Iterator[Flask]:
+    """A server set to pages of SIZE items over the release, which the build wrote pages of 100 for: it groups the
+    whole catalogue itself."""
     application = create_app(make_settings(build_dir=str(release_dir), catalog_page_size=SIZE))
+    yield application
+    application.extensions["kg_publisher"].store.close()
+
+
+@pytest.fixture(scope="module")
+def paged_from_files(release_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """The same server over a copy of the release (hard links) holding pages of SIZE items, as a build set to that
+    page size writes them: it reads the page asked for."""
+    copy = tmp_path_factory.mktemp("paged") / "release"
+    shutil.copytree(release_dir, copy, copy_function=os.link)
+    write_catalogue_pages(copy, catalogue_triples(copy), SIZE)
+    application = create_app(make_settings(build_dir=str(copy), catalog_page_size=SIZE))
     yield application
     application.extensions["kg_publisher"].store.close()
 
@@ -98,6 +114,22 @@ def test_served_pages_are_chained_and_each_is_a_catalogue(paged_client: FlaskCli
         assert int(graph.value(view, HYDRA.totalItems)) == len(items)  # type: ignore[arg-type]
         assert str(graph.value(view, HYDRA.last)).endswith(f"page={len(graphs)}")
     assert sorted(listed) == sorted(item.value for item in items) and len(listed) == len(items)
+
+
+def test_the_build_writes_its_pages_and_they_are_served_as_computed(release: Release, paged_client: FlaskClient,
+                                                                     paged_from_files: Flask) -> None:
+    written = written_pages(release.path, 100)  # the build's catalog_page_size
+    assert written == {"size": 100, "pages": 1, "items": len(CataloguePages(_whole(release)).items)}
+    assert set(written_page(release.path, 100, 1)) == set(_whole(release))
+    from_files = paged_from_files.test_client()
+    count = CataloguePages(_whole(release)).count(SIZE)
+    for number in range(1, count + 1):
+        for accept in ("text/turtle", "application/n-triples"):
+            computed = paged_client.get(f"/catalog?page={number}", headers={"Accept": accept})
+            read = from_files.get(f"/catalog?page={number}", headers={"Accept": accept})
+            assert read.status_code == computed.status_code == 200
+            assert read.data == computed.data, number
+    assert from_files.get(f"/catalog?page={count + 1}", headers={"Accept": "text/turtle"}).status_code == 404
 
 
 def test_a_page_passes_dcat_ap_3_shapes(paged_client: FlaskClient, dcat_ap_shapes: Graph) -> None:
