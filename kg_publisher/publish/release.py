@@ -198,7 +198,7 @@ def _whole_stats(parts: list[Part]) -> GraphStats:
 
 
 def assemble_release(release_dir: Path, disclosures: list[Part], graphs: list[Part], settings: Settings,
-                     previous: Path | None = None) -> dict[str, Any]:
+                     previous: Path | None = None, versions_follow: bool = False) -> dict[str, Any]:
     """Write a release into ``release_dir`` from the parts of its ``disclosures`` and of its whole ``graphs``
     (vocabulary, shapes), streaming: no graph is held in memory. Returns the manifest written there.
 
@@ -206,7 +206,9 @@ def assemble_release(release_dir: Path, disclosures: list[Part], graphs: list[Pa
     did not change); the whole-release dumps are listed in the manifest as those gzip files one after the other
     (``members``: disclosures by key, then the vocabulary and the shapes), with their sizes, and are never written
     whole. ``previous`` is the release this one follows: its store is updated (:func:`update_store`) instead of
-    loading every quad again.
+    loading every quad again. ``versions_follow``: the caller adds the kept releases to the catalogue files
+    (:func:`~.versions.publish_version`), which writes them again: only ``catalog.nt``, which that reads, is
+    written here.
     """
     if not disclosures:
         raise BuildError("Nothing to publish: no disclosure passed validation",
@@ -292,7 +294,7 @@ def assemble_release(release_dir: Path, disclosures: list[Part], graphs: list[Pa
         format=ox.RdfFormat.N_TRIPLES)).splitlines()})
     # The store gives literals back in canonical form (nonNegativeInteger → integer), which DCAT-AP refuses:
     # the catalogue is served from this file, exactly as written.
-    write_catalog_files(release_dir, dated_lines)
+    write_catalog_files(release_dir, dated_lines, turtle=not versions_follow)
     # The version names the data: every part's N-Quads (each part's file is its graphs' canonical, sorted
     # quads) and the catalogue graph, by their SHA-256, so it is worked out without reading the corpus.
     digest = hashlib.sha256()
@@ -346,12 +348,16 @@ def assemble_release(release_dir: Path, disclosures: list[Part], graphs: list[Pa
     return manifest
 
 
-def write_catalog_files(release_dir: Path, lines: list[bytes], prefixes: dict[str, str] | None = None) -> None:
+def write_catalog_files(release_dir: Path, lines: list[bytes], prefixes: dict[str, str] | None = None,
+                        turtle: bool = True) -> None:
     """Write the catalogue as ``catalog.nt`` (``lines``: N-Triples lines as pyoxigraph writes them, sorted, each
-    once) and as ``catalog.ttl`` (the same triples, read back from that file as pyoxigraph writes them, with the
-    prefixes of ``prefixes`` (default: ours) its IRIs use). Streamed: the catalogue grows with the release."""
+    once) and, with ``turtle``, as ``catalog.ttl`` (the same triples, read back from that file as pyoxigraph writes
+    them, with the prefixes of ``prefixes`` (default: ours) its IRIs use). Streamed: the catalogue grows with the
+    release."""
     data = b"".join(line + b"\n" for line in lines)
     _replace(release_dir / CATALOG_NT, data)
+    if not turtle:
+        return
     temporary = release_dir / f".{CATALOG_TTL}.tmp"
     ox.serialize(ox.parse(path=str(release_dir / CATALOG_NT), format=ox.RdfFormat.N_TRIPLES), str(temporary),
                  format=ox.RdfFormat.TURTLE, prefixes=prefixes_in_ntriples(data, prefixes))

@@ -37,7 +37,8 @@ def dump_response(release: Release | None, name: str, describedby: str) -> Respo
         raise NotFound(f"No dump named {name!r} in this release",
                        "The catalogue (/catalog) lists every dump with its size and checksum.")
     zipped_file = name.endswith(".gz")
-    zipped = zipped_file or "gzip" in request.accept_encodings
+    # quality(), not `in`: werkzeug keeps the encodings a client refuses (gzip;q=0) in the list
+    zipped = zipped_file or request.accept_encodings.quality("gzip") > 0
     entry = row["gzip"] if zipped else row
     mimetype = "application/gzip" if zipped_file else row["media_type"]
     stored = release.path / entry["path"]

@@ -143,6 +143,11 @@ def test_dump_conditional_get_head_and_gzip(client: FlaskClient, release: Releas
     assert zipped.headers["ETag"] != first.headers["ETag"]  # another representation
     assert client.get("/dumps/all.trig", headers={"Accept-Encoding": "gzip", "If-None-Match": zipped.headers[
         "ETag"]}).status_code == 304
+    refused = client.get("/dumps/all.trig", headers={"Accept-Encoding": "gzip;q=0, identity"})
+    assert "Content-Encoding" not in refused.headers and refused.data == first.data
+    key = release.manifest["datasets"][0]["key"]
+    plain = client.get(f"/dumps/{key}.ttl", headers={"Accept-Encoding": "gzip;q=0"})
+    assert "Content-Encoding" not in plain.headers and plain.data.startswith(b"@prefix")
     file = client.get("/dumps/all.trig.gz")
     assert file.mimetype == "application/gzip" and gzip.decompress(file.data) == first.data
     assert client.get("/dumps/none.ttl").status_code == 404
