@@ -47,9 +47,9 @@ def allowed_hosts(settings: Settings) -> tuple[str, ...]:
 
 
 def create_app(settings: Settings | None = None, store: Store | None = None,
-               expensive_slots: SharedSlots | None = None) -> Flask:
-    """Build the app. Without ``store``, open the release at the ``build_dir`` setting (``DIR/current``);
-    ``expensive_slots`` are shared with the server's other workers (made anew when absent)."""
+               expensive_slots: SharedSlots | None = None, release: Release | None = None) -> Flask:
+    """Build the app. Without ``store``, serve ``release``, or open the one at the ``build_dir`` setting
+    (``DIR/current``); ``expensive_slots`` are shared with the server's other workers (made anew when absent)."""
     from flask_compress import Compress
 
     from . import downloads, http, language, releases, resources, search, site, sparql
@@ -61,7 +61,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
             release, store_url = loaded_release(settings.build_dir)
             store = RemoteStore(store_url, settings, release)
         else:
-            release = Release.open(settings.build_dir)
+            release = release or Release.open(settings.build_dir)
             store = (RemoteStore.from_release(release, settings) if settings.store_url
                      else OxigraphStore.from_release(release, settings, expensive_slots))
     services = Services(settings, store, IriMapper(settings.base_iri, settings.public_url))
