@@ -484,9 +484,9 @@ def one_document(call: Callable[[], Any]) -> Any:
     try:
         return call()
     finally:
+        gc.collect(0)  # before enabling: the next allocation would start an automatic collection first
         if enabled:
             gc.enable()
-        gc.collect(0)
 
 
 class _Workers:
