@@ -8,6 +8,7 @@ settings to each blueprint; ``kg-publisher serve`` reloads its workers when a bu
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from flask import Flask
 
@@ -20,6 +21,7 @@ from ..publish.versions import loaded_release
 from ..settings import Settings, load_settings
 from .links import IriMapper
 from .pagecache import PageCache
+from .release_index import ReleaseIndex
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: per-app caches are keyed by it
@@ -35,6 +37,11 @@ class Services:
     @property
     def release(self) -> Release | None:
         return self.store.release
+
+    @cached_property
+    def index(self) -> ReleaseIndex:
+        """The manifest's rows by data set, graph and organisation (empty without a release)."""
+        return ReleaseIndex(self.release.manifest if self.release is not None else {})
 
 
 def allowed_hosts(settings: Settings) -> tuple[str, ...]:

@@ -159,11 +159,10 @@ def blueprint(services: Services) -> Blueprint:
         is_dataset = any(t.subject == node and t.object == QB_DATASET for t in triples)
         figures = figures_of(store, iri) if is_dataset else []
         findings = findings_about(store, iri, FINDINGS_LIMIT)
-        manifest = services.release.manifest if services.release is not None else {}
-        key = next((row["key"] for row in manifest.get("datasets", []) if row["dataset"] == iri), None)
-        tables = [row for row in manifest.get("tables", []) if row["dataset"] == key] if is_dataset else []
+        key = services.index.key_of(iri)
+        tables = services.index.tables(key) if is_dataset else []
         # a department's page: every disclosure it published, its key figures across them
-        own = [row for row in manifest.get("datasets", []) if row["organization"] == iri]
+        own = services.index.datasets_of(iri)
         return render_template(
             "resource.html", iri=iri, title=title or curie(iri), title_lang=title_lang.split("-")[0],
             second=second if second != title else None, second_lang=other,
@@ -248,11 +247,10 @@ def blueprint(services: Services) -> Blueprint:
     def graph_answer(name: str, media_type: str, doc_path: str, negotiated: bool) -> Response:
         """A named graph's IRI: its triples in RDF; for people, what it holds and where to download it."""
         if media_type == HTML:
-            manifest = services.release.manifest if services.release is not None else {"datasets": [], "dumps": []}
-            row = next((r for r in manifest["datasets"] if name in (r["graph"], r["quality_graph"])), None)
+            row = services.index.dataset_of_graph(name)
             html = render_template("graph.html", iri=name, title=curie(name), size=store.graph_sizes()[name],
                                    dataset=row, quality=row is not None and row["quality_graph"] == name,
-                                   manifest=manifest, key=row["key"] if row else None,
+                                   key=row["key"] if row else None,
                                    alternates=alternates(doc_path), services=services)
             response = Response(html, mimetype=HTML)
         else:
