@@ -25,11 +25,14 @@ graph out because the catalogue states their sizes.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import gzip
 import hashlib
+import heapq
 import io
 import json
+import mmap
 import os
 import shutil
 import tempfile
@@ -275,93 +278,149 @@ def assemble_release(release_dir: Path, disclosures: list[Part], graphs: list[Pa
     # The catalogue: its frame (the catalogue, the whole dataset, the service, the series) made here, each
     # dataset's description taken from its part; every triple once, as pyoxigraph writes N-Triples lines.
     frame = catalog_graph(settings, entries, _whole_stats(parts), tuple(whole_dumps), describe_datasets=False)
-    lines = set(ntriples_lines(frame.serialize(format="nt", encoding="utf-8")))
-    for part in disclosures:
-        lines.update((part.folder / CATALOG_PART).read_bytes().splitlines())
-    catalog_lines = sorted(lines)
-    in_catalog = f" <{minter.catalog_graph()}> .".encode()
-    catalog_nq = b"".join(line[:-2] + in_catalog + b"\n" for line in catalog_lines)
-    catalog_nt = b"".join(line + b"\n" for line in catalog_lines)
-    _replace(release_dir / CATALOG_NQ, gzip.compress(catalog_nq, compresslevel=6, mtime=0))
-    # The catalogue files harvesters fetch also say when this release was issued. Only the files: the catalogue
-    # graph the store holds (and so the version) stays free of dates, and a rebuild of the same data keeps the
-    # release, and the date, it had.
-    day = ox.Literal(built.date().isoformat(), datatype=ox.NamedNode(str(XSD.date)))
-    catalog_iri = ox.NamedNode(str(minter.catalog()))
-    dated_lines = sorted({*catalog_lines, *written(ox.serialize(
-        [ox.Triple(catalog_iri, ox.NamedNode(str(DCTERMS.issued)), day),
-         ox.Triple(catalog_iri, ox.NamedNode(str(DCTERMS.modified)), day)],
-        format=ox.RdfFormat.N_TRIPLES)).splitlines()})
-    # The store gives literals back in canonical form (nonNegativeInteger → integer), which DCAT-AP refuses:
-    # the catalogue is served from this file, exactly as written.
-    write_catalog_files(release_dir, dated_lines, turtle=not versions_follow)
-    # The version names the data: every part's N-Quads (each part's file is its graphs' canonical, sorted
-    # quads) and the catalogue graph, by their SHA-256, so it is worked out without reading the corpus.
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(f"{part.summary['files']['nq']['sha256']}\n".encode())
-    digest.update(hashlib.sha256(catalog_nq).hexdigest().encode())
-    version = digest.hexdigest()[:16]
+    frame_lines = sorted(set(ntriples_lines(frame.serialize(format="nt", encoding="utf-8"))))
+    scratch = Path(tempfile.mkdtemp(prefix=".catalogue-", dir=release_dir))  # merge runs, the undated catalogue
+    try:
+        # The catalogue graph: the frame's lines and every disclosure's (each part's file sorted), merged in order
+        # and each line once, streamed (it grows ~55 KB a disclosure): as N-Quads, gzip (what the store holds, and
+        # the version hashes) and as N-Triples in the scratch folder (the store's default graph).
+        in_catalog = f" <{minter.catalog_graph()}> .".encode()
+        undated = scratch / "catalog.nt"
+        catalog_digest = hashlib.sha256()
+        catalog_lines = catalog_bytes = 0
+        packed = release_dir / f".{CATALOG_NQ}.tmp"
+        with open(undated, "wb") as nt_out, open(packed, "wb") as raw, \
+                gzip.GzipFile(filename="", mode="wb", compresslevel=6, fileobj=raw, mtime=0) as nq_out:
+            for line in merged_lines([part.folder / CATALOG_PART for part in disclosures], frame_lines, scratch):
+                quad = line[:-2] + in_catalog + b"\n"
+                nq_out.write(quad)
+                catalog_digest.update(quad)
+                catalog_lines += 1
+                catalog_bytes += len(quad)
+                nt_out.write(line + b"\n")
+        os.replace(packed, release_dir / CATALOG_NQ)
+        # The catalogue files harvesters fetch also say when this release was issued. Only the files: the catalogue
+        # graph the store holds (and so the version) stays free of dates, and a rebuild of the same data keeps the
+        # release, and the date, it had.
+        day = ox.Literal(built.date().isoformat(), datatype=ox.NamedNode(str(XSD.date)))
+        catalog_iri = ox.NamedNode(str(minter.catalog()))
+        dates = sorted(written(ox.serialize(
+            [ox.Triple(catalog_iri, ox.NamedNode(str(DCTERMS.issued)), day),
+             ox.Triple(catalog_iri, ox.NamedNode(str(DCTERMS.modified)), day)],
+            format=ox.RdfFormat.N_TRIPLES)).splitlines())
+        # The store gives literals back in canonical form (nonNegativeInteger → integer), which DCAT-AP refuses:
+        # the catalogue is served from this file, exactly as written.
+        write_catalog_files(release_dir, merged_lines([undated], dates, scratch), turtle=not versions_follow)
+        # The version names the data: every part's N-Quads (each part's file is its graphs' canonical, sorted
+        # quads) and the catalogue graph, by their SHA-256, so it is worked out without reading the corpus.
+        digest = hashlib.sha256()
+        for part in parts:
+            digest.update(f"{part.summary['files']['nq']['sha256']}\n".encode())
+        digest.update(catalog_digest.hexdigest().encode())
+        version = digest.hexdigest()[:16]
 
-    graph_sizes: dict[str, int] = {}
-    for part in parts:
-        graph_sizes.update(part.summary["graphs"])
-    graph_sizes[str(minter.catalog_graph())] = len(catalog_lines)
-    graph_sizes = dict(sorted(graph_sizes.items()))
-    store_dir = release_dir / "store"
-    if previous is None or not update_store(store_dir, previous, disclosures, graphs, catalog_nq):
-        shutil.rmtree(store_dir, ignore_errors=True)
-        load_store(store_dir, None, [part.file("nt") for part in parts], catalog_nt,
-                   [part.file("nq") for part in parts], catalog_nq)
-    # search.sqlite (the search box and the indexes read it), from what each part holds for it
-    if all((part.folder / SEARCH_PART).is_file() for part in parts):
-        index_parts(release_dir / SEARCH_DB, dataset_rows,
-                    (json.loads((part.folder / SEARCH_PART).read_bytes()) for part in parts))
-    else:  # parts written before they held it
-        index_release(release_dir, dataset_rows)
+        graph_sizes: dict[str, int] = {}
+        for part in parts:
+            graph_sizes.update(part.summary["graphs"])
+        graph_sizes[str(minter.catalog_graph())] = catalog_lines
+        graph_sizes = dict(sorted(graph_sizes.items()))
+        store_dir = release_dir / "store"
+        if previous is None or not update_store(store_dir, previous, disclosures, graphs, release_dir / CATALOG_NQ):
+            shutil.rmtree(store_dir, ignore_errors=True)
+            load_store(store_dir, None, [*(part.file("nt") for part in parts), undated], b"",
+                       [*(part.file("nq") for part in parts), release_dir / CATALOG_NQ], b"")
+        # search.sqlite (the search box and the indexes read it), from what each part holds for it
+        if all((part.folder / SEARCH_PART).is_file() for part in parts):
+            index_parts(release_dir / SEARCH_DB, dataset_rows,
+                        (json.loads((part.folder / SEARCH_PART).read_bytes()) for part in parts))
+        else:  # parts written before they held it
+            index_release(release_dir, dataset_rows)
 
-    manifest: dict[str, Any] = {
-        "version": version,
-        "build_time": built.isoformat(),
-        "generator": f"kg-publisher {__version__}",
-        "base_iri": settings.base_iri,
-        "triples": sum(graph_sizes.values()),
-        # The whole graph, the catalogue with it (Release.open_nquads): gzip files read one after the other.
-        "kg": {"members": [*members["nq"], CATALOG_NQ],
-               "bytes": whole_dumps[0].byte_size + len(catalog_nq), "sha256": digest.hexdigest()},
-        "graphs": graph_sizes,
-        "catalog_graph": str(minter.catalog_graph()),
-        "vocabulary_graph": str(minter.vocabulary_graph()),
-        "datasets": dataset_rows,
-        "dumps": [{
-            "dataset": dump.key, "format": dump.syntax.name, "media_type": dump.syntax.media_type,
-            "path": dump.path, "bytes": dump.byte_size, "sha256": dump.sha256,
-            "gzip": {"path": dump.path + ".gz", "bytes": dump.gzip_byte_size, "sha256": dump.gzip_sha256},
-            **({"members": members[dump.syntax.name]} if dump.key == WHOLE_KEY else {}),
-        } for dump in all_dumps],
-        "tables": all_tables,
-        # what the next release reads to update the store instead of loading it again (update_store)
-        "parts": {part.summary["info"]["key"]: part.summary["dumps"]["nq"]["sha256"] for part in disclosures},
-        "graph_parts": [part.summary["files"]["nq"]["sha256"] for part in graphs],
-    }
-    (release_dir / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-    return manifest
+        manifest: dict[str, Any] = {
+            "version": version,
+            "build_time": built.isoformat(),
+            "generator": f"kg-publisher {__version__}",
+            "base_iri": settings.base_iri,
+            "triples": sum(graph_sizes.values()),
+            # The whole graph, the catalogue with it (Release.open_nquads): gzip files read one after the other.
+            "kg": {"members": [*members["nq"], CATALOG_NQ],
+                   "bytes": whole_dumps[0].byte_size + catalog_bytes, "sha256": digest.hexdigest()},
+            "graphs": graph_sizes,
+            "catalog_graph": str(minter.catalog_graph()),
+            "vocabulary_graph": str(minter.vocabulary_graph()),
+            "datasets": dataset_rows,
+            "dumps": [{
+                "dataset": dump.key, "format": dump.syntax.name, "media_type": dump.syntax.media_type,
+                "path": dump.path, "bytes": dump.byte_size, "sha256": dump.sha256,
+                "gzip": {"path": dump.path + ".gz", "bytes": dump.gzip_byte_size, "sha256": dump.gzip_sha256},
+                **({"members": members[dump.syntax.name]} if dump.key == WHOLE_KEY else {}),
+            } for dump in all_dumps],
+            "tables": all_tables,
+            # what the next release reads to update the store instead of loading it again (update_store)
+            "parts": {part.summary["info"]["key"]: part.summary["dumps"]["nq"]["sha256"] for part in disclosures},
+            "graph_parts": [part.summary["files"]["nq"]["sha256"] for part in graphs],
+        }
+        (release_dir / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        return manifest
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
-def write_catalog_files(release_dir: Path, lines: list[bytes], prefixes: dict[str, str] | None = None,
+def write_catalog_files(release_dir: Path, lines: Iterable[bytes], prefixes: dict[str, str] | None = None,
                         turtle: bool = True) -> None:
     """Write the catalogue as ``catalog.nt`` (``lines``: N-Triples lines as pyoxigraph writes them, sorted, each
-    once) and, with ``turtle``, as ``catalog.ttl`` (the same triples, read back from that file as pyoxigraph writes
-    them, with the prefixes of ``prefixes`` (default: ours) its IRIs use). Streamed: the catalogue grows with the
-    release."""
-    data = b"".join(line + b"\n" for line in lines)
-    _replace(release_dir / CATALOG_NT, data)
+    once; they may be read from the ``catalog.nt`` being replaced) and, with ``turtle``, as ``catalog.ttl`` (the
+    same triples, read back from that file as pyoxigraph writes them, with the prefixes of ``prefixes`` (default:
+    ours) its IRIs use). Streamed: the catalogue grows with the release."""
+    temporary = release_dir / f".{CATALOG_NT}.tmp"
+    with open(temporary, "wb") as out:
+        for line in lines:
+            out.write(line + b"\n")
+    os.replace(temporary, release_dir / CATALOG_NT)
     if not turtle:
         return
+    with open(release_dir / CATALOG_NT, "rb") as handle:
+        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if handle.seek(0, os.SEEK_END) else \
+                contextlib.nullcontext(b"") as text:  # (an empty file cannot be mapped)
+            used = prefixes_in_ntriples(text, prefixes)
     temporary = release_dir / f".{CATALOG_TTL}.tmp"
     ox.serialize(ox.parse(path=str(release_dir / CATALOG_NT), format=ox.RdfFormat.N_TRIPLES), str(temporary),
-                 format=ox.RdfFormat.TURTLE, prefixes=prefixes_in_ntriples(data, prefixes))
+                 format=ox.RdfFormat.TURTLE, prefixes=used)
     os.replace(temporary, release_dir / CATALOG_TTL)
+
+
+#: Files a merge reads at once; more are merged a group at a time into runs first.
+MERGE_FILES = 256
+
+
+def _file_lines(path: Path) -> Iterator[bytes]:
+    with open(path, "rb") as handle:
+        for line in handle:
+            yield line.rstrip(b"\n")
+
+
+def _distinct(sources: Iterable[Iterable[bytes]]) -> Iterator[bytes]:
+    last = None
+    for line in heapq.merge(*sources):
+        if line != last:
+            yield line
+            last = line
+
+
+def merged_lines(paths: Sequence[Path], extra: Iterable[bytes], scratch: Path) -> Iterator[bytes]:
+    """The lines of the files ``paths`` and of ``extra`` (each sorted), in order, each once: what sorting their
+    union gives, without holding it (runs of :data:`MERGE_FILES` files are merged into ``scratch`` first)."""
+    runs = list(paths)
+    while len(runs) > MERGE_FILES:
+        merged = []
+        for start in range(0, len(runs), MERGE_FILES):
+            handle, name = tempfile.mkstemp(prefix="run-", dir=scratch)
+            with os.fdopen(handle, "wb") as out:
+                for line in _distinct(_file_lines(path) for path in runs[start:start + MERGE_FILES]):
+                    out.write(line + b"\n")
+            merged.append(Path(name))
+        runs = merged
+    yield from _distinct([extra, *(_file_lines(path) for path in runs)])
 
 
 def catalogue_triples(release_dir: Path) -> list[ox.Triple]:
@@ -450,7 +509,7 @@ UPDATE_SHARE, UPDATE_AT_LEAST = 0.2, 2
 
 
 def update_store(store_dir: Path, previous: Path, disclosures: list[Part], graphs: list[Part],
-                 catalog_nq: bytes) -> bool:
+                 catalog_nq: Path) -> bool:
     """Make ``store_dir`` the previous release's store updated to this one: a copy of it (a RocksDB checkpoint:
     hard links where it can) in which the quads of the disclosures that changed, came or went, and of the
     catalogue, are taken out or put in (the difference of their N-Quads lines), the default graph (the merge of
@@ -473,9 +532,9 @@ def update_store(store_dir: Path, previous: Path, disclosures: list[Part], graph
     gone = [key for key in old_parts if key not in new]
     if len(changed) + len(gone) > max(UPDATE_AT_LEAST, UPDATE_SHARE * len(new)):
         return False
-    removed: set[bytes] = set()
-    added: set[bytes] = set()
-    pairs = [(set(old_catalog_lines), set(catalog_nq.splitlines()))]
+    # the catalogue: both sorted, compared as they are read (it grows with the release); the parts whole
+    removed, added = _differences(old_catalog_lines, _gzip_lines(catalog_nq))
+    pairs = []
     for key in [*changed, *gone]:
         old = set(read_stored(previous / "dumps" / f"{key}.nq").splitlines()) if key in old_parts else set()
         pairs.append((old, set(read_stored(new[key].file("nq")).splitlines()) if key in new else set()))
@@ -510,16 +569,45 @@ def read_stored(path: Path) -> bytes:
     return gzip.decompress(path.with_name(path.name + ".gz").read_bytes())
 
 
-def _catalog_graph_lines(release_dir: Path, manifest: dict[str, Any]) -> list[bytes] | None:
-    """The N-Quads lines of the catalogue graph the store of a release holds; None when it cannot be found."""
+def _catalog_graph_lines(release_dir: Path, manifest: dict[str, Any]) -> Iterator[bytes] | None:
+    """The N-Quads lines of the catalogue graph the store of a release holds, in order, as they are read; None
+    when they cannot be found."""
     if (release_dir / CATALOG_NQ).is_file():
-        return gzip.decompress((release_dir / CATALOG_NQ).read_bytes()).splitlines()
+        return _gzip_lines(release_dir / CATALOG_NQ)
     offset = manifest.get("kg", {}).get("catalog_offset")  # releases written with a kg.nq file
     if not isinstance(offset, int) or not (release_dir / "kg.nq").is_file():
         return None
-    with open(release_dir / "kg.nq", "rb") as handle:
+    return _file_lines_from(release_dir / "kg.nq", offset)
+
+
+def _gzip_lines(path: Path) -> Iterator[bytes]:
+    with gzip.open(path, "rb") as handle:
+        for line in handle:
+            yield line.rstrip(b"\n")
+
+
+def _file_lines_from(path: Path, offset: int) -> Iterator[bytes]:
+    with open(path, "rb") as handle:
         handle.seek(offset)
-        return handle.read().splitlines()
+        for line in handle:
+            yield line.rstrip(b"\n")
+
+
+def _differences(old: Iterator[bytes], new: Iterator[bytes]) -> tuple[set[bytes], set[bytes]]:
+    """The lines only in ``old`` and the lines only in ``new``, both sorted (a merge: neither is held)."""
+    removed: set[bytes] = set()
+    added: set[bytes] = set()
+    was, now = next(old, None), next(new, None)
+    while was is not None or now is not None:
+        if now is None or (was is not None and was < now):
+            removed.add(was)  # type: ignore[arg-type]
+            was = next(old, None)
+        elif was is None or now < was:
+            added.add(now)
+            now = next(new, None)
+        else:
+            was, now = next(old, None), next(new, None)
+    return removed, added
 
 
 def _parsed(lines: Iterable[bytes]) -> list[ox.Quad]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mmap
 from collections.abc import Iterable
 
 import pyoxigraph as ox
@@ -22,10 +23,11 @@ def used_prefixes(triples: Iterable[ox.Triple]) -> dict[str, str]:
     return {p: ns for p, ns in _PREFIXES.items() if any(iri.startswith(ns) for iri in iris)}
 
 
-def prefixes_in_ntriples(data: bytes, candidates: dict[str, str] | None = None) -> dict[str, str]:
-    """:func:`used_prefixes` of N-Triples text, found in the text itself (an IRI starting with a namespace is
-    written ``<namespace…``): no triple is parsed. ``candidates`` default to our prefixes."""
-    return {p: ns for p, ns in (candidates or _PREFIXES).items() if f"<{ns}".encode() in data}
+def prefixes_in_ntriples(data: bytes | mmap.mmap, candidates: dict[str, str] | None = None) -> dict[str, str]:
+    """:func:`used_prefixes` of N-Triples text (bytes, or a file mapped into memory), found in the text itself (an
+    IRI starting with a namespace is written ``<namespace…``): no triple is parsed. ``candidates`` default to our
+    prefixes."""
+    return {p: ns for p, ns in (candidates or _PREFIXES).items() if data.find(f"<{ns}".encode()) != -1}
 
 
 def serialize_triples(triples: list[ox.Triple], syntax: RdfSyntax) -> bytes:

@@ -24,6 +24,7 @@ import json
 import os
 import re
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,7 +42,7 @@ from .catalog_pages import write_catalogue_pages
 from .diff import diff_graph, diff_releases
 from .document import ntriples_lines
 from .formats import TURTLE, rdf_syntax
-from .release import CATALOG_NT, MANIFEST, Release, catalogue_triples, write_catalog_files
+from .release import CATALOG_NT, MANIFEST, Release, catalogue_triples, merged_lines, write_catalog_files
 
 #: A release version: 16 hex digits of a SHA-256 of its data (the name of its folder; release.assemble_release).
 VERSION = re.compile(r"^[0-9a-f]{16}$")
@@ -284,9 +285,10 @@ def _add_to_catalogue(release_dir: Path, extra: Graph) -> None:
     """Add ``extra`` to the catalogue files (Turtle and N-Triples) as they were written, literals unchanged: both
     written again from ``catalog.nt``'s lines and ``extra``'s (the catalogue grows with the number of disclosures;
     no triple of it is parsed but to write the Turtle)."""
-    lines = set((release_dir / CATALOG_NT).read_bytes().splitlines())
-    lines.update(ntriples_lines(extra.serialize(format="nt", encoding="utf-8")))
-    write_catalog_files(release_dir, sorted(lines), {**{p: str(ns) for p, ns in PREFIXES.items()}, "adms": str(ADMS)})
+    added = sorted(set(ntriples_lines(extra.serialize(format="nt", encoding="utf-8"))))
+    with tempfile.TemporaryDirectory(prefix=".catalogue-", dir=release_dir) as scratch:
+        write_catalog_files(release_dir, merged_lines([release_dir / CATALOG_NT], added, Path(scratch)),
+                            {**{p: str(ns) for p, ns in PREFIXES.items()}, "adms": str(ADMS)})
 
 
 def _write(path: Path, data: bytes) -> None:

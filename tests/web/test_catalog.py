@@ -251,3 +251,28 @@ def test_each_dataset_s_sparql_distribution_names_the_service_and_what_it_answer
             "http://publications.europa.eu/resource/authority/file-type/SPARQLQRES")
     answer = client.get("/sparql", query_string={"query": "ASK {}"})
     assert answer.mimetype == "application/sparql-results+json"  # what the media type says, unasked
+
+
+def test_catalogue_lines_are_merged_as_sorting_their_union_would(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The catalogue is merged from the parts' sorted files without holding it: the same lines as sorting their
+    union, each once, however many files (merged a few at a time into runs); two releases' catalogues are
+    compared the same way."""
+    import random
+
+    from kg_publisher.publish import release as release_module
+
+    monkeypatch.setattr(release_module, "MERGE_FILES", 3)
+    chooser = random.Random(9)
+    pool = [f"<https://example.org/s{n}> <https://example.org/p> \"{n}\" .".encode() for n in range(200)]
+    groups = [sorted(set(chooser.sample(pool, 40))) for _ in range(11)]
+    paths = []
+    for number, group in enumerate(groups):
+        paths.append(tmp_path / f"{number}.nt")
+        paths[-1].write_bytes(b"".join(line + b"\n" for line in group))
+    extra = sorted(set(chooser.sample(pool, 30)))
+    (tmp_path / "runs").mkdir()
+    merged = list(release_module.merged_lines(paths, extra, tmp_path / "runs"))
+    assert merged == sorted({line for group in [*groups, extra] for line in group})
+    removed, added = release_module._differences(iter(groups[0]), iter(groups[1]))
+    assert (removed, added) == (set(groups[0]) - set(groups[1]), set(groups[1]) - set(groups[0]))
