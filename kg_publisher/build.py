@@ -816,7 +816,7 @@ def _release(out: Path, items: list[_Published], graphs: list[Part],
     try:
         parts = [item.part for item in items if item.part is not None]
         manifest = assemble_release(staging, parts, graphs, settings,
-                                    previous=previous.resolve() if previous.is_dir() else None, versions_follow=True)
+                                    previous=previous.resolve() if previous.is_dir() else None)
         # the quality reports of every document, published or not, one Turtle document after the other
         with open(staging / "report.ttl", "wb") as report:
             for item in items:

@@ -197,7 +197,7 @@ SETTINGS: tuple[Setting, ...] = (
             "and flagged.", _bounded_int(1, 10_000_000)),
     Setting("catalog_page_size", 100, "Data sets and series per page of the served catalogue (/catalog, RDF and "
             "HTML; 1–10,000): pages link each other as a Hydra partial collection view, which harvesters follow. "
-            "The release's catalog.ttl stays whole.", _bounded_int(1, 10_000)),
+            "The release's catalog.nt stays whole.", _bounded_int(1, 10_000)),
     Setting("max_query_bytes", 65536, "Longest SPARQL query text accepted, in bytes (1–16,777,216; HTTP 413 "
             "beyond).", _bounded_int(1, 1 << 24)),
     Setting("store_url", "", "SPARQL 1.1 query endpoint of an engine holding the release (loaded with "

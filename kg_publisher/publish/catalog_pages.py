@@ -5,8 +5,7 @@ sets and dataset series; a series and its members always on one page, as a membe
 about those items and about what they alone lead to (distributions, checksums, periods, class partitions …), and the
 part every page shares (the catalogue's own description, its services, publisher, themes). Pages are linked as a
 Hydra partial collection view (``hydra:first``/``previous``/``next``/``last``, ``hydra:totalItems``), which is what
-ckanext-dcat's harvester follows. The whole catalogue stays one file in the release (``catalog.ttl``/``catalog.nt``)
-for dumps.
+ckanext-dcat's harvester follows. The whole catalogue stays one file in the release (``catalog.nt``).
 
 The build writes the pages of its ``catalog_page_size`` into the release (:func:`write_catalogue_pages`:
 ``catalog-pages/{size}/{n}.nt.gz``, each page without its Hydra view, which names where it is served, and

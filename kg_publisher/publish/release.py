@@ -2,8 +2,9 @@
 
 Layout of ``release_dir`` (see docs/ARCHITECTURE.md, "Build output")::
 
-    catalog.ttl, .nt      the catalogue graph (DCAT-AP + VoID), literals exactly as written, with the issue dates
+    catalog.nt            the catalogue graph (DCAT-AP + VoID), literals exactly as written, with the issue dates
                           and the kept releases as versions
+    catalog-pages/        the catalogue as it is served, in pages (catalog_pages.write_catalogue_pages)
     catalog.nq.gz         the catalogue graph as the store holds it (N-Quads, gzip; no dates, no versions)
     dumps/<key>.{ttl,nt,nq,trig,jsonld}.gz  one disclosure: its facts graph and its quality graph (gzip only)
     dumps/<key>.{csv,xlsx}     its figures for spreadsheets
@@ -25,14 +26,12 @@ graph out because the catalogue states their sizes.
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import gzip
 import hashlib
 import heapq
 import io
 import json
-import mmap
 import os
 import shutil
 import tempfile
@@ -70,11 +69,9 @@ from .document import (
 from .formats import DUMP_SYNTAXES, WHOLE_DUMP_SYNTAXES, written
 from .model import PublishedDisclosure
 from .search import SEARCH_DB, index_parts, index_release
-from .serialize import prefixes_in_ntriples
 
 MANIFEST = "manifest.json"
 CATALOG_NT = "catalog.nt"
-CATALOG_TTL = "catalog.ttl"
 #: The catalogue graph as the store holds it (no dates, no versions: the version does not depend on them).
 CATALOG_NQ = "catalog.nq.gz"
 #: Where a release holds the files of the graphs every disclosure shares (vocabulary, shapes).
@@ -201,7 +198,7 @@ def _whole_stats(parts: list[Part]) -> GraphStats:
 
 
 def assemble_release(release_dir: Path, disclosures: list[Part], graphs: list[Part], settings: Settings,
-                     previous: Path | None = None, versions_follow: bool = False) -> dict[str, Any]:
+                     previous: Path | None = None) -> dict[str, Any]:
     """Write a release into ``release_dir`` from the parts of its ``disclosures`` and of its whole ``graphs``
     (vocabulary, shapes), streaming: no graph is held in memory. Returns the manifest written there.
 
@@ -209,9 +206,7 @@ def assemble_release(release_dir: Path, disclosures: list[Part], graphs: list[Pa
     did not change); the whole-release dumps are listed in the manifest as those gzip files one after the other
     (``members``: disclosures by key, then the vocabulary and the shapes), with their sizes, and are never written
     whole. ``previous`` is the release this one follows: its store is updated (:func:`update_store`) instead of
-    loading every quad again. ``versions_follow``: the caller adds the kept releases to the catalogue files
-    (:func:`~.versions.publish_version`), which writes them again: only ``catalog.nt``, which that reads, is
-    written here.
+    loading every quad again.
     """
     if not disclosures:
         raise BuildError("Nothing to publish: no disclosure passed validation",
@@ -310,7 +305,7 @@ def assemble_release(release_dir: Path, disclosures: list[Part], graphs: list[Pa
             format=ox.RdfFormat.N_TRIPLES)).splitlines())
         # The store gives literals back in canonical form (nonNegativeInteger → integer), which DCAT-AP refuses:
         # the catalogue is served from this file, exactly as written.
-        write_catalog_files(release_dir, merged_lines([undated], dates, scratch), turtle=not versions_follow)
+        write_catalog_files(release_dir, merged_lines([undated], dates, scratch))
         # The version names the data: every part's N-Quads (each part's file is its graphs' canonical, sorted
         # quads) and the catalogue graph, by their SHA-256, so it is worked out without reading the corpus.
         digest = hashlib.sha256()
@@ -366,27 +361,15 @@ def assemble_release(release_dir: Path, disclosures: list[Part], graphs: list[Pa
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def write_catalog_files(release_dir: Path, lines: Iterable[bytes], prefixes: dict[str, str] | None = None,
-                        turtle: bool = True) -> None:
-    """Write the catalogue as ``catalog.nt`` (``lines``: N-Triples lines as pyoxigraph writes them, sorted, each
-    once; they may be read from the ``catalog.nt`` being replaced) and, with ``turtle``, as ``catalog.ttl`` (the
-    same triples, read back from that file as pyoxigraph writes them, with the prefixes of ``prefixes`` (default:
-    ours) its IRIs use). Streamed: the catalogue grows with the release."""
+def write_catalog_files(release_dir: Path, lines: Iterable[bytes]) -> None:
+    """Write the catalogue files: ``catalog.nt`` from ``lines`` (N-Triples lines as pyoxigraph writes them, sorted,
+    each once; they may be read from the ``catalog.nt`` being replaced). Streamed: the catalogue grows with the
+    release. (No whole-catalogue Turtle is written: what is served is in pages, ``catalog-pages/``.)"""
     temporary = release_dir / f".{CATALOG_NT}.tmp"
     with open(temporary, "wb") as out:
         for line in lines:
             out.write(line + b"\n")
     os.replace(temporary, release_dir / CATALOG_NT)
-    if not turtle:
-        return
-    with open(release_dir / CATALOG_NT, "rb") as handle:
-        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if handle.seek(0, os.SEEK_END) else \
-                contextlib.nullcontext(b"") as text:  # (an empty file cannot be mapped)
-            used = prefixes_in_ntriples(text, prefixes)
-    temporary = release_dir / f".{CATALOG_TTL}.tmp"
-    ox.serialize(ox.parse(path=str(release_dir / CATALOG_NT), format=ox.RdfFormat.N_TRIPLES), str(temporary),
-                 format=ox.RdfFormat.TURTLE, prefixes=used)
-    os.replace(temporary, release_dir / CATALOG_TTL)
 
 
 #: Files a merge reads at once; more are merged a group at a time into runs first.

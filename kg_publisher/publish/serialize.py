@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import mmap
 from collections.abc import Iterable
 
 import pyoxigraph as ox
@@ -21,13 +20,6 @@ def used_prefixes(triples: Iterable[ox.Triple]) -> dict[str, str]:
             if isinstance(term, ox.NamedNode)}
     iris |= {t.object.datatype.value for t in triples if isinstance(t.object, ox.Literal)}
     return {p: ns for p, ns in _PREFIXES.items() if any(iri.startswith(ns) for iri in iris)}
-
-
-def prefixes_in_ntriples(data: bytes | mmap.mmap, candidates: dict[str, str] | None = None) -> dict[str, str]:
-    """:func:`used_prefixes` of N-Triples text (bytes, or a file mapped into memory), found in the text itself (an
-    IRI starting with a namespace is written ``<namespace…``): no triple is parsed. ``candidates`` default to our
-    prefixes."""
-    return {p: ns for p, ns in (candidates or _PREFIXES).items() if data.find(f"<{ns}".encode()) != -1}
 
 
 def serialize_triples(triples: list[ox.Triple], syntax: RdfSyntax) -> bytes:

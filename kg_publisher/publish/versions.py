@@ -10,7 +10,7 @@ A build folder holds its releases side by side (``DIR/releases/<version>/``, ``D
     <{base}id/dataset/all>  dct:hasVersion, dcat:hasVersion <…/release/{v}> … ;
         dcat:hasCurrentVersion <…/release/{newest}> .
 
-These statements go into the release's catalogue files (``catalog.ttl``, ``catalog.nt``: what ``/catalog``
+These statements go into the release's catalogue files (``catalog.nt`` and its pages: what ``/catalog``
 serves) and its manifest (``release``), not into the catalogue graph the store holds: the version is a hash of
 the data and of that graph, and the same data must give the same release whatever was released before it and
 when. A release folder is never changed
@@ -36,7 +36,7 @@ from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
 from ..errors import BuildError
 from ..iris import IriMinter
 from ..settings import Settings
-from ..vocab import ADMS, DCAT3, IANA_MEDIA, PREFIXES
+from ..vocab import ADMS, DCAT3, IANA_MEDIA
 from .catalog import GZIP_MEDIA_TYPE, WHOLE_KEY, file_distribution
 from .catalog_pages import write_catalogue_pages
 from .diff import diff_graph, diff_releases
@@ -282,13 +282,11 @@ def version_graph(settings: Settings, releases: list[ReleaseSummary]) -> Graph:
 
 
 def _add_to_catalogue(release_dir: Path, extra: Graph) -> None:
-    """Add ``extra`` to the catalogue files (Turtle and N-Triples) as they were written, literals unchanged: both
-    written again from ``catalog.nt``'s lines and ``extra``'s (the catalogue grows with the number of disclosures;
-    no triple of it is parsed but to write the Turtle)."""
+    """Add ``extra`` to the catalogue file as it was written, literals unchanged: ``catalog.nt``'s lines and
+    ``extra``'s merged in order (the catalogue grows with the number of disclosures; none of it is parsed)."""
     added = sorted(set(ntriples_lines(extra.serialize(format="nt", encoding="utf-8"))))
     with tempfile.TemporaryDirectory(prefix=".catalogue-", dir=release_dir) as scratch:
-        write_catalog_files(release_dir, merged_lines([release_dir / CATALOG_NT], added, Path(scratch)),
-                            {**{p: str(ns) for p, ns in PREFIXES.items()}, "adms": str(ADMS)})
+        write_catalog_files(release_dir, merged_lines([release_dir / CATALOG_NT], added, Path(scratch)))
 
 
 def _write(path: Path, data: bytes) -> None:

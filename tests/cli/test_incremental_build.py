@@ -25,7 +25,7 @@ FIXED_TIME = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 
 
 #: What a release says about the releases before it (publish/versions.py): a cold build has none.
-VERSION_FILES = ("catalog.ttl", "catalog.nt", "diff.ttl", "manifest.json")
+VERSION_FILES = ("catalog.nt", "diff.ttl", "manifest.json")
 
 
 def _files(release_dir: Path) -> dict[str, bytes]:
