@@ -43,7 +43,15 @@ from .ntriples import graph_ntriples
 from .package_data import fingerprint_files
 from .publish.catalog import KIND_TITLES
 from .publish.catalog_pages import write_catalogue_pages, written_pages
-from .publish.document import PART_JSON, REPORT, report_turtle, write_disclosure_part, write_graph_part
+from .publish.document import (
+    PART_JSON,
+    RECORDS,
+    REPORT,
+    SOURCE_TEXT,
+    report_turtle,
+    write_disclosure_part,
+    write_graph_part,
+)
 from .publish.model import DisclosureInfo
 from .publish.release import Part, Release, assemble_release, catalogue_triples
 from .publish.versions import kept_releases, prune_releases, publish_version
@@ -399,12 +407,28 @@ def _make_part(doc: _Doc, earlier: dict[str, Any] | None, settings: Settings, ou
     try:
         write_disclosure_part(staging, info, facts, quality, (entry / "source.txt").read_text(encoding="utf-8"),
                               (entry / "records.json").read_text(encoding="utf-8"), settings)
+        for name in (SOURCE_TEXT, RECORDS):  # the entry's own file when the part wrote the same bytes: one copy
+            _share(entry / name, staging / name)
         (staging / _ADDED).write_text(json.dumps(added), encoding="utf-8")
         _seal(staging, final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return final
+
+
+def _share(source: Path, target: Path) -> None:
+    """Make ``target`` a hard link to ``source`` when both hold the same bytes (else leave it)."""
+    if not target.is_file() or source.stat().st_size != target.stat().st_size:
+        return
+    if source.read_bytes() != target.read_bytes():
+        return
+    linked = target.with_name(f".{target.name}.link")
+    try:
+        os.link(source, linked)
+    except OSError:
+        return  # a file system without hard links: the copy stays
+    os.replace(linked, target)
 
 
 def _read_part(folder: Path) -> Part | None:
