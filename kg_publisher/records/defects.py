@@ -9,6 +9,7 @@ Kinds: ``duplicated-paragraph`` (a run of lines printed twice in a row), ``unfil
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 
 from ..extract.source import SourceText
@@ -127,12 +128,18 @@ def _duplicated_paragraphs(source: SourceText) -> list[TextDefect]:
             start = offset + len(raw) - len(raw.lstrip())
             lines.append((start, start + len(stripped), stripped))
         offset += len(raw) + 1
+    # where each line's text occurs: a copy can only start at a later line with the same text
+    at: dict[str, list[int]] = {}
+    for index, line in enumerate(lines):
+        at.setdefault(line[2], []).append(index)
     found: list[TextDefect] = []
     i = 0
     while i < len(lines):
-        for j in range(min(len(lines) - 1, i + _MAX_BLOCK_LINES), i, -1):
+        same = at[lines[i][2]]
+        later = same[bisect_right(same, i):bisect_right(same, min(len(lines) - 1, i + _MAX_BLOCK_LINES))]
+        for j in reversed(later):  # the longest block first, as before
             size = j - i
-            if j + size > len(lines) or lines[j][2] != lines[i][2]:
+            if j + size > len(lines):
                 continue
             first, second = lines[i:j], lines[j:j + size]
             if [line[2] for line in first] != [line[2] for line in second]:
