@@ -16,29 +16,32 @@ the same part gives the same bytes in every release, whether it was just written
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
+from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import asdict
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pyoxigraph as ox
+from isal import igzip
 from rdflib import Literal, URIRef
 
 from ..iris import IriMinter
 from ..settings import Settings
 from ..vocab import PREFIXES, QB
-from .catalog import DatasetEntry, DumpFile, GraphStats, dataset_catalog_graph
+from .catalog import DatasetEntry, DumpFile, GraphStats, dataset_catalog_graph, vocabularies
 from .formats import DUMP_SYNTAXES, JSONLD, NQUADS, NTRIPLES, TABLE_SYNTAXES, TRIG, TURTLE, RdfSyntax, written
-from .jsonld import compact_jsonld
+from .jsonld import jsonld_of_lines
 from .model import DisclosureInfo
 from .search import graph_entries
 from .serialize import serialize_triples
 from .spreadsheet import TableFile, write_tables
+from .triples import StoreIndex
 
 PART_JSON = "part.json"
 #: Hash files of a part: sorted distinct uint64 (little-endian) of each kind of term.
@@ -51,9 +54,13 @@ CATALOG_PART = "catalog.nt"
 #: What the release's search index takes from the part (:func:`~.search.graph_entries`, JSON).
 SEARCH_PART = "search.json"
 _PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_RDF_TYPE_NT = b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 _TITLE, _DESCRIPTION = "http://purl.org/dc/terms/title", "http://purl.org/dc/terms/description"
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_NT, _NQ = ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS
+#: ISA-L's level of the gzip twins: its default, about six times zlib's pace at level 6 for about a quarter
+#: more bytes (bench/README.md "Build at scale").
+GZIP_LEVEL = 2
 
 
 def quads_of(ntriples: bytes, graph_name: str) -> list[ox.Quad]:
@@ -85,40 +92,107 @@ def blank_tag(graph_name: str) -> str:
     return "b" + hashlib.sha256(graph_name.encode()).hexdigest()[:12]
 
 
-def _hashes(terms: Iterable[object]) -> np.ndarray:
-    digests = b"".join(hashlib.blake2b(str(term).encode(), digest_size=8).digest() for term in terms)
+def _write_terms(folder: Path, terms: _Terms) -> None:
+    for name, found in (("subjects.u64", terms.subjects),
+                        ("entities.u64", [s for s in terms.subjects if not s.startswith(b"_:")]),
+                        ("objects.u64", terms.objects)):
+        _hashes(found).astype("<u8").tofile(folder / name)
+
+
+def _hashes(terms: Iterable[bytes]) -> np.ndarray:
+    """64-bit hashes of terms written as N-Triples writes them (``str`` of a pyoxigraph term, UTF-8)."""
+    digests = b"".join(hashlib.blake2b(term, digest_size=8).digest() for term in terms)
     return np.unique(np.frombuffer(digests, dtype="<u8"))
 
 
-def _write_terms(folder: Path, quads: list[ox.Quad]) -> None:
-    subjects = {q.subject for q in quads}
-    for name, terms in (("subjects.u64", subjects),
-                        ("entities.u64", [s for s in subjects if not isinstance(s, ox.BlankNode)]),
-                        ("objects.u64", {q.object for q in quads})):
-        _hashes(terms).astype("<u8").tofile(folder / name)
+@dataclass
+class _Terms:
+    """What a part's VoID numbers and term hashes are counted from, read off its N-Triples lines."""
+
+    quads: int = 0
+    subjects: set[bytes] = field(default_factory=set)
+    objects: set[bytes] = field(default_factory=set)
+    predicates: set[bytes] = field(default_factory=set)
+    classes: Counter[bytes] = field(default_factory=Counter)
+
+    @classmethod
+    def of(cls, graphs: list[tuple[str, list[bytes]]]) -> _Terms:
+        terms = cls()
+        subjects, objects, predicates, classes = terms.subjects, terms.objects, terms.predicates, terms.classes
+        for _, lines in graphs:
+            terms.quads += len(lines)
+            for line in lines:
+                # "<s> <p> object ." : subjects and predicates hold no blank, so two splits find the object
+                subject, predicate, value = line[:-2].split(b" ", 2)
+                subjects.add(subject)
+                predicates.add(predicate)
+                objects.add(value)
+                if predicate == _RDF_TYPE_NT and value.startswith(b"<"):
+                    classes[value] += 1
+        return terms
+
+    def stats(self) -> dict[str, Any]:
+        """The ``stats`` of ``part.json`` (:class:`~.catalog.GraphStats` and the predicates)."""
+        predicates = sorted(p[1:-1].decode() for p in self.predicates)
+        classes = Counter({c[1:-1].decode(): n for c, n in self.classes.items()})
+        stats = GraphStats(self.quads, sum(1 for s in self.subjects if not s.startswith(b"_:")), len(self.subjects),
+                           len(self.objects), len(predicates), classes,
+                           frozenset(vocabularies([*predicates, *classes])))
+        row = asdict(stats)
+        row["classes"] = dict(sorted(stats.classes.items()))
+        row["vocabularies"] = sorted(stats.vocabularies)
+        row["predicates"] = predicates
+        return row
 
 
-def _serialised(syntax: RdfSyntax, quads: list[ox.Quad], triples: list[ox.Triple] | None = None) -> bytes:
-    """``quads`` in ``syntax``; the triple-only syntaxes write ``triples`` (default: the quads' distinct triples,
-    sorted), which a caller writing several of them works out once."""
-    if syntax is JSONLD:
-        return compact_jsonld(quads)
-    if syntax.holds_graph_names:
-        return written(ox.serialize(quads, format=syntax.oxigraph, prefixes=_PREFIXES if syntax is TRIG else None))
-    if triples is None:
-        triples = _distinct_triples(quads)
-    return written(ox.serialize(triples, format=syntax.oxigraph, prefixes=_PREFIXES if syntax is TURTLE else None))
+def canonical_lines(graphs: dict[str, bytes], tag: str) -> list[tuple[str, list[bytes]]]:
+    """Graphs given as N-Triples (name → text) canonicalised together (:func:`canonical`): each graph's distinct
+    triples as the sorted N-Triples lines pyoxigraph writes (no line end), graphs in the order :func:`canonical`
+    sorts them. Graphs without a blank node (every disclosure's) need no relabelling: their lines are only
+    written again by pyoxigraph and sorted, with no quad made in Python. Bytes sort as their ``str`` does: a
+    term ends with the blank before the next one, and a blank sorts before anything that can continue a term."""
+    if not any(b"_:" in data for data in graphs.values()):
+        return [(name, sorted(set(written(ox.serialize(_parsed(graphs[name], _NT), format=_NT)).splitlines())))
+                for name in sorted(graphs, key=lambda name: f"<{name}>")]
+    quads = canonical([quad for name, data in graphs.items() for quad in quads_of(data, name)], tag)
+    out: list[tuple[str, list[bytes]]] = []
+    for name, group in groupby(quads, key=lambda quad: quad.graph_name):
+        assert isinstance(name, ox.NamedNode)
+        out.append((name.value, written(ox.serialize([q.triple for q in group], format=_NT)).splitlines()))
+    return out
 
 
-def _write_search(folder: Path, quads: list[ox.Quad]) -> None:
-    store = ox.Store()  # in memory: the part's graphs merged, as in a release's default graph
-    store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads)
-    found = graph_entries(store)
-    (folder / SEARCH_PART).write_text(json.dumps(found, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+def _nquads(graphs: list[tuple[str, list[bytes]]]) -> bytes:
+    """The lines of :func:`canonical_lines` as N-Quads (graph by graph, each line with its graph's name). A line
+    ends with " ." and a literal holds no line break, so " .\\n" is found only at the lines' ends."""
+    return b"".join((b"\n".join(lines) + b"\n").replace(b" .\n", f" <{name}> .\n".encode())
+                    for name, lines in graphs if lines)
 
 
-def _distinct_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
-    return sorted({q.triple for q in quads}, key=str)
+def _ntriples(graphs: list[tuple[str, list[bytes]]]) -> bytes:
+    """The distinct triples of every graph, sorted, as N-Triples (the graphs merged)."""
+    lines = _merged([lines for _, lines in graphs])
+    return b"\n".join(lines) + b"\n" if lines else b""
+
+
+def _merged(sorted_lists: list[list[bytes]]) -> list[bytes]:
+    """Sorted lists of distinct lines as one (a disclosure's quality report repeats few of its graph's triples)."""
+    if len(sorted_lists) == 1:
+        return sorted_lists[0]
+    largest = max(sorted_lists, key=len)
+    extra = [line for lines in sorted_lists if lines is not largest for line in lines
+             if not _holds(largest, line)]
+    return sorted([*largest, *set(extra)]) if extra else largest
+
+
+def _holds(lines: list[bytes], line: bytes) -> bool:
+    at = bisect_left(lines, line)
+    return at < len(lines) and lines[at] == line
+
+
+def _parsed(data: bytes, syntax: ox.RdfFormat) -> Iterator[ox.Quad]:
+    """What this module has just written read back (no IRI is checked again: each was checked when first read)."""
+    return ox.parse(data, format=syntax, lenient=True)
 
 
 def _write(folder: Path, name: str, data: bytes, zipped: bool = True) -> dict[str, Any]:
@@ -126,7 +200,7 @@ def _write(folder: Path, name: str, data: bytes, zipped: bool = True) -> dict[st
     plain file is sent decompressed from it); the sizes and checksums of both."""
     row: dict[str, Any] = {"file": name, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
     if zipped:
-        packed = gzip.compress(data, compresslevel=6, mtime=0)
+        packed = igzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)
         (folder / f"{name}.gz").write_bytes(packed)
         row["gzip"] = {"bytes": len(packed), "sha256": hashlib.sha256(packed).hexdigest()}
     else:
@@ -134,30 +208,41 @@ def _write(folder: Path, name: str, data: bytes, zipped: bool = True) -> dict[st
     return row
 
 
-def _stats(quads: list[ox.Quad]) -> dict[str, Any]:
-    stats = GraphStats.of(quads)
-    row = asdict(stats)
-    row["classes"] = dict(sorted(stats.classes.items()))
-    row["vocabularies"] = sorted(stats.vocabularies)
-    row["predicates"] = sorted({q.predicate.value for q in quads})
-    return row
+def _dumps(folder: Path, stem: str, graphs: list[tuple[str, list[bytes]]],
+           syntaxes: Iterable[RdfSyntax], zipped: Iterable[RdfSyntax]) -> dict[str, dict[str, Any]]:
+    """Write ``{stem}.{ext}`` in each of ``syntaxes`` (with a gzip twin for those in ``zipped``) from the part's
+    canonical lines; their rows. N-Quads, N-Triples and JSON-LD are written from the lines themselves, Turtle and
+    TriG by pyoxigraph from the lines read back."""
+    nquads, ntriples = _nquads(graphs), _ntriples(graphs)
+    rows = {}
+    for syntax in syntaxes:
+        if syntax is NQUADS:
+            data = nquads
+        elif syntax is NTRIPLES:
+            data = ntriples
+        elif syntax is JSONLD:
+            data = jsonld_of_lines(graphs)
+        else:  # Turtle, TriG
+            read = _parsed(nquads, _NQ) if syntax.holds_graph_names else _parsed(ntriples, _NT)
+            data = written(ox.serialize(read, format=syntax.oxigraph, prefixes=_PREFIXES))
+        rows[syntax.name] = _write(folder, f"{stem}.{syntax.extension}", data, zipped=syntax in zipped)
+    return rows
 
 
 def write_graph_part(folder: Path, name: str, graph_name: str, ntriples: bytes) -> dict[str, Any]:
     """The part of one graph published whole (the vocabulary, the shapes): ``{name}.nq``, ``.trig``, ``.nt``."""
     folder.mkdir(parents=True, exist_ok=True)
-    quads = canonical(quads_of(ntriples, graph_name), blank_tag(graph_name))
+    graphs = canonical_lines({graph_name: ntriples}, blank_tag(graph_name))
+    terms = _Terms.of(graphs)
     summary = {
         "kind": "graph",
-        "files": {syntax.name: _write(folder, f"{name}.{syntax.extension}", _serialised(syntax, quads),
-                                      zipped=syntax is not NTRIPLES)
-                  for syntax in (NQUADS, TRIG, NTRIPLES)},
-        "graphs": {graph_name: len(quads)},
-        "quads": len(quads),
-        "stats": _stats(quads),
+        "files": _dumps(folder, name, graphs, (NQUADS, TRIG, NTRIPLES), zipped=(NQUADS, TRIG)),
+        "graphs": {graph_name: terms.quads},
+        "quads": terms.quads,
+        "stats": terms.stats(),
     }
-    _write_terms(folder, quads)
-    _write_search(folder, quads)
+    _write_terms(folder, terms)
+    _write_search(folder, _store(_ntriples(graphs)))
     (folder / PART_JSON).write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
     return summary
 
@@ -168,31 +253,29 @@ def write_disclosure_part(folder: Path, info: DisclosureInfo, facts: bytes, qual
     together; its dumps (``{key}.{ttl,nt,nq,trig,jsonld}.gz``), spreadsheets, source text, records, quality
     report (Turtle) and catalogue entry."""
     folder.mkdir(parents=True, exist_ok=True)
-    facts_quads = quads_of(facts, info.graph_name)
-    quads = canonical([*facts_quads, *quads_of(quality, info.quality_graph_name)], blank_tag(info.graph_name))
-    triples = _distinct_triples(quads)
-    dumps = {syntax.name: _write(folder, f"{info.key}.{syntax.extension}", _serialised(syntax, quads, triples))
-             for syntax in DUMP_SYNTAXES}
-    tables = [table.manifest_row() for table in write_tables(folder, info, quads)]
+    graphs = canonical_lines({info.graph_name: facts, info.quality_graph_name: quality}, blank_tag(info.graph_name))
+    dumps = _dumps(folder, info.key, graphs, DUMP_SYNTAXES, zipped=DUMP_SYNTAXES)
+    store = _store(_ntriples(graphs))  # the part's graphs merged, as in a release's default graph
+    tables = [table.manifest_row() for table in write_tables(folder, info, StoreIndex(store))]
     (folder / SOURCE_TEXT).write_text(source_text, encoding="utf-8")
     if records_json is not None:
         (folder / RECORDS).write_text(records_json, encoding="utf-8")
-    quality_name, facts_name = ox.NamedNode(info.quality_graph_name), ox.NamedNode(info.graph_name)
-    quality_triples = _distinct_triples(q for q in quads if q.graph_name == quality_name)
+    by_name = dict(graphs)
+    in_facts, in_quality = by_name[info.graph_name], by_name[info.quality_graph_name]
+    quality_triples = [quad.triple for quad in _parsed(b"\n".join(in_quality), _NT)]
     (folder / REPORT).write_bytes(serialize_triples(quality_triples, TURTLE))
-    in_facts = [q for q in quads if q.graph_name == facts_name]
-    observations = sum(1 for q in in_facts if q.predicate.value == _RDF_TYPE
-                       and isinstance(q.object, ox.NamedNode) and q.object.value == str(QB.Observation))
+    terms = _Terms.of(graphs)
+    observation = b" " + _RDF_TYPE_NT + b" <" + str(QB.Observation).encode() + b">"
     summary = {
         "kind": "disclosure",
         "info": asdict(info),
         "files": {name: dumps[name] for name in ("nq", "trig", "nt")},
         "dumps": dumps,
         "tables": tables,
-        "graphs": {info.graph_name: len(in_facts), info.quality_graph_name: len(quads) - len(in_facts)},
-        "quads": len(quads),
-        "stats": _stats(quads),
-        "observations": observations,
+        "graphs": {info.graph_name: len(in_facts), info.quality_graph_name: len(in_quality)},
+        "quads": terms.quads,
+        "stats": terms.stats(),
+        "observations": sum(1 for line in in_facts if line.endswith(observation + b" .")),
         "titles": _literals(in_facts, info.dataset, _TITLE),
         "descriptions": _literals(in_facts, info.dataset, _DESCRIPTION),
         "records": RECORDS if records_json is not None else None,
@@ -201,19 +284,31 @@ def write_disclosure_part(folder: Path, info: DisclosureInfo, facts: bytes, qual
     catalog = dataset_catalog_graph(settings, dataset_entry(summary, settings.base_iri))
     (folder / CATALOG_PART).write_bytes(b"".join(
         line + b"\n" for line in sorted(set(ntriples_lines(catalog.serialize(format="nt", encoding="utf-8"))))))
-    _write_terms(folder, quads)
-    _write_search(folder, quads)
+    _write_terms(folder, terms)
+    _write_search(folder, store)
     (folder / PART_JSON).write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
     return summary
 
 
-def _literals(quads: list[ox.Quad], subject: str, predicate: str) -> list[list[str | None]]:
+def _store(ntriples: bytes) -> ox.Store:
+    """An in-memory store of a part's graphs merged into its default graph."""
+    store = ox.Store()
+    store.load(ntriples, format=_NT, lenient=True)
+    return store
+
+
+def _write_search(folder: Path, store: ox.Store) -> None:
+    found = graph_entries(store)
+    (folder / SEARCH_PART).write_text(json.dumps(found, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+
+
+def _literals(lines: list[bytes], subject: str, predicate: str) -> list[list[str | None]]:
     """The literals of one property as ``[value, language, datatype]`` (datatype None for plain strings), sorted."""
+    start = f"<{subject}> <{predicate}> ".encode()
     found = set()
-    for quad in quads:
+    for quad in _parsed(b"\n".join(line for line in lines if line.startswith(start)), _NT):
         value = quad.object
-        if (quad.predicate.value == predicate and isinstance(value, ox.Literal)
-                and isinstance(quad.subject, ox.NamedNode) and quad.subject.value == subject):
+        if isinstance(value, ox.Literal):
             datatype = None if value.language or value.datatype.value == _XSD_STRING else value.datatype.value
             found.add((value.value, value.language or "", datatype or ""))
     return [[value, language or None, datatype or None] for value, language, datatype in sorted(found)]

@@ -3,7 +3,6 @@ store: the server's on-disk store, or one disclosure's quads in memory while a r
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Protocol
 
 import pyoxigraph as ox
@@ -20,7 +19,7 @@ LABEL_PREDICATES = (
 
 class Triples(Protocol):
     """Lookups of a resource's triples: what the readers of figures and findings need (a store, or the quads of
-    one disclosure at build time, :class:`QuadIndex`)."""
+    one disclosure at build time, :class:`StoreIndex`)."""
 
     def describe(self, iri: str) -> list[ox.Triple]: ...
 
@@ -29,12 +28,11 @@ class Triples(Protocol):
     def labels(self, iri: str) -> list[ox.Literal]: ...
 
 
-class QuadIndex:
-    """:class:`Triples` over quads held in memory (one disclosure's graphs while a release is written)."""
+class StoreIndex:
+    """:class:`Triples` over a pyoxigraph store (one disclosure's graphs in memory while its part is written)."""
 
-    def __init__(self, quads: Iterable[ox.Quad]) -> None:
-        self._store = ox.Store()
-        self._store.extend(quads)
+    def __init__(self, store: ox.Store) -> None:
+        self._store = store
 
     def describe(self, iri: str) -> list[ox.Triple]:
         return describe_in(self._store, iri)
