@@ -17,6 +17,7 @@ characters.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Protocol
@@ -28,6 +29,8 @@ _BREAKS = "\n\r\f"
 _BLANKS = " \t\u3000\u00a0"
 
 
+#: The characters :meth:`Flowed.of` looks at one by one.
+_SPECIAL = re.compile(f"[{re.escape(_BREAKS + _BLANKS)}]")
 #: Full-width digits and point read as ASCII (one character for one: offsets do not move).
 _HALF_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
 
@@ -61,6 +64,15 @@ class Flowed:
         text = source.text
         position = start
         while position < end:
+            # a run of characters that are neither breaks nor blanks is kept as it is, at once
+            special = _SPECIAL.search(text, position, end)
+            stop = end if special is None else special.start()
+            if stop > position:
+                chars.extend(text[position:stop].translate(_HALF_WIDTH))
+                offsets.extend(range(position, stop))
+                position = stop
+                if position == end:
+                    break
             if text[position] in _BREAKS:
                 # drop the break and the padding spaces on both sides of it
                 while chars and chars[-1] in _BLANKS:
