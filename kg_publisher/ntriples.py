@@ -40,30 +40,10 @@ def filled_graph(triples: Iterable[Triple]) -> Graph:
         return graph
     added: list[Triple] = []
     for s, p, o in triples:
-        by_predicate = spo.get(s)
-        if by_predicate is None:
-            by_predicate = spo[s] = {}
-        objects = by_predicate.get(p)
-        if objects is None:
-            objects = by_predicate[p] = {}
-        count = len(objects)
-        objects[o] = 1
-        if len(objects) == count:  # a repeat (one hash of o, which is Python code for a literal, not two)
+        if not _indexed(spo, s, p, o):  # a repeat
             continue
-        by_object = pos.get(p)
-        if by_object is None:
-            by_object = pos[p] = {}
-        subjects = by_object.get(o)
-        if subjects is None:
-            subjects = by_object[o] = {}
-        subjects[s] = 1
-        by_subject = osp.get(o)
-        if by_subject is None:
-            by_subject = osp[o] = {}
-        predicates = by_subject.get(s)
-        if predicates is None:
-            predicates = by_subject[s] = {}
-        predicates[p] = 1
+        _indexed(pos, p, o, s)
+        _indexed(osp, o, s, p)
         added.append((s, p, o))
     if added:
         # Graph.add(t) records t as held by the graph and the default graph; the first triple's record becomes
@@ -76,6 +56,20 @@ def filled_graph(triples: Iterable[Triple]) -> Graph:
         held[context] = set(added)
         held[None] = held[context].copy()  # a copy keeps the hashes (a literal's is Python code)
     return graph
+
+
+def _indexed(index: dict[Node, dict[Node, dict[Node, int]]], first: Node, second: Node, third: Node) -> bool:
+    """Put ``first → second → third`` into one of the memory store's indexes; whether it was not there yet (one
+    hash of ``third``, which is Python code for a literal, not two)."""
+    inner = index.get(first)
+    if inner is None:
+        inner = index[first] = {}
+    leaves = inner.get(second)
+    if leaves is None:
+        leaves = inner[second] = {}
+    count = len(leaves)
+    leaves[third] = 1
+    return len(leaves) != count
 
 
 def grouped_triples(graph: Graph) -> Iterable[tuple[Node, Mapping[Node, Iterable[Node]]]]:

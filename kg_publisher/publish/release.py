@@ -337,9 +337,9 @@ def assemble_release(release_dir: Path, disclosures: list[Part], graphs: list[Pa
             "generator": f"kg-publisher {__version__}",
             "base_iri": settings.base_iri,
             "triples": sum(graph_sizes.values()),
-            # The whole graph, the catalogue with it (Release.open_nquads): gzip files read one after the other.
-            "kg": {"members": [*members["nq"], CATALOG_NQ],
-                   "bytes": whole_dumps[0].byte_size + catalog_bytes, "sha256": digest.hexdigest()},
+            # The whole graph, the catalogue with it (Release.open_nquads): gzip files read one after the other. No
+            # checksum: the version is a hash of the parts' checksums, not of these bytes.
+            "kg": {"members": [*members["nq"], CATALOG_NQ], "bytes": whole_dumps[0].byte_size + catalog_bytes},
             "graphs": graph_sizes,
             "catalog_graph": str(minter.catalog_graph()),
             "vocabulary_graph": str(minter.vocabulary_graph()),
@@ -376,8 +376,12 @@ def write_catalog_files(release_dir: Path, lines: Iterable[bytes]) -> None:
 MERGE_FILES = 256
 
 
-def _file_lines(path: Path) -> Iterator[bytes]:
-    with open(path, "rb") as handle:
+def _file_lines(path: Path, offset: int = 0) -> Iterator[bytes]:
+    """The lines of the file ``path`` from byte ``offset`` on, without their line ends, as they are read (a
+    ``.gz`` file decompressed)."""
+    with gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb") as handle:
+        if offset:
+            handle.seek(offset)
         for line in handle:
             yield line.rstrip(b"\n")
 
@@ -516,7 +520,7 @@ def update_store(store_dir: Path, previous: Path, disclosures: list[Part], graph
     if len(changed) + len(gone) > max(UPDATE_AT_LEAST, UPDATE_SHARE * len(new)):
         return False
     # the catalogue: both sorted, compared as they are read (it grows with the release); the parts whole
-    removed, added = _differences(old_catalog_lines, _gzip_lines(catalog_nq))
+    removed, added = _differences(old_catalog_lines, _file_lines(catalog_nq))
     pairs = []
     for key in [*changed, *gone]:
         old = set(read_stored(previous / "dumps" / f"{key}.nq").splitlines()) if key in old_parts else set()
@@ -556,24 +560,11 @@ def _catalog_graph_lines(release_dir: Path, manifest: dict[str, Any]) -> Iterato
     """The N-Quads lines of the catalogue graph the store of a release holds, in order, as they are read; None
     when they cannot be found."""
     if (release_dir / CATALOG_NQ).is_file():
-        return _gzip_lines(release_dir / CATALOG_NQ)
+        return _file_lines(release_dir / CATALOG_NQ)
     offset = manifest.get("kg", {}).get("catalog_offset")  # releases written with a kg.nq file
     if not isinstance(offset, int) or not (release_dir / "kg.nq").is_file():
         return None
-    return _file_lines_from(release_dir / "kg.nq", offset)
-
-
-def _gzip_lines(path: Path) -> Iterator[bytes]:
-    with gzip.open(path, "rb") as handle:
-        for line in handle:
-            yield line.rstrip(b"\n")
-
-
-def _file_lines_from(path: Path, offset: int) -> Iterator[bytes]:
-    with open(path, "rb") as handle:
-        handle.seek(offset)
-        for line in handle:
-            yield line.rstrip(b"\n")
+    return _file_lines(release_dir / "kg.nq", offset)
 
 
 def _differences(old: Iterator[bytes], new: Iterator[bytes]) -> tuple[set[bytes], set[bytes]]:
