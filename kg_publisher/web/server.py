@@ -6,7 +6,7 @@ import logging
 import os
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -113,12 +113,40 @@ def http_server(settings: Settings, served: Served) -> tuple[Any, Callable[[], A
     return server, partial(_worker_app, settings, expensive_slots_for(settings), served)
 
 
+#: The CGI names a WSGI server gives a request's own data, besides ``HTTP_*`` (its header lines).
+_REQUEST_VARIABLES = frozenset({
+    "AUTH_TYPE", "CONTENT_LENGTH", "CONTENT_TYPE", "HTTPS", "PATH_INFO", "QUERY_STRING", "REMOTE_ADDR",
+    "REMOTE_HOST", "REMOTE_USER", "REQUEST_METHOD", "REQUEST_URI", "SCRIPT_NAME", "SERVER_NAME", "SERVER_PORT",
+    "SERVER_PROTOCOL",
+})
+
+
+def drop_request_variables(environment: MutableMapping[str, str]) -> list[str]:
+    """Remove from the serving process's ``environment`` every variable named like a request's data, and return
+    their names. granian starts each request's WSGI environ as a copy of the process environment, so a variable
+    such as ``HTTP_HOST`` would stand in for a header the client did not send (a request without ``Host`` would
+    be answered as if it named that host). An outgoing proxy set as ``HTTP_PROXY`` is kept as ``http_proxy``,
+    which HTTP clients read too (the store client, ``store_url``, may need it)."""
+    dropped = sorted(name for name in environment
+                     if name.startswith("HTTP_") or name in _REQUEST_VARIABLES or name.startswith("wsgi."))
+    if "HTTP_PROXY" in dropped and "http_proxy" not in environment:
+        environment["http_proxy"] = environment["HTTP_PROXY"]
+    for name in dropped:
+        del environment[name]
+    return dropped
+
+
 def serve(settings: Settings) -> None:
     """Serve ``build_dir/current`` on ``host:port`` until interrupted; a new build is picked up when it is
     complete (the workers are replaced by workers over the release ``current`` points to then)."""
     # fail here, with a clear message, when nothing is built (or loaded)
     release = _open_served(Path(settings.build_dir), settings.store_url == "loaded")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    dropped = drop_request_variables(os.environ)
+    if dropped:
+        logging.getLogger("kg_publisher").warning(
+            "not passing %s from the environment to requests: these names are a request's own data",
+            ", ".join(dropped))
     logging.getLogger("kg_publisher").info("serving release %s from %s on http://%s:%s/", release.version,
                                            release.path, settings.host, settings.port)
     if not settings.public_url and not settings.allowed_hosts and settings.host in ("0.0.0.0", "[::]"):

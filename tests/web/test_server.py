@@ -16,17 +16,18 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import GET, JSON, JSONLD, POST, RDFXML, TURTLE, XML, SPARQLWrapper
 
 from kg_publisher.publish.release import Release
+from kg_publisher.web.server import drop_request_variables
 
 from .oxigraph_server import free_port, running
 
 
 @contextmanager
-def serving(target: Path, **settings: str) -> Iterator[str]:
+def serving(target: Path, environment: dict[str, str] | None = None, **settings: str) -> Iterator[str]:
     """`kg-publisher serve TARGET` on a free loopback port; yields its base URL once it answers. ``settings``
-    are passed as KGP_<NAME> variables."""
+    are passed as KGP_<NAME> variables, ``environment`` as it is."""
     port = free_port()
     env = {**os.environ, "KGP_WORKERS": "1", "KGP_QUERY_WORKERS": "1", "KGP_SETTINGS_FILE": "",
-           **{f"KGP_{name.upper()}": value for name, value in settings.items()}}
+           **{f"KGP_{name.upper()}": value for name, value in settings.items()}, **(environment or {})}
     command = [sys.executable, "-m", "kg_publisher", "serve", str(target), "--host", "127.0.0.1", "--port", str(port)]
     url = f"http://127.0.0.1:{port}/"
     with running(command, url + "robots.txt", "kg-publisher serve", env=env):
@@ -157,3 +158,22 @@ def test_expensive_queries_are_admitted_per_server_not_per_worker(release_dir: P
         assert len(stopped) <= rounds and len(refused) >= 3 * rounds, outcomes  # one at a time, server-wide
         # Refused at once (no room to wait), or after waiting for the slot within the limit, never twice it.
         assert all(o[2] < 3 + 1.0 for o in refused), outcomes
+
+
+def test_the_servers_environment_does_not_stand_in_for_a_header_the_request_lacks(release_dir: Path) -> None:
+    """granian starts a request's WSGI environ as a copy of the process environment: a variable ``HTTP_ACCEPT``
+    would be the Accept header of every request that sends none. `serve` drops such variables."""
+    with serving(release_dir, environment={"HTTP_ACCEPT": "text/html", "HTTP_X_FORWARDED_HOST": "x.example"}) as base:
+        with urllib.request.urlopen(base, timeout=10) as response:  # urllib sends no Accept: the default, Turtle
+            assert response.headers["Content-Type"].startswith("text/turtle")
+        request = urllib.request.Request(base, headers={"Accept": "text/html"})
+        with urllib.request.urlopen(request, timeout=10) as response:  # a header the request sends counts
+            assert response.headers["Content-Type"].startswith("text/html")
+
+
+def test_request_shaped_variables_are_dropped_and_an_outgoing_proxy_is_kept_lowercase() -> None:
+    environment = {"HTTP_HOST": "a.example", "HTTP_PROXY": "http://proxy.example:3128", "CONTENT_LENGTH": "9",
+                   "PATH": "/usr/bin", "HTTPS_PROXY": "http://proxy.example:3128", "KGP_PORT": "8000"}
+    assert drop_request_variables(environment) == ["CONTENT_LENGTH", "HTTP_HOST", "HTTP_PROXY"]
+    assert environment == {"PATH": "/usr/bin", "HTTPS_PROXY": "http://proxy.example:3128", "KGP_PORT": "8000",
+                           "http_proxy": "http://proxy.example:3128"}
