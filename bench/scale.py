@@ -8,7 +8,9 @@ one document changed.
 For each N it prints: wall time of the cold build, documents/s, CPU seconds per document (user + system of the
 build and its worker processes), peak RSS (the whole process tree, sampled every 0.1 s), disk per release, of the
 build cache, of the second release kept beside the first and of the whole build folder (files hard-linked between
-folders counted once), and the wall time of the rebuild after one document changed. It also
+folders counted once), and the wall time of the rebuild after one document changed. For both builds it prints the
+wall time of the documents' phase (the worker pool's two passes) and of the release step (all that follows, in the
+build's own process), with the release step's stages (``build --timings``: kg_publisher/timing.py). It also
 prints the machine (cores, load average before and after), since the machine is shared and noisy.
 """
 
@@ -24,6 +26,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -55,8 +58,18 @@ def _tree_rss(root: int) -> int:
     return total
 
 
-def _run(command: list[str]) -> dict[str, float]:
-    """Wall time, CPU seconds (children) and peak RSS of the process tree of one command."""
+def _stages(stderr: str) -> dict[str, float]:
+    """Wall seconds of each stage ``build --timings`` printed (kg_publisher/timing.py), by name."""
+    found: dict[str, float] = {}
+    for line in stderr.splitlines():
+        words = line.split()
+        if len(words) == 8 and words[0] == "stage" and words[3:5] == ["s", "wall"]:
+            found[words[1]] = found.get(words[1], 0.0) + float(words[2])
+    return found
+
+
+def _run(command: list[str]) -> dict[str, Any]:
+    """Wall time, CPU seconds (children), peak RSS of the process tree of one command, and the stages it timed."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -79,7 +92,7 @@ def _run(command: list[str]) -> dict[str, float]:
     if process.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{err.decode()[-2000:]}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return {"wall_s": wall, "cpu_s": cpu, "peak_rss_mb": peak / 2**20}
+    return {"wall_s": wall, "cpu_s": cpu, "peak_rss_mb": peak / 2**20, "stages": _stages(err.decode())}
 
 
 def _disk(*folders: Path) -> int:
@@ -96,10 +109,19 @@ def _disk(*folders: Path) -> int:
     return total
 
 
-def measure(count: int, workdir: Path, jobs: int | None, seed: int) -> dict[str, float]:
+def _phases(stages: dict[str, float]) -> dict[str, float]:
+    """The documents' phase (extract/map/validate, then the parts: the worker pool's passes) and the release step
+    (everything after, in the build's process), in wall seconds, and each stage of the release step."""
+    return {"documents_s": stages.get("documents", 0.0) + stages.get("outputs", 0.0),
+            "release_s": stages.get("release", 0.0),
+            "release_stages": {name.removeprefix("release."): wall for name, wall in stages.items()
+                               if name.startswith(("release.", "cache."))}}
+
+
+def measure(count: int, workdir: Path, jobs: int | None, seed: int) -> dict[str, Any]:
     corpus, out = workdir / f"corpus-{count}", workdir / f"build-{count}"
     paths = generate(count, corpus, seed=seed)
-    command = [sys.executable, "-m", "kg_publisher", "build", str(corpus), "--out", str(out), "--quiet"]
+    command = [sys.executable, "-m", "kg_publisher", "build", str(corpus), "--out", str(out), "--quiet", "--timings"]
     if jobs:
         command += ["--jobs", str(jobs)]
     cold = _run(command)
@@ -118,6 +140,7 @@ def measure(count: int, workdir: Path, jobs: int | None, seed: int) -> dict[str,
         "kept_release_mb_per_doc": (_disk(out / "releases") - cold_release) / mb / count,
         "build_folder_mb_per_doc": _disk(out) / mb / count,
         "incremental_wall_s": incremental["wall_s"], "incremental_peak_rss_mb": incremental["peak_rss_mb"],
+        "cold": _phases(cold["stages"]), "incremental": _phases(incremental["stages"]),
     }
 
 
@@ -143,6 +166,11 @@ def main(argv: list[str] | None = None) -> int:
                       f"{row['cache_mb_per_doc']:.2f}, another kept release {row['kept_release_mb_per_doc']:.2f}, "
                       f"build folder {row['build_folder_mb_per_doc']:.2f} MB/doc)  "
                       f"one changed: {row['incremental_wall_s']:6.1f} s", flush=True)
+                for run in ("cold", "incremental"):
+                    phases = row[run]
+                    stages = "  ".join(f"{name} {wall:.2f}" for name, wall in phases["release_stages"].items())
+                    print(f"    {run:<11} documents {phases['documents_s']:8.1f} s  release step "
+                          f"{phases['release_s']:6.2f} s  ({stages})", flush=True)
     machine = {"cores": os.cpu_count(), "load_before": load_before, "load_after": os.getloadavg(),
                "jobs": args.jobs or "cores"}
     if args.json:

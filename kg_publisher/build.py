@@ -62,6 +62,7 @@ from .records.crossyear import YearFigures, compare
 from .records.parse import parse_disclosure
 from .registry import Registry
 from .settings import Settings
+from .timing import Laps, stage
 from .validate import ValidationOutcome, add_findings, compiled_shapes, quality_graph, validate_graph
 from .vocab import bind_prefixes
 
@@ -624,6 +625,7 @@ def _build(paths: list[Path], out: Path, settings: Settings,
     cache_ = _Cache(out, base_iri)
     result = BuildResult(out, None)
     # 1. every distinct source in its cache entry (extracted, mapped and validated when not cached yet)
+    laps = Laps("cache")
     shas: dict[Path, str] = {}
     failures: dict[Path, str] = {}
     for path in paths:
@@ -647,8 +649,11 @@ def _build(paths: list[Path], out: Path, settings: Settings,
         else:
             todo.append((path, partial(_make_entry, path, sha, base_iri, out, damage)))
             docs[sha] = _Doc(path, sha, None)  # placeholder, replaced below
-    for doc in workers.run(todo, progress, PROGRESS_LABELS[0]):
-        docs[doc.sha256] = doc
+    laps.lap("entries")
+    with stage(PROGRESS_LABELS[0]):
+        for doc in workers.run(todo, progress, PROGRESS_LABELS[0]):
+            docs[doc.sha256] = doc
+    laps = Laps("cache")
 
     processed: list[_Published] = []
     seen_keys: dict[str, Path] = {}
@@ -689,8 +694,11 @@ def _build(paths: list[Path], out: Path, settings: Settings,
         entry.part = _read_part(folder)
         if entry.part is None:
             todo.append((doc.path, partial(_make_part, doc, earlier.get(doc.sha256), settings, out)))
-    made = dict(zip([path for path, _ in todo], workers.run(todo, progress, PROGRESS_LABELS[1]), strict=True))
+    laps.lap("parts")
+    with stage(PROGRESS_LABELS[1]):
+        made = dict(zip([path for path, _ in todo], workers.run(todo, progress, PROGRESS_LABELS[1]), strict=True))
     workers.close()  # the release is assembled in this process: the idle workers' memory would add to its peak
+    laps = Laps("cache")
     for entry in published:
         if entry.part is None:
             entry.part = Part.read(made[entry.doc.path])
@@ -700,7 +708,9 @@ def _build(paths: list[Path], out: Path, settings: Settings,
     graphs = [_vocabulary_part(cache_, published), _shapes_part(cache_, base_iri)]
     cache_.prune({cache_.entry(item.doc.sha256): {item.part.folder.name.removeprefix("part-")}
                   for item in published if item.part is not None}, [part.folder for part in graphs])
-    result.release_dir, result.manifest = _release(out, processed, graphs, settings)
+    laps.lap("graphs")
+    with stage("release"):  # what follows the documents' parts, in this process (its parts: release.*)
+        result.release_dir, result.manifest = _release(out, processed, graphs, settings)
     return result
 
 
@@ -841,6 +851,7 @@ def _release(out: Path, items: list[_Published], graphs: list[Part],
         parts = [item.part for item in items if item.part is not None]
         manifest = assemble_release(staging, parts, graphs, settings,
                                     previous=previous.resolve() if previous.is_dir() else None)
+        laps = Laps("release")
         # the quality reports of every document, published or not, one Turtle document after the other
         with open(staging / "report.ttl", "wb") as report:
             for item in items:
@@ -849,6 +860,7 @@ def _release(out: Path, items: list[_Published], graphs: list[Part],
                 elif item.result.status == "rejected":
                     quality = _Cache(out, settings.base_iri).ntriples(item.doc.sha256)[1]
                     report.write(report_turtle(quality))
+        laps.lap("report")
         version = str(manifest["version"])
         final = releases / version
         reused = final.exists()
@@ -870,6 +882,7 @@ def _release(out: Path, items: list[_Published], graphs: list[Part],
         if isinstance(exc, OSError) and exc.filename is None:
             exc.filename = str(staging)  # the store (pyoxigraph) does not say which file
         raise
+    laps = Laps("release")  # (publish_version timed its own stages)
     link_tmp = out / ".current.tmp"
     if link_tmp.is_symlink() or link_tmp.exists():
         link_tmp.unlink()
@@ -878,6 +891,7 @@ def _release(out: Path, items: list[_Published], graphs: list[Part],
     listed = manifest.get("release", {}).get("kept") if not reused else None
     prune_releases(releases, current=version, keep=settings.keep_releases,
                    listed=None if listed is None else [str(row["version"]) for row in listed])
+    laps.lap("prune")
     return final, manifest
 
 

@@ -6,6 +6,7 @@ Exit codes: 0 success (warnings allowed), 1 SHACL violations, 2 bad input or usa
 from __future__ import annotations
 
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -55,9 +56,11 @@ def main(ctx: click.Context, settings_file: str | None) -> None:
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1),
               help="Worker processes extracting and validating documents (default: one per core).")
+@click.option("--timings", is_flag=True,
+              help="Print how long each stage took (wall and this process's CPU seconds) on stderr.")
 @click.pass_context
 def build(ctx: click.Context, sources: tuple[Path, ...], out_dir: Path | None, base_iri: str | None,
-          example: bool, quiet: bool, jobs: int | None) -> None:
+          example: bool, quiet: bool, jobs: int | None, timings: bool) -> None:
     """Extract, build and validate SOURCES (files or folders; default: DATA_DIR/disclosures) and publish
     the result as DIR/current.
 
@@ -70,6 +73,7 @@ def build(ctx: click.Context, sources: tuple[Path, ...], out_dir: Path | None, b
 
     from .build import build as run_build
     from .package_data import example_disclosure
+    from .timing import printed_stages
 
     settings = _settings(ctx, base_iri=base_iri)
     out = out_dir or settings.build_dir
@@ -77,7 +81,8 @@ def build(ctx: click.Context, sources: tuple[Path, ...], out_dir: Path | None, b
     progress = None if quiet else (lambda paths: tqdm(paths, desc=getattr(paths, "label", "documents"), unit="doc",
                                                      file=sys.stderr, disable=len(paths) < 2))
     try:
-        result = run_build(inputs, out, settings, progress, jobs=jobs)
+        with printed_stages(sys.stderr) if timings else nullcontext():
+            result = run_build(inputs, out, settings, progress, jobs=jobs)
     except KgPublisherError as exc:
         _fail(exc)
     for doc in result.documents:

@@ -52,6 +52,7 @@ from .. import __version__
 from ..errors import BuildError
 from ..iris import IriMinter
 from ..settings import Settings
+from ..timing import Laps
 from .catalog import WHOLE_KEY, DatasetEntry, DumpFile, GraphStats, catalog_graph, vocabularies
 from .catalog_pages import write_catalogue_pages
 from .document import (
@@ -214,6 +215,7 @@ def assemble_release(release_dir: Path, disclosures: list[Part], graphs: list[Pa
     release_dir = Path(release_dir)
     minter = IriMinter(settings.base_iri)
     built = build_time()
+    laps = Laps("release")
     dumps_dir, sources_dir, records_dir = release_dir / "dumps", release_dir / "sources", release_dir / "records"
     for folder in (dumps_dir, sources_dir, records_dir):
         folder.mkdir(parents=True, exist_ok=True)
@@ -269,11 +271,15 @@ def assemble_release(release_dir: Path, disclosures: list[Part], graphs: list[Pa
                                     sum(row["bytes"] for row in rows), None,
                                     sum(row["gzip"]["bytes"] for row in rows), None))
     all_dumps += whole_dumps
+    laps.lap("files")
 
     # The catalogue: its frame (the catalogue, the whole dataset, the service, the series) made here, each
     # dataset's description taken from its part; every triple once, as pyoxigraph writes N-Triples lines.
-    frame = catalog_graph(settings, entries, _whole_stats(parts), tuple(whole_dumps), describe_datasets=False)
+    whole_stats = _whole_stats(parts)
+    laps.lap("void")
+    frame = catalog_graph(settings, entries, whole_stats, tuple(whole_dumps), describe_datasets=False)
     frame_lines = sorted(set(ntriples_lines(frame.serialize(format="nt", encoding="utf-8"))))
+    laps.lap("frame")
     scratch = Path(tempfile.mkdtemp(prefix=".catalogue-", dir=release_dir))  # merge runs, the undated catalogue
     try:
         # The catalogue graph: the frame's lines and every disclosure's (each part's file sorted), merged in order
@@ -313,6 +319,7 @@ def assemble_release(release_dir: Path, disclosures: list[Part], graphs: list[Pa
             digest.update(f"{part.summary['files']['nq']['sha256']}\n".encode())
         digest.update(catalog_digest.hexdigest().encode())
         version = digest.hexdigest()[:16]
+        laps.lap("catalogue")
 
         graph_sizes: dict[str, int] = {}
         for part in parts:
@@ -324,12 +331,14 @@ def assemble_release(release_dir: Path, disclosures: list[Part], graphs: list[Pa
             shutil.rmtree(store_dir, ignore_errors=True)
             load_store(store_dir, None, [*(part.file("nt") for part in parts), undated], b"",
                        [*(part.file("nq") for part in parts), release_dir / CATALOG_NQ], b"")
+        laps.lap("store")
         # search.sqlite (the search box and the indexes read it), from what each part holds for it
         if all((part.folder / SEARCH_PART).is_file() for part in parts):
             index_parts(release_dir / SEARCH_DB, dataset_rows,
                         (json.loads((part.folder / SEARCH_PART).read_bytes()) for part in parts))
         else:  # parts written before they held it
             index_release(release_dir, dataset_rows)
+        laps.lap("search")
 
         manifest: dict[str, Any] = {
             "version": version,
@@ -356,6 +365,7 @@ def assemble_release(release_dir: Path, disclosures: list[Part], graphs: list[Pa
             "graph_parts": [part.summary["files"]["nq"]["sha256"] for part in graphs],
         }
         (release_dir / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        laps.lap("manifest")
         return manifest
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

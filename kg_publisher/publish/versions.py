@@ -36,6 +36,7 @@ from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
 from ..errors import BuildError
 from ..iris import IriMinter
 from ..settings import Settings
+from ..timing import Laps
 from ..vocab import ADMS, DCAT3, IANA_MEDIA
 from .catalog import GZIP_MEDIA_TYPE, WHOLE_KEY, file_distribution
 from .catalog_pages import write_catalogue_pages
@@ -195,6 +196,7 @@ def publish_version(release_dir: Path, manifest: dict[str, Any], earlier: list[R
     ``release`` (version IRI, the release before it, the kept ones, the diff from it), its catalogue files the version
     datasets of it and of ``earlier`` (the kept releases before it, newest first). Returns the manifest."""
     minter = IriMinter(settings.base_iri)
+    laps = Laps("release")
     previous = earlier[0].version if earlier else None
     manifest["release"] = {
         "iri": str(minter.release(str(manifest["version"]))),
@@ -207,10 +209,13 @@ def publish_version(release_dir: Path, manifest: dict[str, Any], earlier: list[R
         _write(release_dir / DIFF_TTL, data)
         manifest["release"]["diff"] = {"path": DIFF_TTL, "media_type": TURTLE.media_type, "bytes": len(data),
                                        "sha256": hashlib.sha256(data).hexdigest(), **diff.counts}
+    laps.lap("diff")
     summaries = [ReleaseSummary.of(manifest), *(ReleaseSummary.of(r.manifest) for r in earlier)]
     versions = version_graph(settings, summaries)
     _add_to_catalogue(release_dir, versions)
+    laps.lap("versions")
     write_catalogue_pages(release_dir, catalogue_triples(release_dir), settings.catalog_page_size)
+    laps.lap("pages")
     (release_dir / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     return manifest
 

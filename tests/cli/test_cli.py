@@ -56,6 +56,26 @@ def test_build_is_deterministic_and_cached(seed_build: Path, seed_path: Path, tm
     assert whole_nquads(tmp_path / "current") == first
 
 
+def test_timings_name_every_stage_of_the_build(seed_build: Path, seed_path: Path, tmp_path: Path) -> None:
+    code, stdout, stderr = run("build", str(seed_path), "--out", str(tmp_path), "-q", "--timings")
+    assert code == 0, stdout + stderr
+    walls: dict[str, float] = {}
+    for line in stderr.splitlines():
+        if line.startswith("stage "):
+            _, name, wall, s, label, cpu, s_cpu, label_cpu = line.split()
+            assert (s, label, s_cpu, label_cpu) == ("s", "wall", "s", "cpu"), line
+            assert float(wall) >= 0 and float(cpu) >= 0
+            walls[name] = float(wall)
+    for name in ("documents", "outputs", "release", "release.catalogue", "release.store", "release.search",
+                 "release.manifest", "release.pages", "release.prune"):
+        assert name in walls, (name, stderr)
+    # the release step's stages are parts of it, and leave little of it untimed
+    inside = sum(wall for name, wall in walls.items() if name.startswith("release."))
+    assert walls["release"] * 0.8 <= inside <= walls["release"] + 0.01
+    assert whole_nquads(tmp_path / "current") == whole_nquads(seed_build / "current")
+    assert "stage " not in run("build", str(seed_path), "--out", str(tmp_path), "-q")[2]
+
+
 def test_base_iri_option_changes_every_minted_iri(seed_path: Path, tmp_path: Path) -> None:
     code, _, stderr = run("build", str(seed_path), "--out", str(tmp_path), "-q", "--base-iri",
                           "https://budget.example.cn/kg/")
