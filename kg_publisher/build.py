@@ -866,7 +866,7 @@ def _release(out: Path, items: list[_Published], graphs: list[Part],
         reused = final.exists()
         if reused:
             shutil.rmtree(staging)  # identical content already released: it becomes current again, as it was
-            manifest = Release.open(final).manifest
+            manifest = dict(Release.open(final).manifest)
             if written_pages(final, settings.catalog_page_size) is None:  # (but for the catalogue pages of
                 # this page size, which a release written by an older build or with another size lacks)
                 write_catalogue_pages(final, catalogue_triples(final), settings.catalog_page_size)

@@ -25,6 +25,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,7 @@ from .catalog_pages import write_catalogue_pages
 from .diff import diff_graph, diff_releases
 from .document import ntriples_lines
 from .formats import TURTLE, rdf_syntax
+from .manifest import write_manifest
 from .release import CATALOG_NT, MANIFEST, Release, catalogue_triples, merged_lines, write_catalog_files
 
 #: A release version: 16 hex digits of a SHA-256 of its data (the name of its folder; release.assemble_release).
@@ -70,7 +72,7 @@ class ReleaseSummary:
     diff: dict[str, Any] | None = None
 
     @classmethod
-    def of(cls, manifest: dict[str, Any]) -> ReleaseSummary:
+    def of(cls, manifest: Mapping[str, Any]) -> ReleaseSummary:
         history = manifest.get("release", {})
         return cls(
             version=str(manifest["version"]), issued=str(manifest["build_time"]),
@@ -126,15 +128,18 @@ def release_at(release: Release, version: str) -> Release | None:
 
 def version_statements(release: Release) -> dict[str, list[ox.Triple]]:
     """Subject IRI → the version statements of ``release``'s catalogue files (the version IRIs, their distributions,
-    ``dct:hasVersion`` …): what its pages describe besides the store, which holds no versions."""
-    prefix = IriMinter(str(release.manifest["base_iri"])).release("0" * 16).rsplit("/", 1)[0] + "/"
-    version_predicates = {str(DCTERMS.hasVersion), str(DCAT3.hasVersion), str(DCAT3.hasCurrentVersion)}
+    ``dct:hasVersion`` …): what its pages describe besides the store, which holds no versions. :func:`version_graph`
+    writes them: the triples of the version IRIs (``{base}id/release/…``) and the whole dataset's version
+    predicates, each a run of the catalogue's sorted lines."""
+    minter = IriMinter(str(release.manifest["base_iri"]))
+    prefix = minter.release("0" * 16).rsplit("/", 1)[0] + "/"
+    version_predicates = (str(DCTERMS.hasVersion), str(DCAT3.hasVersion), str(DCAT3.hasCurrentVersion))
+    whole = str(minter.whole_dataset())
     found: dict[str, list[ox.Triple]] = {}
-    for triple in release.catalog_triples(containing=(prefix, *version_predicates)):
-        subject = triple.subject
-        if isinstance(subject, ox.NamedNode) and (subject.value.startswith(prefix)
-                                                  or triple.predicate.value in version_predicates):
-            found.setdefault(subject.value, []).append(triple)
+    starting = (f"<{prefix}", *(f"<{whole}> <{predicate}> " for predicate in version_predicates))
+    for triple in release.catalog_triples(starting=starting):
+        if isinstance(triple.subject, ox.NamedNode):
+            found.setdefault(triple.subject.value, []).append(triple)
     return found
 
 
@@ -216,7 +221,7 @@ def publish_version(release_dir: Path, manifest: dict[str, Any], earlier: list[R
     laps.lap("versions")
     write_catalogue_pages(release_dir, catalogue_triples(release_dir), settings.catalog_page_size)
     laps.lap("pages")
-    (release_dir / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    write_manifest(release_dir / MANIFEST, manifest)
     return manifest
 
 

@@ -9,11 +9,12 @@ once, on first use.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any
 
 
 class ReleaseIndex:
-    def __init__(self, manifest: dict[str, Any]) -> None:
+    def __init__(self, manifest: Mapping[str, Any]) -> None:
         self._key_of: dict[str, str] = {}
         self._by_graph: dict[str, dict[str, Any]] = {}
         self._by_organization: defaultdict[str, list[dict[str, Any]]] = defaultdict(list)
