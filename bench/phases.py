@@ -39,7 +39,7 @@ from bench.generate import generate
 from kg_publisher import __version__
 from kg_publisher.build import CHECKED_WITH, _Cache, _classifications, _Doc, _make_part, _warm_up, _worker_context
 from kg_publisher.extract.readers import read_source
-from kg_publisher.ntriples import graph_ntriples
+from kg_publisher.ntriples import free_graph, graph_ntriples
 from kg_publisher.publish.catalog import KIND_TITLES
 from kg_publisher.rdf import context, disclosure_graph
 from kg_publisher.rdf.codelists import printed_codes
@@ -102,8 +102,9 @@ def _document(path: Path, out: Path, settings: Settings, clock: _Clock) -> None:
         "cross_year": YearFigures.of(disclosure).to_json_dict(), "printed": printed,
         "source": {"sha256": source.sha256, "media_type": source.media_type, "byte_size": source.byte_size},
     }
-    with clock.phase("cache entry"):  # the quality graph's N-Triples, the files, their index
+    with clock.phase("cache entry"):  # the quality graph's N-Triples, the files, their index; the graph freed
         cache_.store(source.sha256, meta, graph_nt, quality, source.text, records_json)
+        free_graph(graph)
     with clock.phase("part"):
         _make_part(_Doc(path, source.sha256, meta), None, settings, out)
 

@@ -208,12 +208,12 @@ def _write(folder: Path, name: str, data: bytes, zipped: bool = True) -> dict[st
     return row
 
 
-def _dumps(folder: Path, stem: str, graphs: list[tuple[str, list[bytes]]],
+def _dumps(folder: Path, stem: str, graphs: list[tuple[str, list[bytes]]], ntriples: bytes,
            syntaxes: Iterable[RdfSyntax], zipped: Iterable[RdfSyntax]) -> dict[str, dict[str, Any]]:
     """Write ``{stem}.{ext}`` in each of ``syntaxes`` (with a gzip twin for those in ``zipped``) from the part's
-    canonical lines; their rows. N-Quads, N-Triples and JSON-LD are written from the lines themselves, Turtle and
-    TriG by pyoxigraph from the lines read back."""
-    nquads, ntriples = _nquads(graphs), _ntriples(graphs)
+    canonical lines (and ``ntriples``, their :func:`_ntriples`); their rows. N-Quads, N-Triples and JSON-LD are
+    written from the lines themselves, Turtle and TriG by pyoxigraph from the lines read back."""
+    nquads = _nquads(graphs)
     rows = {}
     for syntax in syntaxes:
         if syntax is NQUADS:
@@ -233,16 +233,16 @@ def write_graph_part(folder: Path, name: str, graph_name: str, ntriples: bytes) 
     """The part of one graph published whole (the vocabulary, the shapes): ``{name}.nq``, ``.trig``, ``.nt``."""
     folder.mkdir(parents=True, exist_ok=True)
     graphs = canonical_lines({graph_name: ntriples}, blank_tag(graph_name))
-    terms = _Terms.of(graphs)
+    terms, ntriples = _Terms.of(graphs), _ntriples(graphs)
     summary = {
         "kind": "graph",
-        "files": _dumps(folder, name, graphs, (NQUADS, TRIG, NTRIPLES), zipped=(NQUADS, TRIG)),
+        "files": _dumps(folder, name, graphs, ntriples, (NQUADS, TRIG, NTRIPLES), zipped=(NQUADS, TRIG)),
         "graphs": {graph_name: terms.quads},
         "quads": terms.quads,
         "stats": terms.stats(),
     }
     _write_terms(folder, terms)
-    _write_search(folder, _store(_ntriples(graphs)))
+    _write_search(folder, _store(ntriples))
     (folder / PART_JSON).write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
     return summary
 
@@ -254,8 +254,9 @@ def write_disclosure_part(folder: Path, info: DisclosureInfo, facts: bytes, qual
     report (Turtle) and catalogue entry."""
     folder.mkdir(parents=True, exist_ok=True)
     graphs = canonical_lines({info.graph_name: facts, info.quality_graph_name: quality}, blank_tag(info.graph_name))
-    dumps = _dumps(folder, info.key, graphs, DUMP_SYNTAXES, zipped=DUMP_SYNTAXES)
-    store = _store(_ntriples(graphs))  # the part's graphs merged, as in a release's default graph
+    ntriples = _ntriples(graphs)  # the part's graphs merged, as in a release's default graph
+    dumps = _dumps(folder, info.key, graphs, ntriples, DUMP_SYNTAXES, zipped=DUMP_SYNTAXES)
+    store = _store(ntriples)
     tables = [table.manifest_row() for table in write_tables(folder, info, StoreIndex(store))]
     (folder / SOURCE_TEXT).write_text(source_text, encoding="utf-8")
     if records_json is not None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
+
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from kg_publisher.build import document_graphs
-from kg_publisher.ntriples import filled_graph, graph_ntriples
+from kg_publisher.ntriples import filled_graph, free_graph, graph_ntriples
 
 from ..conftest import ROOT
 
@@ -85,3 +87,22 @@ def test_an_empty_filled_graph_is_an_empty_graph() -> None:
     assert len(graph) == 0
     graph.add((URIRef("https://example.org/a"), URIRef("https://example.org/p"), Literal(1)))
     assert len(graph) == 1
+
+
+def _left_to_the_collector(free: bool) -> int:
+    """Objects the garbage collector finds unreachable after a disclosure's graph is dropped (freed first or not)."""
+    graph, _ = document_graphs(ROOT / "data" / "disclosures" / "00_panjin-xinglongtai-zwfwzx-2022-budget.txt")
+    size = len(graph)
+    gc.collect()
+    if free:
+        free_graph(graph)
+        assert len(graph) == 0 and list(graph) == []
+    del graph
+    found = gc.collect()
+    assert size > 1000
+    return found
+
+
+def test_a_freed_graph_leaves_its_indexes_to_reference_counting() -> None:
+    assert _left_to_the_collector(free=False) > 1000  # the graph ↔ store cycle holds every index dict
+    assert _left_to_the_collector(free=True) < 100
