@@ -50,9 +50,12 @@ _PLX = rf"%[0-9A-Fa-f]{{2}}|{_PN_ESC}"
 _PN_LOCAL = rf"(?:[\w:]|{_PLX})(?:(?:{_PN_CHAR}|[.:]|{_PLX})*(?:{_PN_CHAR}|:|{_PLX}))?"
 _PN_PREFIX = rf"[^\W\d_](?:(?:{_PN_CHAR}|\.)*{_PN_CHAR})?"
 
-# One alternative per terminal; the group name is the token kind. ``<`` is handled apart (context decides).
-_TOKEN = re.compile("|".join([
-    r"(?P<ws>[ \t\r\n]+)",
+# One alternative per terminal, after the blanks before it (one match a token, not one for the blanks and one for
+# the token: the blanks were half the matches of a query); the group name is the token kind. ``<`` is matched as
+# ``angle`` and decided apart (context decides whether it opens an IRI).
+_BLANKS = re.compile(r"[ \t\r\n]*")
+_TOKEN = re.compile(r"[ \t\r\n]*(?:" + "|".join([
+    r"(?P<angle><)",  # first: it starts no other terminal (every IRI of a prologue is one)
     r"(?P<comment>#[^\r\n]*)",
     r"(?P<string>'''(?:(?:'|'')?(?:[^'\\]|\\.))*'''|\"\"\"(?:(?:\"|\"\")?(?:[^\"\\]|\\.))*\"\"\""
     r"|'(?:[^'\\\r\n]|\\.)*'|\"(?:[^\"\\\r\n]|\\.)*\")",
@@ -63,7 +66,7 @@ _TOKEN = re.compile("|".join([
     r"(?P<word>[A-Za-z_][A-Za-z0-9_]*)",
     r"(?P<langtag>@[A-Za-z]+(?:-[A-Za-z0-9]*)*)",
     r"(?P<punct>&&|\|\||!=|>=|\^\^|>>|[{}()\[\],;.=>!+\-*/^|?])",
-]), re.DOTALL)
+]) + ")", re.DOTALL)
 _IRI = re.compile(r"<([^<>\"{}|^`\\\x00-\x20]*)>")
 
 #: Tokens after which, inside an expression, ``<`` is the less-than operator.
@@ -195,22 +198,23 @@ class _Reader:
     def read(self) -> None:
         text, pos, end = self.text, 0, len(self.text)
         while pos < end:
-            if text[pos] == "<":
-                token = self._angle(pos)
+            match = _TOKEN.match(text, pos)
+            if match is None or match.lastgroup is None:  # blanks, then the end or a character of no terminal
+                pos = _BLANKS.match(text, pos).end()  # type: ignore[union-attr]  # matches the empty text too
+                if pos == end:
+                    break
+                token = Token("junk", text[pos], pos)
             else:
-                match = _TOKEN.match(text, pos)
-                if match is None or match.lastgroup is None:
-                    token = Token("junk", text[pos], pos)
+                kind = match.lastgroup
+                start = match.start(kind)
+                if kind == "angle":
+                    token = self._angle(start)
+                elif kind == "comment":
+                    self.comments.append((start, match.end()))
+                    pos = match.end()
+                    continue
                 else:
-                    kind = match.lastgroup
-                    if kind == "ws":
-                        pos = match.end()
-                        continue
-                    if kind == "comment":
-                        self.comments.append((pos, match.end()))
-                        pos = match.end()
-                        continue
-                    token = Token(kind, match.group(0), pos)
+                    token = Token(kind, text[start:match.end()], start)
             pos = token.start + len(token.text)
             self._take(token)
             if len(self.tokens) > MAX_TOKENS:
