@@ -54,7 +54,7 @@ from .publish.document import (
     write_graph_part,
 )
 from .publish.model import DisclosureInfo
-from .publish.release import Part, Release, assemble_release, catalogue_triples
+from .publish.release import Part, Release, assemble_release
 from .publish.versions import kept_releases, prune_releases, publish_version
 from .rdf import disclosure_graph, vocabulary_graph
 from .rdf.codelists import classification_graph, printed_codes, shared_classification_graph
@@ -872,7 +872,7 @@ def _release(out: Path, items: list[_Published], graphs: list[Part],
             manifest = dict(Release.open(final).manifest)
             if written_pages(final, settings.catalog_page_size) is None:  # (but for the catalogue pages of
                 # this page size, which a release written by an older build or with another size lacks)
-                write_catalogue_pages(final, catalogue_triples(final), settings.catalog_page_size)
+                write_catalogue_pages(final, settings.catalog_page_size)
         else:
             # The release this one replaces first (its previous version), then the others, newest first.
             replaced = os.path.basename(os.readlink(out / "current")) if (out / "current").is_symlink() else ""

@@ -55,7 +55,7 @@ from ..iris import IriMinter
 from ..settings import Settings
 from ..timing import Laps
 from .catalog import WHOLE_KEY, DatasetEntry, DumpFile, GraphStats, catalog_graph, vocabularies
-from .catalog_pages import write_catalogue_pages
+from .catalog_pages import CATALOG_NT, write_catalogue_pages
 from .document import (
     CATALOG_PART,
     SEARCH_PART,
@@ -74,7 +74,6 @@ from .model import PublishedDisclosure
 from .search import SEARCH_DB, index_parts, index_release
 
 MANIFEST = "manifest.json"
-CATALOG_NT = "catalog.nt"
 #: The catalogue graph as the store holds it (no dates, no versions: the version does not depend on them).
 CATALOG_NQ = "catalog.nq.gz"
 #: Where a release holds the files of the graphs every disclosure shares (vocabulary, shapes).
@@ -138,7 +137,7 @@ def write_release(release_dir: Path, disclosures: list[PublishedDisclosure], voc
             write_graph_part(Path(tmp) / name, name, str(graph_name), graph.serialize(format="nt", encoding="utf-8"))
             graphs.append(Part.read(Path(tmp) / name))
         manifest = assemble_release(release_dir, parts, graphs, settings)
-    write_catalogue_pages(release_dir, catalogue_triples(release_dir), settings.catalog_page_size)
+    write_catalogue_pages(release_dir, settings.catalog_page_size)
     return manifest
 
 
@@ -442,11 +441,6 @@ def merged_lines(paths: Sequence[Path], extra: Iterable[bytes], scratch: Path) -
             merged.append(Path(name))
         runs = merged
     yield from _distinct([extra, *(_file_lines(path) for path in runs)])
-
-
-def catalogue_triples(release_dir: Path) -> list[ox.Triple]:
-    """The triples of the catalogue files of ``release_dir`` (``catalog.nt``), literals exactly as written."""
-    return [quad.triple for quad in ox.parse(path=str(Path(release_dir) / CATALOG_NT), format=ox.RdfFormat.N_TRIPLES)]
 
 
 def _replace(path: Path, data: bytes) -> None:

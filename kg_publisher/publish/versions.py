@@ -45,7 +45,7 @@ from .diff import diff_graph, diff_releases
 from .document import ntriples_lines
 from .formats import TURTLE, rdf_syntax
 from .manifest import write_manifest
-from .release import CATALOG_NT, MANIFEST, Release, catalogue_triples, merged_lines, write_catalog_files
+from .release import CATALOG_NT, MANIFEST, Release, merged_lines, write_catalog_files
 
 #: A release version: 16 hex digits of a SHA-256 of its data (the name of its folder; release.assemble_release).
 VERSION = re.compile(r"^[0-9a-f]{16}$")
@@ -219,7 +219,8 @@ def publish_version(release_dir: Path, manifest: dict[str, Any], earlier: list[R
     versions = version_graph(settings, summaries)
     _add_to_catalogue(release_dir, versions)
     laps.lap("versions")
-    write_catalogue_pages(release_dir, catalogue_triples(release_dir), settings.catalog_page_size)
+    # (pages the release before holds as they are now are hard links to its files)
+    write_catalogue_pages(release_dir, settings.catalog_page_size, previous=earlier[0].path if earlier else None)
     laps.lap("pages")
     write_manifest(release_dir / MANIFEST, manifest)
     return manifest

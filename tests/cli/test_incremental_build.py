@@ -38,6 +38,10 @@ def _files(release_dir: Path) -> dict[str, bytes]:
         # moves the other triples in a page)
         files[name] = b"\n".join(sorted(line for line in gzip.decompress(files[name]).splitlines()
                                         if b"/id/release/" not in line))
+    for name in [name for name in files if name.startswith("catalog-pages/") and name.endswith("/index.json")]:
+        index = json.loads(files[name])
+        index.pop("sha256")  # (the pages' checksums: they differ as the pages do)
+        files[name] = json.dumps(index).encode()
     manifest = json.loads((release_dir / "manifest.json").read_text(encoding="utf-8"))
     manifest.pop("release", None)
     files["manifest.json"] = json.dumps(manifest, sort_keys=True).encode()

@@ -20,8 +20,15 @@ from flask.testing import FlaskClient
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCAT, RDF
 
-from kg_publisher.publish.catalog_pages import CataloguePages, write_catalogue_pages, written_page, written_pages
-from kg_publisher.publish.release import Release, catalogue_triples
+from kg_publisher.publish.catalog_pages import (
+    PAGES_DIR,
+    CataloguePages,
+    write_catalogue_pages,
+    written_page,
+    written_page_bytes,
+    written_pages,
+)
+from kg_publisher.publish.release import CATALOG_NT, Release
 from kg_publisher.vocab import DCAT3, HYDRA
 from kg_publisher.web import create_app
 
@@ -46,7 +53,7 @@ def paged_from_files(release_dir: Path, tmp_path_factory: pytest.TempPathFactory
     page size writes them: it reads the page asked for."""
     copy = tmp_path_factory.mktemp("paged") / "release"
     shutil.copytree(release_dir, copy, copy_function=os.link)
-    write_catalogue_pages(copy, catalogue_triples(copy), SIZE)
+    write_catalogue_pages(copy, SIZE)
     application = create_app(make_settings(build_dir=str(copy), catalog_page_size=SIZE))
     yield application
     application.extensions["kg_publisher"].store.close()
@@ -119,7 +126,9 @@ def test_served_pages_are_chained_and_each_is_a_catalogue(paged_client: FlaskCli
 def test_the_build_writes_its_pages_and_they_are_served_as_computed(release: Release, paged_client: FlaskClient,
                                                                      paged_from_files: Flask) -> None:
     written = written_pages(release.path, 100)  # the build's catalog_page_size
-    assert written == {"size": 100, "pages": 1, "items": len(CataloguePages(_whole(release)).items)}
+    assert written is not None
+    assert {key: written[key] for key in ("size", "pages", "items")} == {
+        "size": 100, "pages": 1, "items": len(CataloguePages(_whole(release)).items)}
     assert set(written_page(release.path, 100, 1)) == set(_whole(release))
     from_files = paged_from_files.test_client()
     count = CataloguePages(_whole(release)).count(SIZE)
@@ -130,6 +139,46 @@ def test_the_build_writes_its_pages_and_they_are_served_as_computed(release: Rel
             assert read.status_code == computed.status_code == 200
             assert read.data == computed.data, number
     assert from_files.get(f"/catalog?page={count + 1}", headers={"Accept": "text/turtle"}).status_code == 404
+
+
+@pytest.mark.parametrize("size", [1, 2, SIZE, 100])
+def test_pages_written_from_the_file_are_the_grouped_pages_byte_for_byte(release: Release, tmp_path: Path,
+                                                                         size: int) -> None:
+    """The build writes the pages from catalog.nt read by subject; a server set to another size groups the whole
+    catalogue (CataloguePages): both give the same bytes, at sizes of one page and of several."""
+    os.link(release.path / CATALOG_NT, tmp_path / CATALOG_NT)
+    index = write_catalogue_pages(tmp_path, size)
+    pages = CataloguePages(_whole(release))
+    assert index == {"size": size, "pages": pages.count(size), "items": len(pages.items)}
+    assert (index["pages"] > 1) == (size < len(pages.items))
+    for number in range(1, index["pages"] + 1):
+        expected = ox.serialize(pages.page_triples(number, size), format=ox.RdfFormat.N_TRIPLES)
+        assert written_page_bytes(tmp_path, size, number) == expected, (size, number)
+
+
+def test_pages_the_release_before_holds_are_hard_links(release: Release, tmp_path: Path) -> None:
+    before, after = tmp_path / "before", tmp_path / "after"
+    before.mkdir()
+    after.mkdir()
+    os.link(release.path / CATALOG_NT, before / CATALOG_NT)
+    write_catalogue_pages(before, SIZE)
+    # one figure of one disclosure's description changed: only that disclosure's page is written again
+    lines = (release.path / CATALOG_NT).read_bytes().splitlines(keepends=True)
+    at = next(number for number, line in enumerate(lines)
+              if b"/id/dataset/" in line.split(b" ")[0] and b"/id/dataset/all>" not in line.split(b" ")[0]
+              and b"<http://rdfs.org/ns/void#triples>" in line)
+    changed = lines[at].split(b" ")[0]
+    lines[at] = lines[at].replace(b'"', b'"9', 1)
+    (after / CATALOG_NT).write_bytes(b"".join(lines))
+    index = write_catalogue_pages(after, SIZE, previous=before)
+    linked = []
+    for number in range(1, index["pages"] + 1):
+        name = f"{PAGES_DIR}/{SIZE}/{number}.nt.gz"
+        same = os.path.samefile(before / name, after / name)
+        assert same == (written_page_bytes(before, SIZE, number) == written_page_bytes(after, SIZE, number))
+        assert same != (changed + b" " in written_page_bytes(after, SIZE, number)), number
+        linked.append(same)
+    assert linked.count(False) == 1, linked
 
 
 def test_a_page_passes_dcat_ap_3_shapes(paged_client: FlaskClient, dcat_ap_shapes: Graph) -> None:
