@@ -17,7 +17,8 @@ ones and on every shape test case. The build uses this one because it is ≥ 20 
 - pyoxigraph writes numbers in canonical form (``21`` where the data says ``21.0``) and keeps 18 decimals where
   rdflib's Decimal arithmetic keeps 28 digits. Where a constraint's result could carry a number, the rows
   pyoxigraph found are evaluated again in rdflib for just those focus nodes, so every message carries exactly
-  the values pyshacl prints; constraints whose results cannot carry a number keep pyoxigraph's rows.
+  the values pyshacl prints; constraints whose results cannot carry a number keep pyoxigraph's rows. For the
+  parts-and-totals constraints those rows are computed in Python from the index instead (``compiled_rows.py``).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from rdflib.plugins.sparql.processor import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Identifier, Node
 
+from .compiled_rows import Computation, computation
 from .ntriples import grouped_triples
 
 Triple = tuple[Node, Node, Node]
@@ -84,6 +86,8 @@ class SparqlConstraint:
     stringified: dict[str, list[str] | None]
     #: The predicates the query matches (None: some triple pattern has a variable as predicate).
     predicates: frozenset[str] | None = None
+    #: Its rows computed in Python as rdflib gives them (``compiled_rows.py``), for the few queries that have one.
+    computation: Computation | None = None
     _query: Query | None = field(default=None, repr=False)
 
     @property
@@ -284,7 +288,7 @@ class CompiledShapes:
                    and len(groupings) == len(re.findall(r"GROUP\s+BY", select, re.I))
                    and all(re.search(r"[?$]value\b", grouping) for grouping in groupings))
         constraint = SparqlConstraint(node, select, messages, oxigraph_text, substitution_text, prefixes, narrows,
-                                      stringified)
+                                      stringified, computation=computation(select))
         if select in self._known:
             known = self._known[select]
             constraint.predicates = None if known is None else frozenset(known)
@@ -766,7 +770,8 @@ class _Run:
                 continue
             rows = rows_by_focus[node]
             if not all(self._row_reads_alike(constraint, row) for row in rows):
-                rows = self._rdflib_rows(constraint, node, rows)
+                computed = None if constraint.computation is None else constraint.computation(self, node, rows)
+                rows = self._rdflib_rows(constraint, node, rows) if computed is None else computed
             self._sparql_results(shape, constraint, node, rows)
         return set(rows_by_focus)
 
