@@ -23,7 +23,7 @@ import shutil
 import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cache, partial
@@ -850,10 +850,16 @@ def _release(out: Path, items: list[_Published], graphs: list[Part],
     releases.mkdir(exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=releases))
     previous = out / "current"
+    store: list[Future[None]] = []  # the store, written on a thread beside the rest of the release
+
+    def store_ready() -> None:
+        for job in store:
+            job.result()
+
     try:
         parts = [item.part for item in items if item.part is not None]
         manifest = assemble_release(staging, parts, graphs, settings,
-                                    previous=previous.resolve() if previous.is_dir() else None)
+                                    previous=previous.resolve() if previous.is_dir() else None, background=store)
         laps = Laps("release")
         # the quality reports of every document, published or not, one Turtle document after the other
         with open(staging / "report.ttl", "wb") as report:
@@ -868,6 +874,7 @@ def _release(out: Path, items: list[_Published], graphs: list[Part],
         final = releases / version
         reused = final.exists()
         if reused:
+            store_ready()
             shutil.rmtree(staging)  # identical content already released: it becomes current again, as it was
             manifest = dict(Release.open(final).manifest)
             if written_pages(final, settings.catalog_page_size) is None:  # (but for the catalogue pages of
@@ -878,9 +885,12 @@ def _release(out: Path, items: list[_Published], graphs: list[Part],
             replaced = os.path.basename(os.readlink(out / "current")) if (out / "current").is_symlink() else ""
             earlier = sorted(kept_releases(releases, exclude=version), key=lambda r: r.version != replaced)
             earlier = earlier[:settings.keep_releases]
-            manifest = publish_version(staging, manifest, earlier, settings)
+            manifest = publish_version(staging, manifest, earlier, settings, store_ready)
+            with stage("release.store-wait"):  # (what the store took beyond the rest of the release)
+                store_ready()
             os.replace(staging, final)
     except BaseException as exc:
+        wait(store)  # (its writes stop before the folder goes)
         shutil.rmtree(staging, ignore_errors=True)
         if isinstance(exc, OSError) and exc.filename is None:
             exc.filename = str(staging)  # the store (pyoxigraph) does not say which file

@@ -3,7 +3,10 @@
 
 A line reads ``stage release.store 1.234 s wall 1.101 s cpu``: the stage's name (``documents``, ``outputs``, then
 ``release`` and the parts of it, ``release.<part>``), its wall time and the process time (user + system) of the
-build's own process meanwhile (the documents' workers are other processes: their time is not in it).
+build's own process meanwhile (the documents' workers are other processes: their time is not in it). The
+release's store is written on a thread of its own beside the other stages of the release step (its line,
+``release.store``, overlaps theirs, and its cpu is the whole process's meanwhile); ``release.store-wait`` is what
+the release then waited for it.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ catalogue's ``adms:versionNotes``); ``kg-publisher diff OLD NEW`` and the page `
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -171,16 +171,19 @@ def _parts_store(release: Release, keys: Iterable[str]) -> ox.Store:
     return store
 
 
-def diff_releases(old: Release, new: Release) -> ReleaseDiff:
+def diff_releases(old: Release, new: Release, store_ready: Callable[[], object] | None = None) -> ReleaseDiff:
     """Every figure and finding added, removed or changed from release ``old`` to release ``new``.
 
     A figure or finding is stated in its disclosure's graphs only, so when both releases list their parts only
     the disclosures whose part differs are read (a one-document release compares one document, whatever the
-    size of the release); otherwise both stores are read whole."""
+    size of the release); otherwise both stores are read whole (``store_ready``, when given, is called first: it
+    returns when the store of ``new``, being written, is complete)."""
     changed = _changed_parts(old, new)
     if changed is not None:
         old_store, new_store = _parts_store(old, changed), _parts_store(new, changed)
     else:
+        if store_ready is not None:
+            store_ready()
         old_store, new_store = _open(old), _open(new)
     try:
         before, after = _figures(old_store), _figures(new_store)

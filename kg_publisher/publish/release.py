@@ -38,6 +38,7 @@ import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cached_property
@@ -53,7 +54,7 @@ from .. import __version__
 from ..errors import BuildError
 from ..iris import IriMinter
 from ..settings import Settings
-from ..timing import Laps
+from ..timing import Laps, stage
 from .catalog import WHOLE_KEY, DatasetEntry, DumpFile, GraphStats, catalog_graph, vocabularies
 from .catalog_pages import CATALOG_NT, write_catalogue_pages
 from .document import (
@@ -200,7 +201,7 @@ def _whole_stats(parts: list[Part]) -> GraphStats:
 
 
 def assemble_release(release_dir: Path, disclosures: list[Part], graphs: list[Part], settings: Settings,
-                     previous: Path | None = None) -> dict[str, Any]:
+                     previous: Path | None = None, background: list[Future[None]] | None = None) -> dict[str, Any]:
     """Write a release into ``release_dir`` from the parts of its ``disclosures`` and of its whole ``graphs``
     (vocabulary, shapes), streaming: no graph is held in memory. Returns the manifest written there.
 
@@ -208,7 +209,9 @@ def assemble_release(release_dir: Path, disclosures: list[Part], graphs: list[Pa
     did not change); the whole-release dumps are listed in the manifest as those gzip files one after the other
     (``members``: disclosures by key, then the vocabulary and the shapes), with their sizes, and are never written
     whole. ``previous`` is the release this one follows: its store is updated (:func:`update_store`) instead of
-    loading every quad again.
+    loading every quad again. With ``background`` (a list), the store is written on a thread of its own while the
+    rest is written and after this returns: the future appended to it says when (the caller waits for it before the
+    release is complete, and before removing the folder).
     """
     if not disclosures:
         raise BuildError("Nothing to publish: no disclosure passed validation",
@@ -328,11 +331,25 @@ def assemble_release(release_dir: Path, disclosures: list[Part], graphs: list[Pa
         graph_sizes[str(minter.catalog_graph())] = catalog_lines
         graph_sizes = dict(sorted(graph_sizes.items()))
         store_dir = release_dir / "store"
-        if previous is None or not update_store(store_dir, previous, disclosures, graphs, release_dir / CATALOG_NQ):
-            shutil.rmtree(store_dir, ignore_errors=True)
-            load_store(store_dir, None, [*(part.file("nt") for part in parts), undated], b"",
-                       [*(part.file("nq") for part in parts), release_dir / CATALOG_NQ], b"")
-        laps.lap("store")
+
+        def store() -> None:
+            try:
+                with stage("release.store"):
+                    if previous is None or not update_store(store_dir, previous, disclosures, graphs,
+                                                            release_dir / CATALOG_NQ):
+                        shutil.rmtree(store_dir, ignore_errors=True)
+                        load_store(store_dir, None, [*(part.file("nt") for part in parts), undated], b"",
+                                   [*(part.file("nq") for part in parts), release_dir / CATALOG_NQ], b"")
+            finally:
+                shutil.rmtree(scratch, ignore_errors=True)
+
+        if background is None:
+            store()
+        else:  # the store is loaded (RocksDB and pyoxigraph's loader, without the GIL) beside what follows
+            loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
+            background.append(loader.submit(store))
+            loader.shutdown(wait=False)
+        laps = Laps("release")
         # search.sqlite (the search box and the indexes read it), from what each part holds for it
         if all((part.folder / SEARCH_PART).is_file() for part in parts):
             index_parts(release_dir / SEARCH_DB, dataset_rows,
@@ -369,7 +386,8 @@ def assemble_release(release_dir: Path, disclosures: list[Part], graphs: list[Pa
         laps.lap("manifest")
         return manifest
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        if not background:
+            shutil.rmtree(scratch, ignore_errors=True)  # (else the store's loader removes it when done)
 
 
 def write_catalog_files(release_dir: Path, lines: Iterable[bytes]) -> None:

@@ -25,7 +25,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -195,11 +195,14 @@ def prune_releases(releases_dir: Path, current: str, keep: int, listed: list[str
     return deleted
 
 
-def publish_version(release_dir: Path, manifest: dict[str, Any], earlier: list[Release],
-                    settings: Settings) -> dict[str, Any]:
+def publish_version(release_dir: Path, manifest: dict[str, Any], earlier: list[Release], settings: Settings,
+                    store_ready: Callable[[], object] | None = None) -> dict[str, Any]:
     """State the versions in the release being written at ``release_dir`` (not yet published): its manifest gets
     ``release`` (version IRI, the release before it, the kept ones, the diff from it), its catalogue files the version
-    datasets of it and of ``earlier`` (the kept releases before it, newest first). Returns the manifest."""
+    datasets of it and of ``earlier`` (the kept releases before it, newest first). Returns the manifest.
+
+    The release's store may still be being written (:func:`~.release.assemble_release` with ``background``):
+    ``store_ready`` returns when it is complete, and is called only if the diff has to read it."""
     minter = IriMinter(settings.base_iri)
     laps = Laps("release")
     previous = earlier[0].version if earlier else None
@@ -209,7 +212,7 @@ def publish_version(release_dir: Path, manifest: dict[str, Any], earlier: list[R
         "kept": [{"version": r.version, "issued": r.manifest["build_time"]} for r in earlier],
     }
     if earlier:
-        diff = diff_releases(earlier[0], Release.open(release_dir))
+        diff = diff_releases(earlier[0], Release(release_dir, manifest), store_ready)
         data = diff_graph(diff, settings.base_iri).serialize(format="turtle", encoding="utf-8")
         _write(release_dir / DIFF_TTL, data)
         manifest["release"]["diff"] = {"path": DIFF_TTL, "media_type": TURTLE.media_type, "bytes": len(data),
