@@ -46,9 +46,7 @@ from .publish.catalog_pages import write_catalogue_pages, written_pages
 from .publish.document import (
     GZIP_LEVEL,
     PART_JSON,
-    RECORDS,
     REPORT,
-    SOURCE_TEXT,
     report_turtle,
     write_disclosure_part,
     write_graph_part,
@@ -409,30 +407,14 @@ def _make_part(doc: _Doc, earlier: dict[str, Any] | None, settings: Settings, ou
     staging = Path(tempfile.mkdtemp(prefix=".part-", dir=entry))
     final = cache_.part(doc.sha256, _part_id(doc.path.name, earlier, settings))
     try:
-        write_disclosure_part(staging, info, facts, quality, (entry / "source.txt").read_text(encoding="utf-8"),
-                              (entry / "records.json").read_text(encoding="utf-8"), settings)
-        for name in (SOURCE_TEXT, RECORDS):  # the entry's own file when the part wrote the same bytes: one copy
-            _share(entry / name, staging / name)
+        # (the entry's source text and records are the part's too: hard links, one copy)
+        write_disclosure_part(staging, info, facts, quality, entry / "source.txt", entry / "records.json", settings)
         (staging / _ADDED).write_text(json.dumps(added), encoding="utf-8")
         _seal(staging, final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return final
-
-
-def _share(source: Path, target: Path) -> None:
-    """Make ``target`` a hard link to ``source`` when both hold the same bytes (else leave it)."""
-    if not target.is_file() or source.stat().st_size != target.stat().st_size:
-        return
-    if source.read_bytes() != target.read_bytes():
-        return
-    linked = target.with_name(f".{target.name}.link")
-    try:
-        os.link(source, linked)
-    except OSError:
-        return  # a file system without hard links: the copy stays
-    os.replace(linked, target)
 
 
 def _read_part(folder: Path) -> Part | None:
@@ -653,7 +635,7 @@ def _build(paths: list[Path], out: Path, settings: Settings,
             todo.append((path, partial(_make_entry, path, sha, base_iri, out, damage)))
             docs[sha] = _Doc(path, sha, None)  # placeholder, replaced below
     laps.lap("entries")
-    with stage(PROGRESS_LABELS[0]):
+    with stage(PROGRESS_LABELS[0], whole=True):
         for doc in workers.run(todo, progress, PROGRESS_LABELS[0]):
             docs[doc.sha256] = doc
     laps = Laps("cache")
@@ -698,7 +680,7 @@ def _build(paths: list[Path], out: Path, settings: Settings,
         if entry.part is None:
             todo.append((doc.path, partial(_make_part, doc, earlier.get(doc.sha256), settings, out)))
     laps.lap("parts")
-    with stage(PROGRESS_LABELS[1]):
+    with stage(PROGRESS_LABELS[1], whole=True):
         made = dict(zip([path for path, _ in todo], workers.run(todo, progress, PROGRESS_LABELS[1]), strict=True))
     workers.close()  # the release is assembled in this process: the idle workers' memory would add to its peak
     laps = Laps("cache")
@@ -712,7 +694,7 @@ def _build(paths: list[Path], out: Path, settings: Settings,
     cache_.prune({cache_.entry(item.doc.sha256): {item.part.folder.name.removeprefix("part-")}
                   for item in published if item.part is not None}, [part.folder for part in graphs])
     laps.lap("graphs")
-    with stage("release"):  # what follows the documents' parts, in this process (its parts: release.*)
+    with stage("release", whole=True):  # what follows the documents' parts, in this process (its parts: release.*)
         result.release_dir, result.manifest = _release(out, processed, graphs, settings)
     return result
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import os
 import secrets
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -67,3 +68,13 @@ def writing(path: Path, unchanged: str = "") -> Iterator[None]:
         yield
     except OSError as exc:
         raise output_error(exc, path, unchanged) from None
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """``target`` made a hard link to ``source`` (a copy where links are not possible)."""
+    try:
+        os.link(source, target)
+    except OSError as exc:
+        if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP):
+            raise
+        shutil.copyfile(source, target)

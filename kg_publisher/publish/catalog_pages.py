@@ -34,8 +34,10 @@ from pathlib import Path
 from typing import IO, Any, TypeVar
 
 import pyoxigraph as ox
+from isal import igzip
 
 from ..vocab import DCAT, DCAT3, HYDRA, RDF, XSD
+from .document import GZIP_LEVEL
 
 _TYPE = ox.NamedNode(str(RDF.type))
 _CATALOG = ox.NamedNode(str(DCAT.Catalog))
@@ -241,7 +243,7 @@ def _write_pages(release_dir: Path, pages: _StreamedPages, size: int, previous: 
 
 
 def _pack(target: Path, data: bytes) -> None:
-    target.write_bytes(gzip.compress(data, compresslevel=6, mtime=0))
+    target.write_bytes(igzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0))
 
 
 class _Subjects:

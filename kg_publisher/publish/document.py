@@ -31,6 +31,7 @@ import pyoxigraph as ox
 from isal import igzip
 from rdflib import Literal, URIRef
 
+from ..files import link_or_copy
 from ..iris import IriMinter
 from ..settings import Settings
 from ..vocab import PREFIXES, QB
@@ -58,8 +59,9 @@ _RDF_TYPE_NT = b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 _TITLE, _DESCRIPTION = "http://purl.org/dc/terms/title", "http://purl.org/dc/terms/description"
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _NT, _NQ = ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS
-#: ISA-L's level of the gzip twins: its default, about six times zlib's pace at level 6 for about a quarter
-#: more bytes (bench/README.md "Build at scale").
+#: ISA-L's level of every gzip file the build writes (the gzip twins, the cache's N-Triples, the catalogue graph
+#: and pages): its default, about six times zlib's pace at level 6 for about a quarter more bytes (bench/README.md
+#: "Build at scale").
 GZIP_LEVEL = 2
 
 
@@ -247,20 +249,23 @@ def write_graph_part(folder: Path, name: str, graph_name: str, ntriples: bytes) 
     return summary
 
 
-def write_disclosure_part(folder: Path, info: DisclosureInfo, facts: bytes, quality: bytes, source_text: str,
-                          records_json: str | None, settings: Settings) -> dict[str, Any]:
+def write_disclosure_part(folder: Path, info: DisclosureInfo, facts: bytes, quality: bytes, source_text: str | Path,
+                          records_json: str | Path | None, settings: Settings) -> dict[str, Any]:
     """The part of one disclosure: ``facts`` and ``quality`` (its two graphs, as N-Triples) canonicalised
     together; its dumps (``{key}.{ttl,nt,nq,trig,jsonld}.gz``), spreadsheets, source text, records, quality
-    report (Turtle) and catalogue entry."""
+    report (Turtle) and catalogue entry. The source text and the records are given as text, or as the file that
+    holds them (UTF-8), which the part then shares (a hard link)."""
     folder.mkdir(parents=True, exist_ok=True)
     graphs = canonical_lines({info.graph_name: facts, info.quality_graph_name: quality}, blank_tag(info.graph_name))
     ntriples = _ntriples(graphs)  # the part's graphs merged, as in a release's default graph
     dumps = _dumps(folder, info.key, graphs, ntriples, DUMP_SYNTAXES, zipped=DUMP_SYNTAXES)
     store = _store(ntriples)
     tables = [table.manifest_row() for table in write_tables(folder, info, StoreIndex(store))]
-    (folder / SOURCE_TEXT).write_text(source_text, encoding="utf-8")
-    if records_json is not None:
-        (folder / RECORDS).write_text(records_json, encoding="utf-8")
+    for name, content in ((SOURCE_TEXT, source_text), (RECORDS, records_json)):
+        if isinstance(content, Path):
+            link_or_copy(content, folder / name)
+        elif content is not None:
+            (folder / name).write_bytes(content.encode("utf-8"))
     by_name = dict(graphs)
     in_facts, in_quality = by_name[info.graph_name], by_name[info.quality_graph_name]
     quality_triples = [quad.triple for quad in _parsed(b"\n".join(in_quality), _NT)]

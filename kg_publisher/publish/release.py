@@ -26,7 +26,6 @@ graph out because the catalogue states their sizes.
 
 from __future__ import annotations
 
-import errno
 import gzip
 import hashlib
 import heapq
@@ -47,11 +46,13 @@ from typing import IO, Any
 
 import numpy as np
 import pyoxigraph as ox
+from isal import igzip
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, XSD
 
 from .. import __version__
 from ..errors import BuildError
+from ..files import link_or_copy
 from ..iris import IriMinter
 from ..settings import Settings
 from ..timing import Laps, stage
@@ -59,6 +60,7 @@ from .catalog import WHOLE_KEY, DatasetEntry, DumpFile, GraphStats, catalog_grap
 from .catalog_pages import CATALOG_NT, write_catalogue_pages
 from .document import (
     CATALOG_PART,
+    GZIP_LEVEL,
     SEARCH_PART,
     SOURCE_TEXT,
     TERM_FILES,
@@ -69,7 +71,7 @@ from .document import (
     write_disclosure_part,
     write_graph_part,
 )
-from .formats import DUMP_SYNTAXES, WHOLE_DUMP_SYNTAXES, written
+from .formats import DUMP_SYNTAXES, NQUADS, WHOLE_DUMP_SYNTAXES, written
 from .manifest import Manifest, write_manifest
 from .model import PublishedDisclosure
 from .search import SEARCH_DB, index_parts, index_release
@@ -142,16 +144,6 @@ def write_release(release_dir: Path, disclosures: list[PublishedDisclosure], voc
     return manifest
 
 
-def _link(source: Path, target: Path) -> None:
-    """``target`` made a hard link to ``source`` (a copy where links are not possible)."""
-    try:
-        os.link(source, target)
-    except OSError as exc:
-        if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP):
-            raise
-        shutil.copyfile(source, target)
-
-
 class _Chain(io.RawIOBase):
     """The files ``paths`` then ``tail`` read as one stream (what a bulk load reads without a joined copy); a
     ``.gz`` file is read decompressed."""
@@ -175,7 +167,7 @@ class _Chain(io.RawIOBase):
                         return 0
                     handle = io.BytesIO(data)
                 else:
-                    handle = gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")
+                    handle = igzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")
                 self._handle = handle
             count = handle.readinto(buffer)
             if count:
@@ -235,13 +227,13 @@ def assemble_release(release_dir: Path, disclosures: list[Part], graphs: list[Pa
         for syntax in DUMP_SYNTAXES:
             for name in (f"{key}.{syntax.extension}", f"{key}.{syntax.extension}.gz"):
                 if (part.folder / name).is_file():  # parts written before they stored gzip files only: both
-                    _link(part.folder / name, dumps_dir / name)
+                    link_or_copy(part.folder / name, dumps_dir / name)
         for row in summary["tables"]:
             name = row["path"].removeprefix("dumps/")
-            _link(part.folder / name, dumps_dir / name)
-        _link(part.folder / SOURCE_TEXT, sources_dir / f"{info['source_sha256']}.txt")
+            link_or_copy(part.folder / name, dumps_dir / name)
+        link_or_copy(part.folder / SOURCE_TEXT, sources_dir / f"{info['source_sha256']}.txt")
         if summary.get("records"):
-            _link(part.folder / summary["records"], records_dir / f"{key}.json")
+            link_or_copy(part.folder / summary["records"], records_dir / f"{key}.json")
         entry = dataset_entry(summary, settings.base_iri)
         entries.append(entry)
         all_dumps += entry.dumps
@@ -260,13 +252,13 @@ def assemble_release(release_dir: Path, disclosures: list[Part], graphs: list[Pa
     parts = [*disclosures, *graphs]
     graphs_dir = release_dir / GRAPHS_DIR
     graphs_dir.mkdir(exist_ok=True)
-    whole_dumps = []
+    whole_dumps: list[DumpFile] = []
     members: dict[str, list[str]] = {}
     for syntax in WHOLE_DUMP_SYNTAXES:
         names = [f"dumps/{part.summary['info']['key']}.{syntax.extension}.gz" for part in disclosures]
         for part in graphs:
             name = part.file(syntax.name, zipped=True).name
-            _link(part.folder / name, graphs_dir / name)
+            link_or_copy(part.folder / name, graphs_dir / name)
             names.append(f"{GRAPHS_DIR}/{name}")
         members[syntax.name] = names
         # Sizes add up; a checksum would cost reading the whole corpus at every release, so none is stated.
@@ -295,7 +287,7 @@ def assemble_release(release_dir: Path, disclosures: list[Part], graphs: list[Pa
         catalog_lines = catalog_bytes = 0
         packed = release_dir / f".{CATALOG_NQ}.tmp"
         with open(undated, "wb") as nt_out, open(packed, "wb") as raw, \
-                gzip.GzipFile(filename="", mode="wb", compresslevel=6, fileobj=raw, mtime=0) as nq_out:
+                igzip.IGzipFile(filename="", mode="wb", compresslevel=GZIP_LEVEL, fileobj=raw, mtime=0) as nq_out:
             for line in merged_lines([part.folder / CATALOG_PART for part in disclosures], frame_lines, scratch):
                 quad = line[:-2] + in_catalog + b"\n"
                 nq_out.write(quad)
@@ -366,7 +358,8 @@ def assemble_release(release_dir: Path, disclosures: list[Part], graphs: list[Pa
             "triples": sum(graph_sizes.values()),
             # The whole graph, the catalogue with it (Release.open_nquads): gzip files read one after the other. No
             # checksum: the version is a hash of the parts' checksums, not of these bytes.
-            "kg": {"members": [*members["nq"], CATALOG_NQ], "bytes": whole_dumps[0].byte_size + catalog_bytes},
+            "kg": {"members": [*members[NQUADS.name], CATALOG_NQ],
+                   "bytes": next(d for d in whole_dumps if d.syntax == NQUADS).byte_size + catalog_bytes},
             "graphs": graph_sizes,
             "catalog_graph": str(minter.catalog_graph()),
             "vocabulary_graph": str(minter.vocabulary_graph()),
@@ -408,7 +401,7 @@ MERGE_FILES = 256
 def _file_lines(path: Path, offset: int = 0) -> Iterator[bytes]:
     """The lines of the file ``path`` from byte ``offset`` on, without their line ends, as they are read (a
     ``.gz`` file decompressed)."""
-    with gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb") as handle:
+    with igzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb") as handle:
         if offset:
             handle.seek(offset)
         for line in handle:
@@ -596,10 +589,10 @@ def read_stored(path: Path) -> bytes:
     """The bytes of the file ``path``, stored as it is or gzip-compressed beside it (``path`` + ``.gz``); a
     ``.gz`` path: its bytes decompressed."""
     if path.suffix == ".gz":
-        return gzip.decompress(path.read_bytes())
+        return igzip.decompress(path.read_bytes())
     if path.is_file():
         return path.read_bytes()
-    return gzip.decompress(path.with_name(path.name + ".gz").read_bytes())
+    return igzip.decompress(path.with_name(path.name + ".gz").read_bytes())
 
 
 def _catalog_graph_lines(release_dir: Path, manifest: dict[str, Any]) -> Iterator[bytes] | None:

@@ -96,3 +96,11 @@ def test_a_one_document_change_updates_the_previous_release(tmp_path: Path, monk
         second.release_dir / f"dumps/{edited}.nq.gz").stat().st_ino
     manifest = json.loads((second.release_dir / "manifest.json").read_text(encoding="utf-8"))
     assert sorted(manifest["parts"]) == sorted(d.key for d in second.documents)
+    # a part's source text and records are its cache entry's files (hard links: one copy in the build folder)
+    shared = 0
+    for entry in (tmp_path / "out" / "cache").iterdir():
+        for part in entry.glob("part-*") if (entry / "source.txt").is_file() else ():
+            for name in ("source.txt", "records.json"):
+                assert (part / name).samefile(entry / name), part / name
+                shared += 1
+    assert shared >= 2 * len(DOCUMENTS)
