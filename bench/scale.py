@@ -4,6 +4,7 @@ one document changed.
     .venv/bin/python bench/scale.py                      # N = 100 and 1000, --jobs = cores
     .venv/bin/python bench/scale.py 100 --jobs 2 --json
     .venv/bin/python bench/scale.py 10000 --workdir /var/tmp/kgp-scale
+    .venv/bin/python bench/scale.py 300 --jobs 1 --rebuilds 3         # three one-document rebuilds: medians
 
 For each N it prints: wall time of the cold build, documents/s, CPU seconds per document (user + system of the
 build and its worker processes), peak RSS (the whole process tree, sampled every 0.1 s), disk per release, of the
@@ -20,6 +21,8 @@ import argparse
 import json
 import os
 import resource
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -121,18 +124,32 @@ def _phases(stages: dict[str, tuple[float, float]]) -> dict[str, Any]:
                                if name.startswith(("release.", "cache."))}}
 
 
-def measure(count: int, workdir: Path, jobs: int | None, seed: int) -> dict[str, Any]:
+def _median_phases(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each figure of :func:`_phases` as its median over ``runs``."""
+    stages = {name: (statistics.median(run["release_stages"].get(name, (0.0, 0.0))[0] for run in runs),
+                     statistics.median(run["release_stages"].get(name, (0.0, 0.0))[1] for run in runs))
+              for name in runs[0]["release_stages"]}
+    return {**{key: statistics.median(run[key] for run in runs)
+               for key in ("documents_s", "release_s", "release_cpu_s")}, "release_stages": stages}
+
+
+def measure(count: int, workdir: Path, jobs: int | None, seed: int, rebuilds: int = 1) -> dict[str, Any]:
     corpus, out = workdir / f"corpus-{count}", workdir / f"build-{count}"
     paths = generate(count, corpus, seed=seed)
     command = [sys.executable, "-m", "kg_publisher", "build", str(corpus), "--out", str(out), "--quiet", "--timings"]
     if jobs:
         command += ["--jobs", str(jobs)]
+    shutil.rmtree(out, ignore_errors=True)  # a cold build
     cold = _run(command)
     release = (out / "current").resolve()
-    changed = paths[len(paths) // 2]
-    changed.write_text(changed.read_text(encoding="utf-8") + "\n（本文件已更新）\n", encoding="utf-8")
     cold_release, cache = _disk(release), _disk(out / "cache")
-    incremental = _run(command)
+    incremental, kept = [], 0
+    for number in range(rebuilds):  # each time another document changed
+        changed = paths[(len(paths) // 2 + number) % len(paths)]
+        changed.write_text(changed.read_text(encoding="utf-8") + "\n（本文件已更新）\n", encoding="utf-8")
+        incremental.append(_run(command))
+        if number == 0:
+            kept = _disk(out / "releases") - cold_release
     mb = 2**20
     return {
         "documents": count, "wall_s": cold["wall_s"], "docs_per_s": count / cold["wall_s"],
@@ -140,10 +157,13 @@ def measure(count: int, workdir: Path, jobs: int | None, seed: int) -> dict[str,
         "disk_mb_per_release": cold_release / mb, "disk_mb_per_doc": cold_release / mb / count,
         "cache_mb_per_doc": cache / mb / count,
         # what the second release (one document changed) added beside the first, files shared counted once
-        "kept_release_mb_per_doc": (_disk(out / "releases") - cold_release) / mb / count,
+        "kept_release_mb_per_doc": kept / mb / count,
         "build_folder_mb_per_doc": _disk(out) / mb / count,
-        "incremental_wall_s": incremental["wall_s"], "incremental_peak_rss_mb": incremental["peak_rss_mb"],
-        "cold": _phases(cold["stages"]), "incremental": _phases(incremental["stages"]),
+        # the one-document rebuilds: medians
+        "rebuilds": rebuilds, "incremental_wall_s": statistics.median(run["wall_s"] for run in incremental),
+        "incremental_cpu_s": statistics.median(run["cpu_s"] for run in incremental),
+        "incremental_peak_rss_mb": max(run["peak_rss_mb"] for run in incremental),
+        "cold": _phases(cold["stages"]), "incremental": _median_phases([_phases(run["stages"]) for run in incremental]),
     }
 
 
@@ -153,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, help="build --jobs (default: the build's, one per core)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the generated corpus")
     parser.add_argument("--workdir", type=Path, help="where corpora and builds go (default: a temporary folder)")
+    parser.add_argument("--rebuilds", type=int, default=1,
+                        help="one-document rebuilds after the cold build, each of another document (medians printed)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
     load_before = os.getloadavg()
@@ -160,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="kgp-scale-") as tmp:
         workdir = args.workdir or Path(tmp)
         for count in args.sizes:
-            rows.append(measure(count, workdir, args.jobs, args.seed))
+            rows.append(measure(count, workdir, args.jobs, args.seed, args.rebuilds))
             if not args.json:
                 row = rows[-1]
                 print(f"N={count:>6}  wall {row['wall_s']:8.1f} s  {row['docs_per_s']:6.2f} docs/s  "
@@ -168,7 +190,8 @@ def main(argv: list[str] | None = None) -> int:
                       f"disk {row['disk_mb_per_release']:8.1f} MB ({row['disk_mb_per_doc']:.2f} MB/doc; cache "
                       f"{row['cache_mb_per_doc']:.2f}, another kept release {row['kept_release_mb_per_doc']:.2f}, "
                       f"build folder {row['build_folder_mb_per_doc']:.2f} MB/doc)  "
-                      f"one changed: {row['incremental_wall_s']:6.1f} s", flush=True)
+                      f"one changed: {row['incremental_wall_s']:6.1f} s ({row['incremental_cpu_s']:.1f} s CPU; median "
+                      f"of {row['rebuilds']})", flush=True)
                 for run in ("cold", "incremental"):
                     phases = row[run]
                     stages = "  ".join(f"{name} {wall:.2f}/{cpu:.2f}"
