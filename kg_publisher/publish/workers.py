@@ -122,30 +122,33 @@ def _worker_main(conn_in: Connection, conn: Connection, store_path: str, prefixe
     except OSError as exc:
         conn.send(("store", f"{store_path}: {exc}"))
         return
-    conn.send(("ready", how))
-    while True:
-        try:
-            job = conn_in.recv()
-        except (EOFError, OSError):
-            return  # the parent went away
-        try:
-            answer = execute(store, job)
-        except SyntaxError as exc:
-            conn.send(("syntax", str(exc)))
-        except KgPublisherError as exc:  # the query's own text was refused on reading
-            conn.send(("refused", exc))
-        except OSError as exc:
-            conn.send(("store", str(exc)))
-        except Exception as exc:  # evaluation errors of the query itself
-            conn.send(("query", f"{type(exc).__name__}: {exc}"))
-        except BaseException as exc:  # a Rust panic that unwound to Python (pyo3's PanicException)
-            if type(exc).__name__ != "PanicException":
-                raise
-            conn.send(("panic", str(exc)))
-        else:
-            # The answer's fields, then its body as raw bytes (not pickled: no copy into a pickle and out again).
-            conn.send(("ok", (answer.kind, answer.media_type, answer.rows, answer.truncated)))
-            conn.send_bytes(answer.body)
+    try:
+        conn.send(("ready", how))
+        while True:
+            try:
+                job = conn_in.recv()
+            except EOFError:
+                return  # the parent went away
+            try:
+                answer = execute(store, job)
+            except SyntaxError as exc:
+                conn.send(("syntax", str(exc)))
+            except KgPublisherError as exc:  # the query's own text was refused on reading
+                conn.send(("refused", exc))
+            except OSError as exc:
+                conn.send(("store", str(exc)))
+            except Exception as exc:  # evaluation errors of the query itself
+                conn.send(("query", f"{type(exc).__name__}: {exc}"))
+            except BaseException as exc:  # a Rust panic that unwound to Python (pyo3's PanicException)
+                if type(exc).__name__ != "PanicException":
+                    raise
+                conn.send(("panic", str(exc)))
+            else:
+                # The answer's fields, then its body as raw bytes (not pickled: no copy into a pickle and out again).
+                conn.send(("ok", (answer.kind, answer.media_type, answer.rows, answer.truncated)))
+                conn.send_bytes(answer.body)
+    except OSError:
+        return  # a pipe closed: the parent stopped this process (a server stopping, a query past its limit)
 
 
 class _Worker:
