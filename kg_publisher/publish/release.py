@@ -41,6 +41,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cached_property
+from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
@@ -180,8 +181,10 @@ def _whole_stats(parts: list[Part]) -> GraphStats:
     """VoID numbers of the quads of ``parts`` together, from each part's numbers and term hashes."""
     counts = {}
     for name in TERM_FILES:
-        arrays = [np.fromfile(part.folder / name, dtype="<u8") for part in parts]
-        counts[name] = len(np.unique(np.concatenate(arrays))) if arrays else 0
+        hashes = np.sort(np.concatenate([np.fromfile(part.folder / name, dtype="<u8") for part in parts]
+                                        or [np.zeros(0, dtype="<u8")]))
+        # distinct values of the sorted hashes (np.unique hashes them instead: 20× slower on these)
+        counts[name] = int(np.count_nonzero(hashes[1:] != hashes[:-1])) + 1 if len(hashes) else 0
     classes: Counter[str] = Counter()
     predicates: set[str] = set()
     for part in parts:
@@ -288,13 +291,14 @@ def assemble_release(release_dir: Path, disclosures: list[Part], graphs: list[Pa
         packed = release_dir / f".{CATALOG_NQ}.tmp"
         with open(undated, "wb") as nt_out, open(packed, "wb") as raw, \
                 igzip.IGzipFile(filename="", mode="wb", compresslevel=GZIP_LEVEL, fileobj=raw, mtime=0) as nq_out:
-            for line in merged_lines([part.folder / CATALOG_PART for part in disclosures], frame_lines, scratch):
-                quad = line[:-2] + in_catalog + b"\n"
-                nq_out.write(quad)
-                catalog_digest.update(quad)
-                catalog_lines += 1
-                catalog_bytes += len(quad)
-                nt_out.write(line + b"\n")
+            lines = merged_lines([part.folder / CATALOG_PART for part in disclosures], frame_lines, scratch)
+            while batch := list(islice(lines, 4096)):  # (written a few thousand lines at a time: 3× faster)
+                quads = b"".join(line[:-2] + in_catalog + b"\n" for line in batch)
+                nq_out.write(quads)
+                catalog_digest.update(quads)
+                catalog_lines += len(batch)
+                catalog_bytes += len(quads)
+                nt_out.write(b"".join(line + b"\n" for line in batch))
         os.replace(packed, release_dir / CATALOG_NQ)
         # The catalogue files harvesters fetch also say when this release was issued. Only the files: the catalogue
         # graph the store holds (and so the version) stays free of dates, and a rebuild of the same data keeps the
@@ -388,9 +392,10 @@ def write_catalog_files(release_dir: Path, lines: Iterable[bytes]) -> None:
     each once; they may be read from the ``catalog.nt`` being replaced). Streamed: the catalogue grows with the
     release. (No whole-catalogue Turtle is written: what is served is in pages, ``catalog-pages/``.)"""
     temporary = release_dir / f".{CATALOG_NT}.tmp"
+    lines = iter(lines)
     with open(temporary, "wb") as out:
-        for line in lines:
-            out.write(line + b"\n")
+        while batch := list(islice(lines, 4096)):
+            out.write(b"".join(line + b"\n" for line in batch))
     os.replace(temporary, release_dir / CATALOG_NT)
 
 
