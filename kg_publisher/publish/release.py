@@ -350,7 +350,9 @@ def assemble_release(release_dir: Path, disclosures: list[Part], graphs: list[Pa
         if all((part.folder / SEARCH_PART).is_file() for part in parts):
             index_parts(release_dir / SEARCH_DB, dataset_rows,
                         (json.loads((part.folder / SEARCH_PART).read_bytes()) for part in parts))
-        else:  # parts written before they held it
+        else:  # parts written before they held it: from the store, once it is written
+            for job in background or ():
+                job.result()
             index_release(release_dir, dataset_rows)
         laps.lap("search")
 

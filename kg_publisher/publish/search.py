@@ -36,6 +36,7 @@ KINDS: dict[str, tuple[str, str]] = {
 MAX_QUERY_CHARS = 100
 _PER_KIND = 50
 
+_COLUMNS = "kind, iri, title, english, text, context"
 _SCHEMA = """
 CREATE TABLE entries (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, iri TEXT NOT NULL, title TEXT NOT NULL,
                       english TEXT NOT NULL, text TEXT NOT NULL, context TEXT NOT NULL);
@@ -118,14 +119,18 @@ def _entries(datasets: list[dict[str, Any]], founds: Iterable[dict[str, Any]]) -
     titles = {row["dataset"]: row["title"] for row in datasets}
     aliases: dict[str, set[str]] = {}
     english: dict[str, str] = {}
-    terms, codes, figures = [], [], []
-    for found in founds:
+    for found in founds:  # (each part's entries as it is read: they grow with the release, and are not held)
         for org, names in found["aliases"].items():
             aliases.setdefault(org, set()).update(names)
         english.update(found["english"])
-        terms += found["terms"]
-        codes += found["codes"]
-        figures += found["figures"]
+        for term, label, name, definition, dataset in found["terms"]:
+            yield Entry("term", term, label, name, definition, titles.get(dataset, dataset))
+        for concept, notation, zh, en, scheme in found["codes"]:
+            yield Entry("code", concept, f"{notation} {zh or ''}".strip(), en or "", notation,
+                        scheme.rsplit("/", 1)[-1])
+        for obs, label, dataset in found["figures"]:
+            if dataset in titles:
+                yield Entry("figure", obs, label, "", "", titles[dataset])
     by_org: dict[str, list[dict[str, Any]]] = {}
     for row in datasets:
         by_org.setdefault(row["organization"], []).append(row)
@@ -137,13 +142,6 @@ def _entries(datasets: list[dict[str, Any]], founds: Iterable[dict[str, Any]]) -
         searched = [*sorted(aliases.get(org, ())), first.get("region") or "", org.rsplit("/", 1)[-1],
                     *(r["title"] for r in rows), *sorted({english.get(r["dataset"], "") for r in rows})]
         yield Entry("department", org, first["department"], "", " ".join(searched), first.get("region") or "")
-    for term, label, name, definition, dataset in terms:
-        yield Entry("term", term, label, name, definition, titles.get(dataset, dataset))
-    for concept, notation, zh, en, scheme in codes:
-        yield Entry("code", concept, f"{notation} {zh or ''}".strip(), en or "", notation, scheme.rsplit("/", 1)[-1])
-    for obs, label, dataset in figures:
-        if dataset in titles:
-            yield Entry("figure", obs, label, "", "", titles[dataset])
 
 
 def _english_titles(store: ox.Store, datasets: list[str]) -> dict[str, str]:
@@ -169,20 +167,28 @@ def write_search_index(path: Path, entries: Iterable[Entry]) -> int:
     """Write the index of ``entries`` to ``path`` (replacing it); returns how many entries it holds."""
     path = Path(path)
     path.unlink(missing_ok=True)
-    rows = sorted({(e.kind, e.iri, e.title, e.english, e.text, e.context) for e in entries})
     try:
         with closing(sqlite3.connect(path)) as db:
+            # Every entry once, in order (kind, IRI, …: sqlite compares text as UTF-8 bytes, which is code point
+            # order), numbered in that order: sorted by sqlite in a temporary table on disk, as the entries grow
+            # with the release (≈ 160 a disclosure).
+            db.execute("PRAGMA temp_store = FILE")
+            db.execute(f"CREATE TEMP TABLE given ({_COLUMNS})")
+            db.executemany(f"INSERT INTO temp.given ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+                           ((e.kind, e.iri, e.title, e.english, e.text, e.context) for e in entries))
             db.executescript(_SCHEMA)
-            db.executemany("INSERT INTO entries (kind, iri, title, english, text, context) VALUES (?, ?, ?, ?, ?, ?)",
-                           rows)
+            db.execute(f"INSERT INTO entries ({_COLUMNS}) SELECT DISTINCT {_COLUMNS} FROM temp.given "
+                       f"ORDER BY {_COLUMNS}")
+            db.execute("DROP TABLE temp.given")
             db.execute("INSERT INTO entries_fts (entries_fts) VALUES ('rebuild')")
             db.commit()
+            count = int(db.execute("SELECT count(*) FROM entries").fetchone()[0])
     except sqlite3.OperationalError as exc:
         if "full" not in str(exc):
             raise
         # what every other write says of a full disk (the build turns it into its "disk is full" error)
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path)) from None
-    return len(rows)
+    return count
 
 
 def index_release(release_dir: Path, datasets: list[dict[str, Any]], target: Path | None = None) -> int:
