@@ -122,6 +122,9 @@ class Shape:
     active_properties: list[Shape] = field(default_factory=list)
     #: A property shape with a path, core constraints only (no property shapes, no SPARQL of its own).
     plain: bool = False
+    #: The core constraints as one test of the value nodes (True: none fails), when they are all of the kinds it
+    #: knows; a node it says False for is checked again by :attr:`checks`, which name each failure.
+    passes: Callable[[_Run, Sequence[Key]], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -177,6 +180,7 @@ class CompiledShapes:
         shape.constraints = list(self._core_constraints(node))
         shape.checks = [(_CHECKS[component], _parameter(component, parameter))
                         for component, parameter in shape.constraints]
+        shape.passes = _passes(shape.constraints)
         shape.values = None if path is None else self._path(path)
         shape.properties = [self.shape(p) for p in g.objects(node, SH.property)]
         shape.active_properties = [p for p in shape.properties if not p.deactivated]
@@ -688,17 +692,23 @@ class _Run:
         """Check ``shape`` on the focus nodes; add results when ``report``; return the focus nodes that fail."""
         failing: set[Key] = set()
         values_of, checks, properties = shape.values, shape.checks, shape.active_properties
+        passes = shape.passes
         for node in focus:
             values = values_of(self, node) if values_of is not None else (node,)
-            if checks and self._failed(shape, checks, node, values, report):
+            if checks and (passes is None or not passes(self, values)) and \
+                    self._failed(shape, checks, node, values, report):
                 failing.add(node)
                 if not report:
                     continue
             for prop in properties:
                 if prop.plain:  # the common case, without the recursion
                     failed = False
+                    prop_passes, prop_values = prop.passes, prop.values
                     for value in values:
-                        if self._failed(prop, prop.checks, value, prop.values(self, value), report):  # type: ignore[misc]
+                        found = prop_values(self, value)  # type: ignore[misc]
+                        if prop_passes is not None and prop_passes(self, found):
+                            continue
+                        if self._failed(prop, prop.checks, value, found, report):
                             failed = True
                             if not report:
                                 break
@@ -997,6 +1007,70 @@ def _parameter(component: URIRef, parameter: Any) -> Any:
     return parameter
 
 
+def _is_instance(run: _Run, cls: Key, v: Key) -> bool:
+    return run.is_instance(v, run.subclasses(cls))
+
+
+def _datatype_test(run: _Run, datatype: _Datatype, v: Key) -> bool:
+    return _datatype_ok(v, datatype)
+
+
+#: Constraints of one value node at a time: (run, parameter, value) → True when the value passes.
+_VALUE_TESTS: dict[URIRef, Callable[[_Run, Any, Key], bool]] = {
+    SH.ClassConstraintComponent: _is_instance,
+    SH.DatatypeConstraintComponent: _datatype_test,
+    SH.NodeKindConstraintComponent: _node_kind_ok,
+    SH.PatternConstraintComponent: lambda r, p, v: not isinstance(v, BNode) and p.search(v) is not None,
+    SH.InConstraintComponent: lambda r, members, v: any(_same_term(v, m) for m in members),
+    SH.LanguageInConstraintComponent: _language_ok,
+    SH.OrConstraintComponent: lambda r, shapes, v: any(r.conforms(v, s) for s in shapes),
+    SH.NodeConstraintComponent: lambda r, s, v: r.conforms(v, s),
+    SH.MinInclusiveConstraintComponent: lambda r, b, v: _compare(v, b, lambda x, y: x >= y),
+    SH.MaxInclusiveConstraintComponent: lambda r, b, v: _compare(v, b, lambda x, y: x <= y),
+    SH.MinExclusiveConstraintComponent: lambda r, b, v: _compare(v, b, lambda x, y: x > y),
+    SH.MaxExclusiveConstraintComponent: lambda r, b, v: _compare(v, b, lambda x, y: x < y),
+    SH.MinLengthConstraintComponent: lambda r, n, v: not isinstance(v, BNode) and len(v) >= int(n),
+    SH.MaxLengthConstraintComponent: lambda r, n, v: not isinstance(v, BNode) and len(v) <= int(n),
+}
+
+
+def _passes(constraints: list[tuple[URIRef, Any]]) -> Callable[[_Run, Sequence[Key]], bool] | None:
+    """The constraints as one test of a focus node's value nodes, True when none fails (the common case, answered
+    without a call per constraint); None when some constraint is of a kind it does not know."""
+    low, high = 0, None
+    required: list[Key] = []
+    tests: list[tuple[Callable[[_Run, Any, Key], bool], Any]] = []
+    for component, parameter in constraints:
+        value = _parameter(component, parameter)
+        if component == _MIN_COUNT:
+            low = max(low, value)
+        elif component == _MAX_COUNT:
+            high = value if high is None else min(high, value)
+        elif component == _HAS_VALUE:
+            required.append(value)
+        elif component in _VALUE_TESTS:
+            tests.append((_VALUE_TESTS[component], value))
+        else:
+            return None
+    if not constraints:
+        return None
+    most = high
+
+    def passes(run: _Run, values: Sequence[Key]) -> bool:
+        count = len(values)
+        if count < low or (most is not None and count > most):
+            return False
+        for value in required:
+            if value not in values:
+                return False
+        for ok, parameter in tests:
+            for v in values:
+                if not ok(run, parameter, v):
+                    return False
+        return True
+    return passes
+
+
 _CHECKS: dict[URIRef, Any] = {
     SH.MinCountConstraintComponent: _min_count,
     SH.MaxCountConstraintComponent: _max_count,
@@ -1004,29 +1078,9 @@ _CHECKS: dict[URIRef, Any] = {
     _QUALIFIED: _qualified,
     SH.UniqueLangConstraintComponent: _unique_lang,
     SH.LessThanConstraintComponent: _less_than,
-    SH.ClassConstraintComponent: _class,
-    SH.DatatypeConstraintComponent: _each_value(SH.DatatypeConstraintComponent, lambda r, d, v: _datatype_ok(v, d)),
-    SH.NodeKindConstraintComponent: _each_value(SH.NodeKindConstraintComponent, _node_kind_ok),
-    SH.PatternConstraintComponent: _each_value(
-        SH.PatternConstraintComponent, lambda r, p, v: not isinstance(v, BNode) and p.search(v) is not None),
-    SH.InConstraintComponent: _each_value(
-        SH.InConstraintComponent, lambda r, members, v: any(_same_term(v, m) for m in members)),
-    SH.LanguageInConstraintComponent: _each_value(SH.LanguageInConstraintComponent, _language_ok),
-    SH.OrConstraintComponent: _each_value(
-        SH.OrConstraintComponent, lambda r, shapes, v: any(r.conforms(v, s) for s in shapes)),
-    SH.NodeConstraintComponent: _each_value(SH.NodeConstraintComponent, lambda r, s, v: r.conforms(v, s)),
-    SH.MinInclusiveConstraintComponent: _each_value(
-        SH.MinInclusiveConstraintComponent, lambda r, b, v: _compare(v, b, lambda x, y: x >= y)),
-    SH.MaxInclusiveConstraintComponent: _each_value(
-        SH.MaxInclusiveConstraintComponent, lambda r, b, v: _compare(v, b, lambda x, y: x <= y)),
-    SH.MinExclusiveConstraintComponent: _each_value(
-        SH.MinExclusiveConstraintComponent, lambda r, b, v: _compare(v, b, lambda x, y: x > y)),
-    SH.MaxExclusiveConstraintComponent: _each_value(
-        SH.MaxExclusiveConstraintComponent, lambda r, b, v: _compare(v, b, lambda x, y: x < y)),
-    SH.MinLengthConstraintComponent: _each_value(
-        SH.MinLengthConstraintComponent, lambda r, n, v: not isinstance(v, BNode) and len(v) >= int(n)),
-    SH.MaxLengthConstraintComponent: _each_value(
-        SH.MaxLengthConstraintComponent, lambda r, n, v: not isinstance(v, BNode) and len(v) <= int(n)),
+    SH.ClassConstraintComponent: _class,  # the subclasses looked up once for all the values
+    **{component: _each_value(component, test) for component, test in _VALUE_TESTS.items()
+       if component != SH.ClassConstraintComponent},
 }
 
 
