@@ -832,16 +832,16 @@ def _release(out: Path, items: list[_Published], graphs: list[Part],
     releases.mkdir(exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=releases))
     previous = out / "current"
-    store: list[Future[None]] = []  # the store, written on a thread beside the rest of the release
+    beside: list[Future[None]] = []  # the store and the search index, written on threads beside the rest
 
     def store_ready() -> None:
-        for job in store:
+        for job in beside:
             job.result()
 
     try:
         parts = [item.part for item in items if item.part is not None]
         manifest = assemble_release(staging, parts, graphs, settings,
-                                    previous=previous.resolve() if previous.is_dir() else None, background=store)
+                                    previous=previous.resolve() if previous.is_dir() else None, background=beside)
         laps = Laps("release")
         # the quality reports of every document, published or not, one Turtle document after the other
         with open(staging / "report.ttl", "wb") as report:
@@ -868,11 +868,11 @@ def _release(out: Path, items: list[_Published], graphs: list[Part],
             earlier = sorted(kept_releases(releases, exclude=version), key=lambda r: r.version != replaced)
             earlier = earlier[:settings.keep_releases]
             manifest = publish_version(staging, manifest, earlier, settings, store_ready)
-            with stage("release.store-wait"):  # (what the store took beyond the rest of the release)
+            with stage("release.wait"):  # (what the store and the search index took beyond the rest)
                 store_ready()
             os.replace(staging, final)
     except BaseException as exc:
-        wait(store)  # (its writes stop before the folder goes)
+        wait(beside)  # (their writes stop before the folder goes)
         shutil.rmtree(staging, ignore_errors=True)
         if isinstance(exc, OSError) and exc.filename is None:
             exc.filename = str(staging)  # the store (pyoxigraph) does not say which file

@@ -1,13 +1,14 @@
 """How long each stage of a build takes: one INFO line per stage on the ``kg_publisher.timings`` logger, which
 ``kg-publisher build --timings`` prints (and ``bench/scale.py`` reads).
 
-A line reads ``stage release.search 1.234 s wall 1.101 s cpu``: the stage's name (``documents``, ``outputs``, then
+A line reads ``stage release.pages 1.234 s wall 1.101 s cpu``: the stage's name (``documents``, ``outputs``, then
 ``release`` and the parts of it, ``release.<part>``, and ``cache.<part>``), its wall time and its CPU time (user +
-system). The CPU of a part (``release.search``) is the thread's that ran it, so that what runs beside it does not
-count: the release's store is written on a thread of its own beside the other parts of the release step (its
-line, ``release.store``, overlaps theirs; pyoxigraph's loader threads are not in its CPU), ``release.store-wait``
-is what the release then waited for it. The CPU of a whole step (``documents``, ``outputs``, ``release``) is the
-build process's, all its threads (the documents' workers are other processes: their time is not in it).
+system). The CPU of a part (``release.pages``) is the thread's that ran it, so that what runs beside it does not
+count: the release's store and its search index are written on threads of their own beside the other parts of
+the release step (their lines, ``release.store`` and ``release.search``, overlap the others; pyoxigraph's loader
+threads are not in the store's CPU), and ``release.wait`` is what the release then waited for them. The CPU of a
+whole step (``documents``, ``outputs``, ``release``) is the build process's, all its threads (the documents'
+workers are other processes: their time is not in it).
 """
 
 from __future__ import annotations

@@ -204,9 +204,9 @@ def assemble_release(release_dir: Path, disclosures: list[Part], graphs: list[Pa
     did not change); the whole-release dumps are listed in the manifest as those gzip files one after the other
     (``members``: disclosures by key, then the vocabulary and the shapes), with their sizes, and are never written
     whole. ``previous`` is the release this one follows: its store is updated (:func:`update_store`) instead of
-    loading every quad again. With ``background`` (a list), the store is written on a thread of its own while the
-    rest is written and after this returns: the future appended to it says when (the caller waits for it before the
-    release is complete, and before removing the folder).
+    loading every quad again. With ``background`` (a list), the store and the search index are written on threads
+    of their own while the rest is written and after this returns: the futures appended to it say when (the
+    caller waits for them before the release is complete, and before removing the folder).
     """
     if not disclosures:
         raise BuildError("Nothing to publish: no disclosure passed validation",
@@ -339,22 +339,28 @@ def assemble_release(release_dir: Path, disclosures: list[Part], graphs: list[Pa
             finally:
                 shutil.rmtree(scratch, ignore_errors=True)
 
-        if background is None:
-            store()
-        else:  # the store is loaded (RocksDB and pyoxigraph's loader, without the GIL) beside what follows
-            loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
-            background.append(loader.submit(store))
-            loader.shutdown(wait=False)
+        def search() -> None:  # search.sqlite (the search box and the indexes read it)
+            with stage("release.search"):
+                if all((part.folder / SEARCH_PART).is_file() for part in parts):  # from what each part holds
+                    index_parts(release_dir / SEARCH_DB, dataset_rows,
+                                (json.loads((part.folder / SEARCH_PART).read_bytes()) for part in parts))
+                else:  # parts written before they held it: from the store, once it is written
+                    for job in jobs[:1]:  # (the store's)
+                        job.result()
+                    index_release(release_dir, dataset_rows)
+
+        # The store (pyoxigraph's loader and RocksDB) and the search index (sqlite) let go of the GIL: each is
+        # written on a thread of its own beside what follows, when the caller waits for them (``background``).
+        jobs: list[Future[None]] = []
+        for job in (store, search):
+            if background is None:
+                job()
+            else:
+                beside = ThreadPoolExecutor(max_workers=1, thread_name_prefix=job.__name__)
+                jobs.append(beside.submit(job))
+                background.append(jobs[-1])
+                beside.shutdown(wait=False)
         laps = Laps("release")
-        # search.sqlite (the search box and the indexes read it), from what each part holds for it
-        if all((part.folder / SEARCH_PART).is_file() for part in parts):
-            index_parts(release_dir / SEARCH_DB, dataset_rows,
-                        (json.loads((part.folder / SEARCH_PART).read_bytes()) for part in parts))
-        else:  # parts written before they held it: from the store, once it is written
-            for job in background or ():
-                job.result()
-            index_release(release_dir, dataset_rows)
-        laps.lap("search")
 
         manifest: dict[str, Any] = {
             "version": version,
