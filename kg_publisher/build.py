@@ -39,7 +39,7 @@ from .errors import BuildError, KgPublisherError, OutputError, SourceError
 from .extract.readers import READERS, read_source
 from .files import write_bytes_atomic, writing
 from .iris import IriMinter
-from .ntriples import free_graph, graph_ntriples
+from .ntriples import free_graph, graph_ntriples, merged_ntriples
 from .package_data import fingerprint_files
 from .publish.catalog import KIND_TITLES
 from .publish.catalog_pages import write_catalogue_pages, written_pages
@@ -390,10 +390,10 @@ def _make_part(doc: _Doc, earlier: dict[str, Any] | None, settings: Settings, ou
             dataset = URIRef(meta["dataset"])
             graph = cross_year_graph(checks, dataset, URIRef(earlier["dataset"]), earlier["year"])
             outcome = validate_graph(graph, vocabulary, engine="compiled")
-            facts += graph.serialize(format="nt", encoding="utf-8")
+            facts = merged_ntriples(facts, graph_ntriples(graph))
             report = Graph().parse(data=quality, format="nt")
             add_findings(report, outcome, dataset)
-            quality = report.serialize(format="nt", encoding="utf-8")
+            quality = graph_ntriples(report)
             added = {"warnings": outcome.warnings, "notes": outcome.infos}
     minter = IriMinter(base_iri)
     source = meta["source"]
@@ -408,7 +408,8 @@ def _make_part(doc: _Doc, earlier: dict[str, Any] | None, settings: Settings, ou
     final = cache_.part(doc.sha256, _part_id(doc.path.name, earlier, settings))
     try:
         # (the entry's source text and records are the part's too: hard links, one copy)
-        write_disclosure_part(staging, info, facts, quality, entry / "source.txt", entry / "records.json", settings)
+        write_disclosure_part(staging, info, facts, quality, entry / "source.txt", entry / "records.json", settings,
+                              ordered=True)
         (staging / _ADDED).write_text(json.dumps(added), encoding="utf-8")
         _seal(staging, final)
     except BaseException:

@@ -5,7 +5,9 @@ its store, triple by triple, which graphs hold each triple, and writes every ter
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
+from itertools import pairwise
 from typing import Any
 
 from rdflib import Graph, Literal
@@ -96,18 +98,36 @@ def grouped_triples(graph: Graph) -> Iterable[tuple[Node, Mapping[Node, Iterable
     return grouped.items()
 
 
+#: What pyoxigraph's N-Triples writer escapes in a literal besides quote, backslash, LF and CR: the other ASCII
+#: controls, DEL, U+FFFE and U+FFFF (as \b, \t, \f, the others as \uXXXX).
+_RARE = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_RARE_ESCAPES = {"\b": "\\b", "\t": "\\t", "\f": "\\f"}
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _rare_escape(found: re.Match[str]) -> str:
+    char = found.group()
+    return _RARE_ESCAPES.get(char) or f"\\u{ord(char):04X}"
+
+
 def _literal(value: Literal) -> str:
-    """A literal written as rdflib's N-Triples writer writes it."""
-    text = value.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"').replace("\r", "\\r")
+    """A literal written as pyoxigraph's N-Triples writer writes it: its escapes, the language tag in lower case,
+    no datatype for ``xsd:string``."""
+    text = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    if not text.isprintable() and _RARE.search(text):  # rare: most literals are printable text
+        text = _RARE.sub(_rare_escape, text)
     if value.language:
-        return f'"{text}"@{value.language}'
-    if value.datatype:
+        return f'"{text}"@{value.language.lower()}'
+    if value.datatype is not None and str(value.datatype) != _XSD_STRING:
         return f'"{text}"^^<{value.datatype}>'
     return f'"{text}"'
 
 
 def graph_ntriples(graph: Graph) -> bytes:
-    """``graph`` as N-Triples, UTF-8: the lines rdflib's ``serialize(format="nt")`` writes, each term written once."""
+    """``graph`` as N-Triples, UTF-8, each term written once: each triple as pyoxigraph writes it, the lines sorted
+    (as bytes: UTF-8 sorts as code points do) and each once. The part of a disclosure uses them as they are
+    (:func:`~kg_publisher.publish.document.canonical_lines`) instead of reading them into pyoxigraph and writing
+    them again."""
     written: dict[Node, str] = {}
 
     def term(node: Node) -> str:
@@ -121,5 +141,21 @@ def graph_ntriples(graph: Graph) -> bytes:
         head = term(subject)
         for predicate, objects in predicates.items():
             start = f"{head} {term(predicate)} "
-            lines += [f"{start}{term(value)} .\n" for value in objects]
-    return "".join(lines).encode("utf-8")
+            lines += [f"{start}{term(value)} ." for value in objects]
+    return _joined(lines)
+
+
+def merged_ntriples(*texts: bytes) -> bytes:
+    """N-Triples written by :func:`graph_ntriples` as one such text (the lines of all, sorted, each once)."""
+    return _joined([line.decode("utf-8") for text in texts for line in text.splitlines()])
+
+
+def _joined(lines: list[str]) -> bytes:
+    """Lines sorted, each once (two rdflib terms can be written alike: "x" with ``xsd:string`` and without), as
+    UTF-8 text. Sorted, then repeats dropped beside each other: a set would hash every line, long quotes too."""
+    if not lines:
+        return b""
+    lines.sort()
+    once = [line for line, after in pairwise(lines) if line != after]
+    once.append(lines[-1])
+    return ("\n".join(once) + "\n").encode("utf-8")

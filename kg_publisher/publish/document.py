@@ -147,14 +147,17 @@ class _Terms:
         return row
 
 
-def canonical_lines(graphs: dict[str, bytes], tag: str) -> list[tuple[str, list[bytes]]]:
+def canonical_lines(graphs: dict[str, bytes], tag: str, ordered: bool = False) -> list[tuple[str, list[bytes]]]:
     """Graphs given as N-Triples (name → text) canonicalised together (:func:`canonical`): each graph's distinct
     triples as the sorted N-Triples lines pyoxigraph writes (no line end), graphs in the order :func:`canonical`
     sorts them. Graphs without a blank node (every disclosure's) need no relabelling: their lines are only
-    written again by pyoxigraph and sorted, with no quad made in Python. Bytes sort as their ``str`` does: a
-    term ends with the blank before the next one, and a blank sorts before anything that can continue a term."""
+    written again by pyoxigraph and sorted, with no quad made in Python; ``ordered`` texts
+    (:func:`~kg_publisher.ntriples.graph_ntriples`: those lines already, sorted, each once) are split only. Bytes
+    sort as their ``str`` does: a term ends with the blank before the next one, and a blank sorts before anything
+    that can continue a term."""
     if not any(b"_:" in data for data in graphs.values()):
-        return [(name, sorted(set(written(ox.serialize(_parsed(graphs[name], _NT), format=_NT)).splitlines())))
+        return [(name, graphs[name].splitlines() if ordered else
+                 sorted(set(written(ox.serialize(_parsed(graphs[name], _NT), format=_NT)).splitlines())))
                 for name in sorted(graphs, key=lambda name: f"<{name}>")]
     quads = canonical([quad for name, data in graphs.items() for quad in quads_of(data, name)], tag)
     out: list[tuple[str, list[bytes]]] = []
@@ -250,13 +253,15 @@ def write_graph_part(folder: Path, name: str, graph_name: str, ntriples: bytes) 
 
 
 def write_disclosure_part(folder: Path, info: DisclosureInfo, facts: bytes, quality: bytes, source_text: str | Path,
-                          records_json: str | Path | None, settings: Settings) -> dict[str, Any]:
-    """The part of one disclosure: ``facts`` and ``quality`` (its two graphs, as N-Triples) canonicalised
-    together; its dumps (``{key}.{ttl,nt,nq,trig,jsonld}.gz``), spreadsheets, source text, records, quality
-    report (Turtle) and catalogue entry. The source text and the records are given as text, or as the file that
-    holds them (UTF-8), which the part then shares (a hard link)."""
+                          records_json: str | Path | None, settings: Settings, ordered: bool = False) -> dict[str, Any]:
+    """The part of one disclosure: ``facts`` and ``quality`` (its two graphs, as N-Triples; ``ordered`` when
+    written by :func:`~kg_publisher.ntriples.graph_ntriples`) canonicalised together; its dumps
+    (``{key}.{ttl,nt,nq,trig,jsonld}.gz``), spreadsheets, source text, records, quality report (Turtle) and
+    catalogue entry. The source text and the records are given as text, or as the file that holds them (UTF-8),
+    which the part then shares (a hard link)."""
     folder.mkdir(parents=True, exist_ok=True)
-    graphs = canonical_lines({info.graph_name: facts, info.quality_graph_name: quality}, blank_tag(info.graph_name))
+    graphs = canonical_lines({info.graph_name: facts, info.quality_graph_name: quality}, blank_tag(info.graph_name),
+                             ordered)
     ntriples = _ntriples(graphs)  # the part's graphs merged, as in a release's default graph
     dumps = _dumps(folder, info.key, graphs, ntriples, DUMP_SYNTAXES, zipped=DUMP_SYNTAXES)
     store = _store(ntriples)

@@ -1,11 +1,17 @@
-"""A part's canonical lines: the fast route (graphs without a blank node) and the RDFC-1.0 route give what
-:func:`canonical` gives, and a graph holding a blank node is canonicalised, not assumed blank-free."""
+"""A part's canonical lines: the fast routes (graphs without a blank node; texts graph_ntriples wrote, split only)
+and the RDFC-1.0 route give what :func:`canonical` gives, and a graph holding a blank node is canonicalised, not
+assumed blank-free."""
 
 from __future__ import annotations
 
 import pyoxigraph as ox
+from rdflib import Graph
 
+from kg_publisher.build import document_graphs
+from kg_publisher.ntriples import graph_ntriples
 from kg_publisher.publish.document import blank_tag, canonical, canonical_lines, quads_of
+
+from ..conftest import ROOT
 
 G, Q = "https://example.org/graph/a", "https://example.org/graph/a/quality"
 FACTS = (b'<https://example.org/s> <https://example.org/p> "\xe4\xb8\xad\\n\\"x\\"" .\n'
@@ -45,3 +51,14 @@ def test_a_graph_with_a_blank_node_is_canonicalised() -> None:
 def test_text_that_looks_like_a_blank_node_takes_the_rdfc_route_to_the_same_lines() -> None:
     graphs = {G: FACTS, Q: REPORT}
     assert canonical_lines(graphs, blank_tag(G)) == _expected(graphs, blank_tag(G))
+
+
+def test_a_disclosure_written_by_graph_ntriples_is_split_only_to_the_same_lines() -> None:
+    graph, _ = document_graphs(ROOT / "data" / "disclosures" / "00_panjin-xinglongtai-zwfwzx-2022-budget.txt")
+    quality = Graph().parse(data=REPORT, format="nt")
+    tag = blank_tag(G)
+    parsed = {G: graph.serialize(format="nt", encoding="utf-8"), Q: REPORT}
+    ordered = {G: graph_ntriples(graph), Q: graph_ntriples(quality)}
+    lines = canonical_lines(ordered, tag, ordered=True)
+    assert lines == canonical_lines(parsed, tag) == _expected(parsed, tag)
+    assert len(dict(lines)[G]) == len(graph)

@@ -1,39 +1,68 @@
-"""The build's N-Triples writer (kg_publisher/ntriples.py) writes the lines rdflib's writer writes."""
+"""The build's N-Triples writer (kg_publisher/ntriples.py) writes the triples rdflib's writer writes, each line as
+pyoxigraph writes it, sorted and each once (what a part publishes as they are)."""
 
 from __future__ import annotations
 
 import gc
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from kg_publisher.build import document_graphs
-from kg_publisher.ntriples import filled_graph, free_graph, graph_ntriples
+from kg_publisher.ntriples import filled_graph, free_graph, graph_ntriples, merged_ntriples
+from kg_publisher.publish.formats import written
 
 from ..conftest import ROOT
 
 
 def _lines(data: bytes) -> list[bytes]:
-    return sorted(data.splitlines())
+    """N-Triples as pyoxigraph writes them: each line once, sorted."""
+    triples = ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
+    return sorted(set(written(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)).splitlines()))
+
+
+def _written(graph: Graph) -> list[bytes]:
+    """What graph_ntriples writes, checked to be whole lines."""
+    data = graph_ntriples(graph)
+    assert data == b"" or data.endswith(b"\n")
+    return data.splitlines()
 
 
 def test_a_disclosure_graph_is_written_as_rdflib_writes_it() -> None:
     graph, _ = document_graphs(ROOT / "data" / "disclosures" / "00_panjin-xinglongtai-zwfwzx-2022-budget.txt")
     assert len(graph) > 1000
-    assert _lines(graph_ntriples(graph)) == _lines(graph.serialize(format="nt", encoding="utf-8"))
+    assert _written(graph) == _lines(graph.serialize(format="nt", encoding="utf-8"))
 
 
-def test_escapes_languages_datatypes_and_blank_nodes_as_rdflib_does() -> None:
+def test_escapes_languages_datatypes_and_blank_nodes_as_pyoxigraph_does() -> None:
     graph = Graph()
     node, blank = URIRef("https://example.org/a"), BNode("b1")
+    controls = "".join(chr(code) for code in (*range(0x20), 0x7F, 0xA0, 0x2028, 0xFEFF, 0xFFFE, 0xFFFF))
     values = (Literal('两行\n"引号" \\ 回车\r'), Literal("预算", lang="zh"), Literal("819.80", datatype=XSD.decimal),
-              blank, URIRef("https://example.org/附件"))
+              Literal(f"控制{controls}字符"), Literal("zh-CN", lang="zh-CN"), blank, URIRef("https://example.org/附件"),
+              # written alike
+              Literal("同一", datatype=XSD.string), Literal("同一"),
+              Literal("same", lang="EN"), Literal("same", lang="en"))
     for value in values:
         graph.add((node, URIRef("https://example.org/p"), value))
     graph.add((blank, URIRef("https://example.org/q"), Literal(1)))
     union = graph + Graph()  # not alone in its store: read triple by triple
     for each in (graph, union):
-        assert _lines(graph_ntriples(each)) == _lines(each.serialize(format="nt", encoding="utf-8"))
+        assert _written(each) == _lines(each.serialize(format="nt", encoding="utf-8"))
+        assert len(_written(each)) == len(each) - 1  # rdflib holds both 同一, one line is written
+    assert b'"\xe6\x8e\xa7\xe5\x88\xb6\\u0000' in graph_ntriples(graph)  # pyoxigraph's escapes, not rdflib's
+
+
+def test_texts_merged_are_the_graphs_merged() -> None:
+    graph, _ = document_graphs(ROOT / "data" / "disclosures" / "00_panjin-xinglongtai-zwfwzx-2022-budget.txt")
+    triples = sorted(graph, key=str)
+    half, rest = Graph(), Graph()
+    for index, triple in enumerate(triples):
+        (half if index % 2 else rest).add(triple)
+        if index % 7 == 0:
+            half.add(triple)  # in both
+    assert merged_ntriples(graph_ntriples(half), graph_ntriples(rest)) == graph_ntriples(graph)
 
 
 def _state(graph: Graph) -> dict[str, object]:
@@ -79,7 +108,7 @@ def test_a_filled_graph_is_the_graph_adding_each_triple_makes() -> None:
     assert set(filled) == set(made)
     filled.add(triples[0])
     made.add(triples[0])
-    assert _lines(graph_ntriples(filled)) == _lines(made.serialize(format="nt", encoding="utf-8"))
+    assert _written(filled) == _lines(made.serialize(format="nt", encoding="utf-8"))
 
 
 def test_an_empty_filled_graph_is_an_empty_graph() -> None:
