@@ -18,7 +18,12 @@ ones and on every shape test case. The build uses this one because it is ≥ 20 
   rdflib's Decimal arithmetic keeps 28 digits. Where a constraint's result could carry a number, the rows
   pyoxigraph found are evaluated again in rdflib for just those focus nodes, so every message carries exactly
   the values pyshacl prints; constraints whose results cannot carry a number keep pyoxigraph's rows. For the
-  parts-and-totals constraints those rows are computed in Python from the index instead (``compiled_rows.py``).
+  parts-and-totals constraints those rows are computed in Python from the index instead, and a few grouping
+  queries are answered from the index altogether (``compiled_rows.py``);
+- a SPARQL constraint is not run on a document that lacks a (predicate, object) every solution of it matches (read
+  from its algebra once);
+- a shape's core constraints are also compiled into one test of a focus node's value nodes, which answers the
+  common case (nothing fails) without a call per constraint.
 """
 
 from __future__ import annotations
@@ -36,12 +41,13 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.paths import NegatedPath
 from rdflib.paths import Path as RdfPath
+from rdflib.plugins.sparql.algebra import triples
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.processor import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Identifier, Node
 
-from .compiled_rows import Computation, computation
+from .compiled_rows import Answer, Computation, answer, computation
 from .ntriples import grouped_triples
 
 Triple = tuple[Node, Node, Node]
@@ -86,8 +92,13 @@ class SparqlConstraint:
     stringified: dict[str, list[str] | None]
     #: The predicates the query matches (None: some triple pattern has a variable as predicate).
     predicates: frozenset[str] | None = None
+    #: What every solution of the query matches: (predicate, object IRI or None for any object). A document
+    #: without one of them gives no row, so the query is not run on it.
+    required: tuple[tuple[str, str | None], ...] = ()
     #: Its rows computed in Python as rdflib gives them (``compiled_rows.py``), for the few queries that have one.
     computation: Computation | None = None
+    #: Its rows found in Python from the index instead of by pyoxigraph (``compiled_rows.py``), for a few queries.
+    answer: Answer | None = None
     _query: Query | None = field(default=None, repr=False)
 
     @property
@@ -143,9 +154,9 @@ class Result:
 class CompiledShapes:
     """A shapes graph read into :class:`Shape` objects; :meth:`validate` checks one data graph."""
 
-    def __init__(self, shapes: Graph, predicates: Mapping[str, list[str] | None] | None = None) -> None:
+    def __init__(self, shapes: Graph, predicates: Mapping[str, Any] | None = None) -> None:
         """``predicates`` gives, by query text, what :meth:`predicates_by_query` gave for the same shapes before
-        (then those queries are not parsed by rdflib now)."""
+        (then those queries are not parsed by rdflib now; a value in another form is worked out again)."""
         self.graph = shapes
         self._known = dict(predicates or {})
         self._shapes: dict[Node, Shape] = {}
@@ -292,18 +303,23 @@ class CompiledShapes:
                    and len(groupings) == len(re.findall(r"GROUP\s+BY", select, re.I))
                    and all(re.search(r"[?$]value\b", grouping) for grouping in groupings))
         constraint = SparqlConstraint(node, select, messages, oxigraph_text, substitution_text, prefixes, narrows,
-                                      stringified, computation=computation(select))
-        if select in self._known:
-            known = self._known[select]
-            constraint.predicates = None if known is None else frozenset(known)
+                                      stringified, computation=computation(select), answer=answer(select))
+        known = self._known.get(select)
+        if isinstance(known, dict) and set(known) == {"predicates", "required"}:
+            constraint.predicates = None if known["predicates"] is None else frozenset(known["predicates"])
+            constraint.required = tuple((p, o) for p, o in known["required"])
         else:
-            constraint.predicates = _predicates(constraint.rdflib_query.algebra)
+            algebra = constraint.rdflib_query.algebra
+            constraint.predicates = _predicates(algebra)
+            constraint.required = tuple(sorted(set(_required(algebra))))
         return constraint
 
-    def predicates_by_query(self) -> dict[str, list[str] | None]:
-        """What each SPARQL constraint matches, by query text (JSON-ready): given back to a later
-        :class:`CompiledShapes` of the same shapes, it spares rdflib's parse of every query."""
-        return {c.select: None if c.predicates is None else sorted(c.predicates)
+    def predicates_by_query(self) -> dict[str, dict[str, Any]]:
+        """What each SPARQL constraint matches (``predicates``: every predicate, None for any) and what each of its
+        solutions matches (``required``: [predicate, object IRI or None]), by query text (JSON-ready): given back
+        to a later :class:`CompiledShapes` of the same shapes, it spares rdflib's parse of every query."""
+        return {c.select: {"predicates": None if c.predicates is None else sorted(c.predicates),
+                           "required": [list(pair) for pair in c.required]}
                 for shape in self._shapes.values() for c in shape.sparql}
 
     # ---- validating ---------------------------------------------------------------------------------------
@@ -359,6 +375,63 @@ def _predicates(algebra: Any) -> frozenset[str] | None:
         return True
 
     return frozenset(found) if walk(algebra) else None
+
+
+#: Algebra nodes whose solutions are solutions of their pattern ``p`` (extended, projected, ordered, filtered …).
+_PASSING = frozenset({"Extend", "Project", "Distinct", "Reduced", "OrderBy", "Slice", "ToMultiSet", "SelectQuery",
+                      "Filter"})
+
+
+def _required(part: Any) -> Iterator[tuple[str, str | None]]:
+    """(predicate, object IRI or None) of the triple patterns every solution of a query's algebra matches: its
+    basic graph patterns outside OPTIONAL's right side, MINUS's right side, UNION, NOT EXISTS and GRAPH, those
+    of an ``EXISTS`` a FILTER requires, and those of a grouped sub-select (an aggregate over no group gives one
+    row even when nothing matches, so its patterns are not required)."""
+    if not isinstance(part, CompValue):
+        return
+    name = part.name
+    if name == "BGP":
+        yield from _required_triples(part.get("triples") or ())
+    elif name == "Join":
+        yield from _required(part.get("p1"))
+        yield from _required(part.get("p2"))
+    elif name in ("LeftJoin", "Minus"):
+        yield from _required(part.get("p1"))
+    elif name in ("AggregateJoin", "Group"):
+        group = part.get("p") if name == "AggregateJoin" else part
+        if isinstance(group, CompValue) and group.name == "Group" and group.get("expr") is not None:
+            yield from _required(group.get("p"))
+    elif name in _PASSING:
+        yield from _required(part.get("p"))
+        if name == "Filter":
+            yield from _required_exists(part.get("expr"))
+
+
+def _required_exists(expression: Any) -> Iterator[tuple[str, str | None]]:
+    """The triple patterns of the ``EXISTS`` a filter expression requires (itself, or one of the operands of
+    ``&&``)."""
+    if not isinstance(expression, CompValue):
+        return
+    if expression.name == "ConditionalAndExpression":
+        for operand in [expression.get("expr"), *(expression.get("other") or ())]:
+            yield from _required_exists(operand)
+    elif expression.name == "Builtin_EXISTS":
+        group = expression.get("graph")
+        if isinstance(group, CompValue) and group.name == "BGP":
+            yield from _required_triples(group.get("triples") or ())
+        elif isinstance(group, CompValue) and group.name == "GroupGraphPatternSub":
+            for block in group.get("part") or ():
+                if not isinstance(block, CompValue) or block.name != "TriplesBlock":
+                    continue
+                written = block.get("triples")
+                if written:  # as the parser leaves them: one list per subject
+                    yield from _required_triples(triples(written))
+
+
+def _required_triples(patterns: Iterable[Any]) -> Iterator[tuple[str, str | None]]:
+    for _, predicate, obj in patterns:
+        if isinstance(predicate, URIRef):  # a property path may match nothing or be zero steps long: not counted
+            yield str(predicate), str(obj) if isinstance(obj, URIRef) else None
 
 
 def _expand(predicates: list[str] | None, prefixes: dict[str, str]) -> list[str] | None:
@@ -642,6 +715,10 @@ class _Run:
         found = self.out.get(subject)
         return found.get(predicate, ()) if found is not None else ()
 
+    def pairs(self, predicate: str) -> Sequence[tuple[Key, Sequence[Key]]]:
+        """Every subject of ``predicate`` with its objects."""
+        return self.by_predicate.get(predicate, ())
+
     def subjects(self, predicate: str, value: Key) -> Sequence[Key]:
         """The subjects of ``predicate`` with ``value`` as object (an inverse path)."""
         by_object = self._inverse.get(predicate)
@@ -749,6 +826,16 @@ class _Run:
     def _sparql(self, shape: Shape, constraint: SparqlConstraint, focus: Sequence[Key], report: bool) -> set[Key]:
         if any(isinstance(f, BNode) for f in focus):
             raise NotImplementedError("compiled shapes run SPARQL constraints on IRI focus nodes only")
+        for predicate, obj in constraint.required:  # the index holds every triple the store and rdflib see
+            if predicate not in self.by_predicate or (obj is not None and not self.subjects(predicate, obj)):
+                return set()
+        answered = None if constraint.answer is None or self.rdflib_only else constraint.answer(self, focus)
+        if answered is not None:
+            if report:
+                for node in focus:
+                    if node in answered:
+                        self._sparql_results(shape, constraint, node, answered[node])
+            return set(answered)
         rows_by_focus: dict[Key, list[dict[str, Node]]] = {}
         if self.rdflib_only:
             for node in focus:

@@ -185,7 +185,7 @@ _COMPILED: dict[int, tuple[Graph, CompiledShapes]] = {}
 
 
 def compiled_shapes(shapes: Graph | None = None,
-                    predicates: Mapping[str, list[str] | None] | None = None) -> CompiledShapes:
+                    predicates: Mapping[str, Any] | None = None) -> CompiledShapes:
     """A shapes graph (default: shapes/*.ttl) compiled once per process (keyed by the graph object). The compiled
     engine only reads the graph. ``predicates``: what :meth:`CompiledShapes.predicates_by_query` gave for these
     shapes before (the build keeps it in its cache), which spares parsing every SPARQL constraint now."""
