@@ -187,9 +187,9 @@ SETTINGS: tuple[Setting, ...] = (
             "which most waited for aggregates gave lookups a p99 of 130 ms; with 48, 40 ms).", _bounded_int(1, 256)),
     Setting("query_timeout", 10.0, "Seconds a SPARQL query may take, counted from its arrival (waiting for a "
             "query process included), before it is stopped (HTTP 503); more than 0, at most 3600.", _seconds(3600)),
-    Setting("query_workers", 4, "SPARQL worker processes per server process (1–64; at least 2 run, one is "
-            "always kept for cheap lookups); a query past query_timeout is stopped by ending its worker, which is "
-            "then replaced.", _bounded_int(1, 64)),
+    Setting("query_workers", 4, "SPARQL worker processes per server process (1–64; at least 2, one is "
+            "always kept for cheap lookups; 2 are started, more up to this number when queries wait); a query past "
+            "query_timeout is stopped by ending its worker, which is then replaced.", _bounded_int(1, 64)),
     Setting("expensive_queries", 0, "Expensive SPARQL queries (cartesian products, transitive paths) the whole "
             "server runs at once, across its workers (0–64; 0: one less than the CPUs, at least 1); more wait "
             "for a turn within query_timeout, then get HTTP 503 and Retry-After.", _bounded_int(0, 64)),
