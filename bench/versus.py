@@ -167,6 +167,12 @@ def main(argv: list[str] | None = None) -> int:
     at_rest = {name: tree_rss(process.pid) for name, process in processes.items()}
     pss_at_rest = {name: tree_pss(process.pid) for name, process in processes.items()}
     try:
+        # The product's pools start two query processes each and grow when queries wait: one round at the cells'
+        # concurrency makes them grow, and the pause lets the new processes join before the warm-ups below.
+        first = render(names[0], row["organization"], row["year"])
+        measure(servers["product"][0], "/sparql", first, args.concurrency, 10 * args.concurrency, 10.0,
+                distinct=True, salt="fill ")
+        time.sleep(2)
         for name in names:
             query = render(name, row["organization"], row["year"])
             # Warm both alike, at the cell's concurrency: every query process the cell will use has answered
