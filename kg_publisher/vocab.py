@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from rdflib import Namespace as _RdflibNamespace
 from rdflib import URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SH, SKOS, VOID, XSD, DefinedNamespace
+from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SH, SKOS, VOID, XSD
 
 
 class Namespace(_RdflibNamespace):
@@ -28,20 +28,6 @@ class Namespace(_RdflibNamespace):
 @lru_cache(maxsize=1 << 16)  # the terms of our code lists, years, phases …: a few thousand
 def _term(namespace: _RdflibNamespace, name: str) -> URIRef:
     return URIRef(str.__add__(namespace, name))
-
-
-def _terms_kept(namespace: type[DefinedNamespace]) -> None:
-    """Each term an rdflib defined namespace (RDF, SKOS …) declares made once and kept as its class attribute: its
-    metaclass otherwise checks the name and makes a new ``URIRef`` at every ``RDF.type`` (≈ 1–2 µs, some 7,000
-    times a disclosure), and equal terms that are not one object compare by rdflib's ``__eq__`` in a graph's dicts.
-    The same terms: other names still go through rdflib's checks (an undeclared one still fails)."""
-    for name in vars(namespace).get("__annotations__", {}):
-        if not name.startswith("_") and name not in vars(namespace) and not hasattr(type, name):
-            type.__setattr__(namespace, name, namespace[name])
-
-
-for _defined in (DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SH, SKOS, VOID, XSD):
-    _terms_kept(_defined)
 
 
 #: Our own vocabulary (ontology/budget.ttl). Fixed: it names terms, not data.
