@@ -406,6 +406,51 @@ def _yuan_matches(index: Scan, focus: Sequence[Any]) -> dict[Any, list[Row]]:
     return found
 
 
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_NONE_STATEMENT, _IS_PART_OF = _BGT + "NoneStatement", "http://purl.org/dc/terms/isPartOf"
+_DERIVED_FROM = "http://www.w3.org/ns/prov#wasDerivedFrom"
+#: What a "无……" statement names: operation, indicator, fund source, budget phase.
+_STATED = (_DIMENSIONS[0], _DIMENSIONS[1], _DIMENSIONS[2], _DIMENSIONS[7])
+
+
+def _none_stated(index: Scan, focus: Sequence[Any]) -> dict[Any, list[Row]]:
+    """``CrossCheck-noneStated``: a "无……" statement and each observation of the same operation, indicator, fund
+    source and phase with a non-zero amount; the statement quoted (or its IRI), the figure's label and printed
+    value (or its IRI)."""
+    found: dict[Any, list[Row]] = {}
+    for dataset in focus:
+        statements = [s for s in index.subjects(_IS_PART_OF, dataset)
+                      if _NONE_STATEMENT in index.objects(s, _RDF_TYPE)]
+        if not statements:
+            continue
+        figures: dict[tuple[Any, ...], list[str]] = {}
+        for obs, (*key, amount) in _observations(index, dataset, (*_STATED, _AMOUNT)):
+            if _nonzero(amount):
+                figures.setdefault(tuple(key), []).append(obs)
+        rows: list[Row] = []
+        for statement in statements:
+            if type(statement) is not str:
+                raise _Unusual
+            key = [_one(index, statement, p) for p in _STATED]
+            if any(k is None for k in key) or tuple(key) not in figures:
+                continue
+            quotes = [exact for source in index.objects(statement, _DERIVED_FROM)
+                      for selector in index.objects(source, _HAS_SELECTOR) for exact in index.objects(selector, _EXACT)]
+            if len(quotes) > 1:
+                raise _Unusual  # one row per quote
+            none = quotes[0] if quotes else Literal(statement)
+            for obs in figures[tuple(key)]:
+                label, printed, unit = (_one(index, obs, p) for p in (_PRINTED_LABEL, _PRINTED_VALUE, _PRINTED_UNIT))
+                if label is None or printed is None or unit is None:
+                    figure = Literal(obs)
+                else:
+                    figure = Literal(f"{label}{_text(printed)}{_text(unit)}")
+                rows.append({"this": URIRef(dataset), "value": URIRef(obs), "none": none, "printed": figure})
+        if rows:
+            found[dataset] = rows
+    return found
+
+
 def _nonzero(term: Any) -> bool:
     """``?za != 0`` true (a term that is no number makes it an error: false)."""
     if not isinstance(term, Literal) or term.datatype is None or str(term.datatype) not in _NUMBERS:
@@ -429,6 +474,8 @@ _ANSWERS: dict[str, Answer] = {
     # observations.ttl, bgts:Observation-printedMatchesAmount and bgts:Observation-yuanMatchesAmount
     "748718e7e2e697a7373323ab590d9cbb280840bc19090cef2c9172e4bbc67b1e": _answered(_printed_matches),
     "296b52eafd8a970b8533463d5f5e8dca6434c27d5d52a2867a21e0bd329d09c7": _answered(_yuan_matches),
+    # crosschecks.ttl, bgts:CrossCheck-noneStated
+    "1024cf36c2f6ec7e90605011209fa1c7c3e1c952e0b202a28d9d08ee27ff5938": _answered(_none_stated),
     # crosschecks.ttl, bgts:CrossCheck-samefigure
     "cff9e75b6983fa8182e8b8822a7850c049d4a70fa654d99a1d64676f82718025": _answered(_same_figure),
     # observations.ttl, bgts:Observation-duplicate
