@@ -278,6 +278,8 @@ def assemble_release(release_dir: Path, disclosures: list[Part], graphs: list[Pa
     laps.lap("void")
     frame = catalog_graph(settings, entries, whole_stats, tuple(whole_dumps), describe_datasets=False)
     frame_lines = sorted(set(ntriples_lines(frame.serialize(format="nt", encoding="utf-8"))))
+    del frame, entries  # (rdflib's graph of the frame, ≈ 1 KB a triple, grows with the release: not kept for the
+    # store's load, which follows)
     laps.lap("frame")
     scratch = Path(tempfile.mkdtemp(prefix=".catalogue-", dir=release_dir))  # merge runs, the undated catalogue
     try:
@@ -478,7 +480,8 @@ def build_time() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-#: Bytes of input one bulk load reads at most (pyoxigraph's bulk loader holds ≈ 2.5× its input in memory).
+#: Bytes of input one bulk load reads at most (pyoxigraph's bulk loader holds ≈ 4.5× its input in memory: a process
+#: peaked at 366 MB with 64 MB, 1.25 GB with 256 MB; bench/README.md "Release step").
 LOAD_CHUNK = 64 << 20
 
 
