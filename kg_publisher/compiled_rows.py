@@ -30,14 +30,17 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 from rdflib.term import Node
 
-_BGT = "https://w3id.org/cn-budget-kg/def#"
+from .iris import code
+from .vocab import BGT, OA, OBEU_DIM, OBEU_MEASURE, QB, SDMX_ATTR
+
+_BGT = str(BGT)
 _PART_OF, _PRINTED_UNIT, _PRINTED_VALUE = _BGT + "partOf", _BGT + "printedUnit", _BGT + "printedValue"
-_AMOUNT = "http://data.openbudgets.eu/ontology/dsd/measure/amount"
-_UNIT_MULT = "http://purl.org/linked-data/sdmx/2009/attribute#unitMult"
-_DECIMALS = "http://purl.org/linked-data/sdmx/2009/attribute#decimals"
+_AMOUNT = str(OBEU_MEASURE.amount)
+_UNIT_MULT = str(SDMX_ATTR.unitMult)
+_DECIMALS = str(SDMX_ATTR.decimals)
 #: Datatypes whose values rdflib's ``numeric`` gives as ``int`` or ``Decimal`` (and pyoxigraph compares alike).
 _NUMBERS = (str(XSD.integer), str(XSD.decimal), str(XSD.nonNegativeInteger), str(XSD.positiveInteger))
 _STRINGS = (None, str(XSD.string))
@@ -227,16 +230,15 @@ _BY_DIGEST: dict[str, Computation] = {
 # Queries that group a data set's observations (crosschecks.ttl, observations.ttl) cost pyoxigraph 4-15 ms each to
 # plan and evaluate; the same groups come from the index in a fraction of that.
 
-_QB_DATASET = "http://purl.org/linked-data/cube#dataSet"
+_QB_DATASET = str(QB.dataSet)
 #: An observation's dimensions as the grouping queries list them (the fund source third).
 _DIMENSIONS = (*(_BGT + name for name in (
     "operationCharacter", "indicator", "fundSource", "expenditureType", "economicClassification",
-    "functionalClassification", "item")), "http://data.openbudgets.eu/ontology/dsd/dimension/budgetPhase")
+    "functionalClassification", "item")), str(OBEU_DIM.budgetPhase))
 _CONTEXT, _REPRINT_OF, _AS_OF = _BGT + "reportingContext", _BGT + "reprintOf", _BGT + "asOf"
 _PRINTED_LABEL, _FUND_SOURCE = _BGT + "printedLabel", _BGT + "fundSource"
-_CODE = "https://w3id.org/cn-budget-kg/code/fund-source/"
-_FISCAL, _GENERAL_PUBLIC = _CODE + "FISCAL", _CODE + "GENERAL_PUBLIC"
-_OTHER_FISCAL = (_CODE + "GOV_FUND", _CODE + "STATE_CAPITAL")
+_FISCAL, _GENERAL_PUBLIC = str(code("fund-source", "FISCAL")), str(code("fund-source", "GENERAL_PUBLIC"))
+_OTHER_FISCAL = (str(code("fund-source", "GOV_FUND")), str(code("fund-source", "STATE_CAPITAL")))
 _ULP = {0: Decimal("1.0"), 1: Decimal("0.1"), 2: Decimal("0.01"), 3: Decimal("0.001")}
 
 
@@ -338,7 +340,7 @@ def _printings(index: Scan, dataset: Any, dimensions: tuple[Any, ...]) -> Iterat
         yield f"{_text(printed)}{_text(unit)} {label} @{context.partition('/section/')[2]}"
 
 
-_OA = "http://www.w3.org/ns/oa#"
+_OA = str(OA)
 _HAS_SOURCE, _HAS_SELECTOR = _OA + "hasSource", _OA + "hasSelector"
 _START, _END, _EXACT = _OA + "start", _OA + "end", _OA + "exact"
 _AMOUNT_IN_YUAN = _BGT + "amountInYuan"
@@ -406,9 +408,9 @@ def _yuan_matches(index: Scan, focus: Sequence[Any]) -> dict[Any, list[Row]]:
     return found
 
 
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-_NONE_STATEMENT, _IS_PART_OF = _BGT + "NoneStatement", "http://purl.org/dc/terms/isPartOf"
-_DERIVED_FROM = "http://www.w3.org/ns/prov#wasDerivedFrom"
+_RDF_TYPE = str(RDF.type)
+_NONE_STATEMENT, _IS_PART_OF = _BGT + "NoneStatement", str(DCTERMS.isPartOf)
+_DERIVED_FROM = str(PROV.wasDerivedFrom)
 #: What a "无……" statement names: operation, indicator, fund source, budget phase.
 _STATED = (_DIMENSIONS[0], _DIMENSIONS[1], _DIMENSIONS[2], _DIMENSIONS[7])
 

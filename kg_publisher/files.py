@@ -49,12 +49,20 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def _errno_named_in(exc: OSError) -> int | None:
+    """The errno of the remedies whose text the message of an ``OSError`` without one quotes: the store's engine
+    (RocksDB, through pyoxigraph) reports "IO error: No space left on device" as text only."""
+    text = str(exc.args[0]) if exc.args else ""
+    return next((code for code in _REMEDIES if os.strerror(code) in text), None)
+
+
 def output_error(exc: OSError, path: Path, unchanged: str = "") -> OutputError:
     """The :class:`OutputError` for ``exc``, naming the file it names (else ``path``); ``unchanged`` says what
     was left as it was (e.g. which release ``DIR/current`` still points to)."""
     failed = exc.filename if exc.filename is not None else path
-    reason = os.strerror(exc.errno) if exc.errno else str(exc)
-    remedy = _REMEDIES.get(exc.errno or 0, "check the disk and the folder, then build again")
+    code = exc.errno or _errno_named_in(exc)
+    reason = os.strerror(code) if code else str(exc.args[0] if exc.args else exc)
+    remedy = _REMEDIES.get(code or 0, "check the disk and the folder, then build again")
     hint = remedy[0].upper() + remedy[1:] + "."
     if unchanged:
         hint += f" {unchanged}"

@@ -34,6 +34,17 @@ def test_a_failure_that_names_no_file_names_the_folder_written_to(tmp_path: Path
     assert str(raised.value).startswith(f"{tmp_path / 'out'}: cannot be written (No space left on device)")
 
 
+def test_a_failure_reported_as_text_only_keeps_its_reason_and_remedy(tmp_path: Path) -> None:
+    # RocksDB (the store, through pyoxigraph) raises an OSError with no errno; the build then names the folder
+    failure = OSError("IO error: No space left on device: While appending to file: 000012.sst")
+    failure.filename = str(tmp_path / "staging")
+    error = files.output_error(failure, tmp_path / "out")
+    assert str(tmp_path / "staging") in str(error) and "No space left on device" in str(error)
+    assert "disk is full" in error.hint and "Errno None" not in str(error)
+    unknown = files.output_error(OSError("IO error: something else"), tmp_path / "out")
+    assert "IO error: something else" in str(unknown) and "Check the disk" in unknown.hint
+
+
 def test_a_whole_file_write_replaces_the_file_and_honours_the_umask(tmp_path: Path) -> None:
     target = tmp_path / "report.ttl"
     target.write_bytes(b"old")
