@@ -212,7 +212,7 @@ def _write_pages(release_dir: Path, pages: _StreamedPages, size: int, previous: 
     staging = Path(tempfile.mkdtemp(prefix=".pages-", dir=parent))
     digests = []
     try:
-        # Compressing (zlib lets go of the GIL) runs beside the next page's lines: a core may be idle.
+        # Compressing (ISA-L lets go of the GIL) runs beside the next page's lines: a core may be idle.
         with ThreadPoolExecutor(max_workers=1) as packer:
             pending: list[Future[None]] = []
             for number, chosen in enumerate(layout, start=1):
